@@ -1,0 +1,135 @@
+"""The corpus model: documents, their sections and paragraphs.
+
+All offsets are indices into ``Document.text``: the decoded file with line
+endings normalised to ``\\n`` and nothing else changed, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+# Paragraph kinds.
+BODY = "body"
+HEADING = "heading"  # a whole heading line, or the heading part of an inline heading
+TITLE = "title"  # the document's title line
+BOILERPLATE = "boilerplate"  # breadcrumbs, metadata lines, footers
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str  # the heading as shown in a table of contents (original characters)
+    level: int  # 1 is the outermost heading style found in this document
+    start: int  # offset where the heading begins
+    end: int  # end of the section: the next heading of the same or an outer level
+    heading_end: int  # offset where the heading text ends (inline headings: marker + first clause)
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "level": self.level, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    kind: str = BODY
+    section: int | None = None  # index of the innermost section containing it
+
+
+@dataclass
+class Document:
+    id: str
+    path: str  # absolute path (may contain surrogate escapes for undecodable names)
+    title: str
+    encoding: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+    def section_at(self, offset: int) -> int | None:
+        """Index of the innermost section containing ``offset``, if any."""
+        best = None
+        starts = [s.start for s in self.sections]
+        i = bisect_right(starts, offset) - 1
+        # Walk back to find the innermost section whose range holds offset.
+        while i >= 0:
+            s = self.sections[i]
+            if s.start <= offset < s.end:
+                if best is None or s.level > self.sections[best].level:
+                    best = i
+                    break
+            i -= 1
+        return best
+
+    def section_text(self, index: int) -> str:
+        s = self.sections[index]
+        return self.text[s.start : s.end]
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "encoding": self.encoding,
+            "chars": self.chars,
+            "metadata": dict(self.metadata),
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "reason": self.reason}
+
+
+class DocumentNotFound(LookupError):
+    """No document, or more than one, matches a reference given by the user."""
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def find(self, ref: str) -> Document:
+        """A document by id, path, or a unique title substring."""
+        import os
+
+        for doc in self.documents:
+            if doc.id == ref:
+                return doc
+        real = os.path.abspath(ref)
+        for doc in self.documents:
+            if doc.path == real:
+                return doc
+        matches = [d for d in self.documents if ref and ref in d.title]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            from tui.text import fold_text
+
+            key = fold_text(ref)
+            matches = [d for d in self.documents if key and key in fold_text(d.title)]
+            if len(matches) == 1:
+                return matches[0]
+        if not matches:
+            raise DocumentNotFound(f"no document matches {ref!r} (by id, path or title)")
+        names = ", ".join(d.id for d in matches[:5])
+        more = "" if len(matches) <= 5 else f" and {len(matches) - 5} more"
+        raise DocumentNotFound(f"{ref!r} matches {len(matches)} documents: {names}{more}; use the id")
+
+    def to_json(self) -> dict:
+        return {
+            "documents": [d.to_json() for d in self.documents],
+            "skipped": [s.to_json() for s in self.skipped],
+        }

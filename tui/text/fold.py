@@ -1,0 +1,193 @@
+"""Folding for matching: width (NFKC), case, and Traditional -> Simplified.
+
+Folding is for matching only, never for display.  Every fold keeps an offset
+map back to the original text, so a span found in folded text maps to the
+exact original characters.
+
+The fold works character by character:
+
+* each character is NFKC-normalised on its own (full-width letters, digits and
+  punctuation become half-width; compatibility ideographs and Kangxi radicals
+  become unified ideographs; ``㈣`` becomes ``(四)``),
+* case-folded,
+* mapped from Traditional to Simplified with a one-to-one *character* table
+  (OpenCC's TSCharacters, first candidate).  Phrase-level conversion is never
+  used: it rewrites Simplified text (一批覆盖 -> 一批复盖) and breaks offsets,
+* invisible format characters (zero-width space, joiners, soft hyphen, BOM,
+  bidi marks) are dropped so that they cannot split a word.
+
+Most characters fold to exactly one character; those are handled by one
+``str.translate`` call in C.  Only the few that expand (``…`` -> ``...``) or
+vanish need an explicit offset map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Code points considered when building the table.  Planes 0-2 hold every
+# character that NFKC, case folding or the T2S table change, except a few
+# tag characters in plane 14, which are format characters handled by category.
+_TABLE_LIMIT = 0x30000
+
+
+@lru_cache(maxsize=1)
+def t2s_table() -> dict[int, int]:
+    """Traditional -> Simplified, character to character (OpenCC data)."""
+    table: dict[int, int] = {}
+    data = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
+    for line in data.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 2:
+            continue
+        src, targets = parts
+        first = targets.split(" ")[0]
+        if len(src) == 1 and len(first) == 1 and src != first:
+            table[ord(src)] = ord(first)
+    return table
+
+
+def _fold_one(ch: str, t2s: dict[int, int]) -> str:
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    out = unicodedata.normalize("NFKC", ch).casefold()
+    if any(ord(c) in t2s for c in out):
+        out = "".join(chr(t2s.get(ord(c), ord(c))) for c in out)
+    return out
+
+
+@dataclass(frozen=True)
+class _Tables:
+    simple: dict[int, int]  # one character -> one other character
+    irregular: dict[str, str]  # character -> "" or several characters
+    irregular_set: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    t2s = t2s_table()
+    simple: dict[int, int] = {}
+    irregular: dict[str, str] = {}
+    for cp in range(_TABLE_LIMIT):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        if cp < 0x80:
+            if "A" <= ch <= "Z":
+                simple[cp] = cp + 32
+            continue
+        if unicodedata.is_normalized("NFKC", ch) and cp not in t2s:
+            if ch.casefold() == ch and unicodedata.category(ch) != "Cf":
+                continue
+        out = _fold_one(ch, t2s)
+        if len(out) == 1:
+            if out != ch:
+                simple[cp] = ord(out)
+        else:
+            irregular[ch] = out
+    # Format characters beyond the table range (tags, plane 14).
+    for cp in range(0xE0000, 0xE0080):
+        irregular[chr(cp)] = ""
+    return _Tables(simple, irregular, frozenset(irregular))
+
+
+@lru_cache(maxsize=256)
+def _class_re(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+def _irregular_re(text: str, tables: _Tables) -> re.Pattern[str] | None:
+    """A regex for the irregular characters present in ``text`` (None if none).
+
+    A regex over all ~1500 irregular characters is slow (large charsets are
+    scanned slowly by ``re``); the set of characters actually present is small.
+    """
+    present = tables.irregular_set.intersection(text)
+    if not present:
+        return None
+    return _class_re(frozenset(present))
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text with a map back to the original.
+
+    ``starts[i]`` is the index in the original of the character that produced
+    folded character ``i``; ``starts`` is ``None`` when the map is the identity.
+    """
+
+    text: str
+    orig_len: int
+    starts: array | None = None
+
+    def to_orig(self, i: int) -> int:
+        """Original index of folded index ``i`` (``len(text)`` maps to the end)."""
+        if self.starts is None:
+            return i
+        if i >= len(self.text):
+            return self.orig_len
+        return self.starts[i]
+
+    def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span ``[start, end)`` to the original span it came from."""
+        if self.starts is None:
+            return start, end
+        n = len(self.text)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if start == end:
+            o = self.to_orig(start)
+            return o, o
+        return self.starts[start], self.starts[end - 1] + 1
+
+    def from_orig(self, o: int) -> int:
+        """First folded index whose source is at or after original index ``o``."""
+        if self.starts is None:
+            return max(0, min(o, self.orig_len))
+        # starts is non-decreasing: count entries < o.
+        lo = bisect_right(self.starts, o - 1)
+        return lo
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` for matching, keeping an offset map to the original."""
+    tables = _tables()
+    pattern = _irregular_re(text, tables)
+    if pattern is None:
+        return Folded(text.translate(tables.simple), len(text))
+    matches = pattern.finditer(text)
+    pieces: list[str] = []
+    starts = array("q")
+    pos = 0
+    for m in matches:
+        i = m.start()
+        if i > pos:
+            pieces.append(text[pos:i].translate(tables.simple))
+            starts.extend(range(pos, i))
+        out = tables.irregular[m.group()]
+        pieces.append(out)
+        starts.extend([i] * len(out))
+        pos = i + 1
+    if pos < len(text):
+        pieces.append(text[pos:].translate(tables.simple))
+        starts.extend(range(pos, len(text)))
+    return Folded("".join(pieces), len(text), starts)
+
+
+def fold_text(text: str) -> str:
+    """Only the folded string, for queries and comparisons."""
+    tables = _tables()
+    if tables.irregular_set.isdisjoint(text):
+        return text.translate(tables.simple)
+    return fold(text).text
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified by character only; lengths are preserved."""
+    return text.translate(t2s_table())

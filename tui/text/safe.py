@@ -1,0 +1,42 @@
+"""Make document text safe to show on a terminal.
+
+Document text must never act on the terminal: ESC sequences could retitle the
+window, clear the screen or write the clipboard (OSC 52).  ``escape_controls``
+replaces every character that a terminal could act on with a visible stand-in
+*of the same length*, so offsets computed on the logical text stay valid for
+the displayed text:
+
+* C0 controls (except newline and tab) -> the Control Pictures block (ESC -> ␛),
+* DEL -> ␡,
+* C1 controls, bidi overrides/isolates/marks, line/paragraph separators and
+  lone surrogates -> U+FFFD.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TABLE: dict[int, int] = {}
+for _cp in range(0x20):
+    if _cp not in (0x09, 0x0A):
+        _TABLE[_cp] = 0x2400 + _cp
+_TABLE[0x7F] = 0x2421
+for _cp in list(range(0x80, 0xA0)) + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)):
+    _TABLE[_cp] = 0xFFFD
+for _cp in (0x200E, 0x200F, 0x061C, 0x2028, 0x2029):
+    _TABLE[_cp] = 0xFFFD
+
+_UNSAFE_RE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "\ud800-\udfff]"
+)
+
+
+def escape_controls(text: str) -> str:
+    """Replace terminal-active characters with same-length visible stand-ins."""
+    if _UNSAFE_RE.search(text) is None:
+        return text
+    return _UNSAFE_RE.sub(lambda m: chr(_TABLE.get(ord(m.group()), 0xFFFD)), text)
+
+
+def has_controls(text: str) -> bool:
+    return _UNSAFE_RE.search(text) is not None
