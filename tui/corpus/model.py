@@ -47,6 +47,7 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def chars(self) -> int:
@@ -54,18 +55,23 @@ class Document:
 
     def section_at(self, offset: int) -> int | None:
         """Index of the innermost section containing ``offset``, if any."""
-        best = None
-        starts = [s.start for s in self.sections]
-        i = bisect_right(starts, offset) - 1
-        # Walk back to find the innermost section whose range holds offset.
+        if not self.sections:
+            return None
+        if self._starts is None or len(self._starts) != len(self.sections):
+            self._starts = [s.start for s in self.sections]
+        top = min(s.level for s in self.sections)
+        i = bisect_right(self._starts, offset) - 1
+        # Sections nest, so the latest-starting section that holds the offset
+        # is the innermost.  Nothing before an outermost-level section that
+        # does not hold it can hold it either.
         while i >= 0:
             s = self.sections[i]
             if s.start <= offset < s.end:
-                if best is None or s.level > self.sections[best].level:
-                    best = i
-                    break
+                return i
+            if s.level == top:
+                return None
             i -= 1
-        return best
+        return None
 
     def section_text(self, index: int) -> str:
         s = self.sections[index]
@@ -102,7 +108,7 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
 
     def find(self, ref: str) -> Document:
-        """A document by id, path, or a unique title substring."""
+        """A document by id, path, a unique id prefix, or a unique title substring."""
         import os
 
         for doc in self.documents:
@@ -112,6 +118,9 @@ class Corpus:
         for doc in self.documents:
             if doc.path == real:
                 return doc
+        prefixed = [d for d in self.documents if ref and d.id.startswith(ref)]
+        if len(prefixed) == 1:
+            return prefixed[0]
         matches = [d for d in self.documents if ref and ref in d.title]
         if len(matches) == 1:
             return matches[0]

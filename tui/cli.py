@@ -1,0 +1,193 @@
+"""The ``yuelan`` command line.
+
+    yuelan [PATH...]                       open the app (default: the bundled seeds)
+    yuelan list [PATH...] [--json]         documents, sections, skipped files
+    yuelan show DOC [PATH...] [--section N]
+    yuelan search QUERY [PATH...] [--json] [--limit N]
+
+``list``/``show``/``search --json`` are a public contract: change them only
+compatibly.  Errors print one clear line on stderr and exit non-zero; never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from tui import __version__
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+SUBCOMMANDS = ("list", "show", "search", "help")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, not a usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _setup_stdio() -> None:
+    """Make output survive odd locales: LANG=C with UTF-8 coercion disabled
+    gives an ASCII stdout, which cannot print Chinese."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        try:
+            if enc in ("", "ascii", "us-ascii", "ansi-x3.4-1968", "latin-1", "iso8859-1", "iso-8859-1"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            else:
+                stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def _add_corpus_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the bundled seeds)")
+    p.add_argument("--encoding", help="decode every file with this encoding instead of detecting it")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="yuelan",
+        description="阅览 yuelan: read and search Chinese documents in the terminal.",
+        epilog="Run 'yuelan [PATH...]' without a sub-command to open the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"yuelan {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p_list = sub.add_parser("list", help="list documents and their sections")
+    _add_corpus_args(p_list)
+    p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_list.set_defaults(func=cmd_list)
+
+    p_show = sub.add_parser("show", help="print a document or one section as plain text")
+    p_show.add_argument("doc", metavar="DOC", help="document id, path, or a unique part of its title")
+    _add_corpus_args(p_show)
+    p_show.add_argument("--section", metavar="N", help="section number as listed by 'yuelan list' (1-based)")
+    p_show.set_defaults(func=cmd_show)
+
+    try:
+        from tui import cli_search
+    except ImportError:
+        cli_search = None
+    if cli_search is not None:
+        cli_search.add_parser(sub)
+    return parser
+
+
+def _load(args):
+    from tui.corpus import PathError, load_corpus
+
+    try:
+        corpus = load_corpus(args.paths or None, encoding=getattr(args, "encoding", None))
+    except PathError as e:
+        raise UsageError(str(e)) from None
+    if getattr(args, "encoding", None):
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {args.encoding!r}") from None
+    return corpus
+
+
+def _safe(s: str) -> str:
+    from tui.text import escape_controls
+
+    return escape_controls(s)
+
+
+def cmd_list(args) -> int:
+    corpus = _load(args)
+    if args.json:
+        json.dump(corpus.to_json(), sys.stdout, ensure_ascii=False, indent=None)
+        sys.stdout.write("\n")
+    else:
+        for doc in corpus.documents:
+            print(f"{_safe(doc.id)}  {_safe(doc.title)}  [{doc.encoding}, {doc.chars} chars]")
+            for n, s in enumerate(doc.sections, 1):
+                print(f"  {n:>3}  {'  ' * (s.level - 1)}{_safe(s.title)}")
+            for w in doc.warnings:
+                print(f"  warning: {w}")
+        for s in corpus.skipped:
+            print(f"skipped: {_safe(s.path)}: {s.reason}", file=sys.stderr)
+    if not corpus.documents:
+        print("yuelan: no readable documents found", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def cmd_show(args) -> int:
+    from tui.corpus import DocumentNotFound
+
+    corpus = _load(args)
+    try:
+        doc = corpus.find(args.doc)
+    except DocumentNotFound as e:
+        raise UsageError(str(e)) from None
+    if args.section is None:
+        text = doc.text
+    else:
+        try:
+            n = int(args.section)
+        except ValueError:
+            raise UsageError(f"--section takes a number, not {args.section!r}") from None
+        if not doc.sections:
+            raise UsageError(f"{doc.id} has no sections")
+        if not 1 <= n <= len(doc.sections):
+            raise UsageError(f"{doc.id} has sections 1 to {len(doc.sections)}, not {n}")
+        text = doc.section_text(n - 1)
+    out = _safe(text)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def _run_app(argv: list[str]) -> int:
+    parser = _Parser(prog="yuelan", description="Open the reader.")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    parser.add_argument("--encoding")
+    args = parser.parse_args(argv)
+    for p in args.paths:
+        if not os.path.lexists(p):
+            raise UsageError(f"no such file or directory: {p}")
+    try:
+        from tui.app import run
+    except ImportError:
+        # The app is not installed in this build: fall back to the listing.
+        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False))
+    return run(args.paths or None, encoding=args.encoding)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _setup_stdio()
+    try:
+        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")) or argv[0] == "--encoding":
+            return _run_app(argv)
+        if argv[0] == "help":
+            argv = ["--help"]
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
+        return args.func(args)
+    except UsageError as e:
+        print(f"yuelan: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0

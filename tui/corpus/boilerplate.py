@@ -1,0 +1,102 @@
+"""Recognise web-scrape boilerplate by general patterns.
+
+Breadcrumbs, page metadata and footers are kept in the document (nothing is
+lost) but marked so that they never become the title or a section.  All
+patterns are matched on *folded* text (tui.text.fold: full-width -> ASCII,
+Traditional -> Simplified, lower case), so 版權所有 and 版权所有, ：and : are
+the same to them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.text import Folded
+
+_NAV_WORDS = r"(?:首页|主页|网站首页|返回首页|home|当前位置|正文)"
+_LIST_MARK = r"(?:\d{1,2}\s*[.、)]\s*|[-*•·]\s*)?"
+
+BREADCRUMB_KEYWORD = re.compile(r"(您现在的位置|您的位置|您当前的位置|当前位置|现在位置|所在位置)")
+_NAV_ITEM = re.compile(rf"^{_LIST_MARK}{_NAV_WORDS}\s*(?:[>»›→/|]|$)")
+_SEPARATORS = re.compile(r"\s[>»›→]\s|^[>»›→]|[>»›→]$|\s>|>\s")
+
+META_KEYS = {
+    "发布时间": "date",
+    "发布日期": "date",
+    "更新时间": "date",
+    "时间": "date",
+    "日期": "date",
+    "来源": "source",
+    "文章来源": "source",
+    "作者": "author",
+    "记者": "author",
+    "撰稿": "author",
+    "通讯员": "author",
+    "责任编辑": "editor",
+    "编辑": "editor",
+    "责编": "editor",
+    "摄影": "photo",
+    "审核": "reviewer",
+    "浏览次数": None,
+    "点击数": None,
+    "阅读数": None,
+    "浏览": None,
+    "字号": None,
+}
+_KEY_ALT = "|".join(sorted(map(re.escape, META_KEYS), key=len, reverse=True))
+META_START = re.compile(rf"^[\[【(]?(?:{_KEY_ALT})\s*[:]")
+META_PAIR = re.compile(rf"(?:^|(?<=[\s\]】)|]))({_KEY_ALT})\s*:\s*(.*?)(?=\s{{2,}}|\s+(?:{_KEY_ALT})\s*:|$)")
+
+# A strong footer marker starts the footer zone: what follows is boilerplate too.
+STRONG_FOOTER = re.compile(
+    r"^[\[【]?(版权声明|版权所有|copyright|©|联系我们|参考资料|随机推荐|相关阅读|相关文章|相关新闻|相关推荐|"
+    r"推荐阅读|热门推荐|热门文章|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读)"
+)
+# Weak markers mark only their own (short) line.
+WEAK_FOOTER = re.compile(
+    r"(打印本页|关闭窗口|分享到|扫一扫|返回顶部|icp备|icp证|备案号|公网安备|"
+    r"热线\s*:|信箱\s*:|邮箱\s*:|电话\s*:|传真\s*:|地址\s*:|邮编\s*:|e-?mail\s*:|复制分享|我要评论|"
+    r"all rights reserved)"
+)
+
+SENTENCE_END = "。!?…"
+
+
+def is_breadcrumb(key: str, before_title: bool) -> bool:
+    if len(key) <= 200 and BREADCRUMB_KEYWORD.search(key):
+        return True
+    if not before_title or len(key) > 80:
+        return False
+    if _NAV_ITEM.search(key):
+        return True
+    return bool(_SEPARATORS.search(key)) and len(key) <= 60
+
+
+def is_metadata(key: str) -> bool:
+    if len(key) > 160:
+        return False
+    if META_START.search(key):
+        return True
+    return len(META_PAIR.findall(key)) >= 2
+
+
+def metadata_pairs(folded: Folded, original: str) -> list[tuple[str, str]]:
+    """(field, original value) pairs found in a metadata line."""
+    out = []
+    for m in META_PAIR.finditer(folded.text):
+        field = META_KEYS.get(m.group(1))
+        if not field:
+            continue
+        s, e = folded.span_to_orig(m.start(2), m.end(2))
+        value = original[s:e].strip().strip("\u3000\xa0 ")
+        if value:
+            out.append((field, value))
+    return out
+
+
+def is_strong_footer(key: str) -> bool:
+    return len(key) <= 400 and STRONG_FOOTER.search(key) is not None
+
+
+def is_weak_footer(key: str) -> bool:
+    return len(key) <= 160 and "。" not in key and WEAK_FOOTER.search(key) is not None

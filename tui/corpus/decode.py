@@ -1,0 +1,300 @@
+"""Bytes -> text for Chinese documents of unknown encoding.
+
+Order (each step is cheap where the previous one is conclusive):
+
+1. BOM (UTF-32 before UTF-16, since the UTF-32-LE BOM starts with UTF-16-LE's).
+2. Strict UTF-8, accepting an incomplete last character (a file cut mid-write).
+3. UTF-16 without a BOM, only if it reads as prose.
+4. Binary by content: a NUL byte in the first 64 KiB, or a known magic number.
+5. UTF-8 with replacement markers, when at most ~5% of non-ASCII bytes are bad.
+6. A detector (chardet) on the first 64 KiB; GB2312/GBK are read as GB18030,
+   and a guess is taken only if the whole file then decodes strictly.  Big5
+   bytes nearly always decode "successfully" as GB18030 (into nonsense), so
+   GB18030 and Big5 are compared by the share of common characters.
+7. Else UTF-8 with replacement markers and a warning.
+
+Line endings are normalised (CRLF and lone CR become LF).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+SNIFF = 64 * 1024
+
+MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"%PDF-", "PDF document"),
+    (b"\x7fELF", "ELF binary"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+]
+
+BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+class NotText(ValueError):
+    """The bytes are not a text document; the message says why."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" not in text:
+        return text
+    return _NEWLINES.sub("\n", text)
+
+
+@lru_cache(maxsize=1)
+def _common_chars() -> frozenset[str]:
+    """The most common Chinese characters, Simplified and Traditional.
+
+    GB2312 level 1 (3755 characters, 0xB0A1-0xD7FE) and Big5 level 1 (5401
+    characters, 0xA440-0xC67E) are both ordered lists of the commonest
+    characters of their script, so the codecs themselves provide the list.
+    """
+    chars: set[str] = set()
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    for hi in range(0xA4, 0xC7):
+        for lo in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            try:
+                chars.add(bytes([hi, lo]).decode("big5"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+
+
+def common_share(text: str) -> float:
+    """Share of CJK ideographs in ``text`` that are common characters (0..1)."""
+    common = _common_chars()
+    total = hits = 0
+    for ch in text:
+        if _is_cjk(ch):
+            total += 1
+            hits += ch in common
+    return hits / total if total else 0.0
+
+
+def _prose_share(text: str) -> float:
+    """Share of characters that look like prose (letters, CJK, punctuation, space)."""
+    if not text:
+        return 0.0
+    good = 0
+    for ch in text:
+        cp = ord(ch)
+        if ch.isalnum() or ch.isspace() or (0x3000 <= cp <= 0x303F) or (0xFF00 <= cp <= 0xFFEF) or (
+            0x20 <= cp < 0x7F
+        ):
+            good += 1
+    return good / len(text)
+
+
+def _strict_utf8(data: bytes) -> tuple[str, list[str]] | None:
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as e:
+        # An incomplete character at the very end (a cut file) is dropped.
+        if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
+            try:
+                return data[: e.start].decode("utf-8"), ["incomplete last character dropped"]
+            except UnicodeDecodeError:
+                return None
+        return None
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    sample = data[:SNIFF]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    half = len(sample) // 2
+    # ASCII-heavy UTF-16 has NULs in one lane; CJK-heavy UTF-16 has none but
+    # must then read as prose.
+    for enc in ("utf-16-le", "utf-16-be"):
+        if enc == "utf-16-le" and even_nul > odd_nul and even_nul > half // 4:
+            continue
+        if enc == "utf-16-be" and odd_nul > even_nul and odd_nul > half // 4:
+            continue
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if (even_nul or odd_nul) or common_share(text) > 0.6:
+            if _prose_share(text) > 0.9 and (common_share(text) > 0.6 or _ascii_letters(text) > 0.5):
+                return enc
+    return None
+
+
+def _ascii_letters(text: str) -> float:
+    return sum(1 for c in text if c.isascii() and (c.isalnum() or c.isspace())) / max(1, len(text))
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """A reason if ``data`` is binary by content, else None."""
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            return what
+    if b"\x00" in data[:SNIFF]:
+        return "binary data (NUL bytes)"
+    return None
+
+
+def _bad_utf8_share(data: bytes) -> float:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    non_ascii = sum(1 for b in data if b >= 0x80)
+    return bad / non_ascii if non_ascii else 1.0
+
+
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz-gb-2312", "iso-2022-cn", "cp936", "euc-cn"}
+_BIG5_FAMILY = {"big5", "big5hkscs", "cp950", "big5-hkscs"}
+
+
+def _strict(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detect(data: bytes) -> str | None:
+    try:
+        import chardet
+    except ImportError:  # pragma: no cover - chardet is a dependency
+        return None
+    guess = chardet.detect(data[:SNIFF])
+    enc = (guess.get("encoding") or "").lower()
+    if not enc or (guess.get("confidence") or 0) < 0.2:
+        return None
+    try:
+        return codecs.lookup(enc).name
+    except LookupError:
+        return None
+
+
+def _legacy(data: bytes) -> Decoded | None:
+    guess = _detect(data)
+    gb = _strict(data, "gb18030")
+    big5 = _strict(data, "big5hkscs")
+    chinese = []
+    if gb is not None:
+        chinese.append((common_share(gb), "gb18030", gb))
+    if big5 is not None:
+        chinese.append((common_share(big5), "big5", big5))
+    chinese.sort(key=lambda c: c[0], reverse=True)
+    if guess and guess not in _GB_FAMILY and guess not in _BIG5_FAMILY and guess not in ("utf-8", "ascii"):
+        text = _strict(data, guess)
+        if text is not None:
+            # A non-Chinese guess (Shift_JIS, EUC-KR, ...) wins unless a Chinese
+            # reading is clearly made of common characters.
+            if not chinese or chinese[0][0] < 0.9 or _kana_hangul_share(text) > 0.05:
+                return Decoded(text, guess)
+    if chinese and chinese[0][0] >= 0.5:
+        share, enc, text = chinese[0]
+        return Decoded(text, enc)
+    return None
+
+
+def _kana_hangul_share(text: str) -> float:
+    n = sum(1 for c in text if 0x3040 <= ord(c) <= 0x30FF or 0xAC00 <= ord(c) <= 0xD7AF)
+    return n / max(1, len(text))
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode a document.  Raises ``NotText`` for binary or empty content."""
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise NotText(f"unknown encoding {encoding!r}") from None
+        text = _strict(data, name)
+        if text is None:
+            text = data.decode(name, errors="replace")
+            return _finish(Decoded(text, name, [f"bytes not valid in {name} replaced"]))
+        return _finish(Decoded(text, name))
+    for bom, enc in BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            text = _strict(body, enc.replace("-sig", ""))
+            if text is None:
+                text = body.decode(enc.replace("-sig", ""), errors="replace")
+                return _finish(Decoded(text, enc, ["undecodable bytes replaced"]))
+            return _finish(Decoded(text, enc))
+    strict = _strict_utf8(data)
+    if strict is not None:
+        text, warnings = strict
+        return _finish(Decoded(text, "utf-8", warnings))
+    enc16 = _utf16_guess(data)
+    if enc16:
+        text = data[: len(data) // 2 * 2].decode(enc16, errors="replace")
+        return _finish(Decoded(text, enc16))
+    binary = sniff_binary(data)
+    if binary:
+        raise NotText(binary)
+    if _bad_utf8_share(data) <= 0.05:
+        return _finish(
+            Decoded(data.decode("utf-8", errors="replace"), "utf-8", ["invalid UTF-8 bytes replaced"])
+        )
+    legacy = _legacy(data)
+    if legacy is not None:
+        return _finish(legacy)
+    return _finish(
+        Decoded(
+            data.decode("utf-8", errors="replace"),
+            "utf-8",
+            ["encoding not recognised; shown as UTF-8 with replacement characters"],
+        )
+    )
+
+
+_BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000\xa0]*")
+
+
+def _finish(decoded: Decoded) -> Decoded:
+    text = normalise_newlines(decoded.text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _BLANK.fullmatch(text):
+        raise NotText("empty (no text)")
+    decoded.text = text
+    return decoded

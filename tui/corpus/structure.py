@@ -1,0 +1,435 @@
+"""Plain Chinese text -> title, sections and paragraphs.
+
+The rules are about the *shape* of lines, never about particular documents:
+
+* heading markers: ``第一章`` ``第3节`` ``第二部分``; ``一、``; ``(一)``;
+  ``1、`` ``1.`` ``(1)``; ``①``; Markdown ``#``;
+* a bare number on its own line followed by a short title line (the title line
+  is the heading);
+* short stand-alone lines without sentence punctuation between paragraphs, in
+  documents built of such titles (newspaper pages);
+* inline headings: a paragraph that begins with a marker; the heading is the
+  marker plus its first clause, the rest is body.
+
+Levels are relative: the outermost marker style found in a document is level
+1.  Boilerplate (tui.corpus.boilerplate), photo captions (sentences ending in
+。) and fragments of broken paragraphs are never headings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from tui.corpus import boilerplate as bp
+from tui.corpus.model import BODY, BOILERPLATE, HEADING, TITLE, Document, Paragraph, Section
+from tui.text import Folded, fold
+
+MAX_TITLE = 100  # characters of a section title shown in a table of contents
+MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
+
+_WS = " \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+CN_NUM = "一二三四五六七八九十百零〇两"
+_CN = f"[{CN_NUM}]"
+
+# (style, rank, pattern on folded text).  Lower rank = outer level.
+MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
+    ("md", 0, re.compile(r"^(#{1,6})\s+\S")),
+    ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*(?:[章编篇卷]|部分)")),
+    ("section", 11, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*节")),
+    ("cn", 20, re.compile(rf"^{_CN}{{1,3}}\s*(?:、|\.(?!\d))")),
+    ("cnparen", 30, re.compile(rf"^\(\s*{_CN}{{1,3}}\s*\)")),
+    ("num", 40, re.compile(r"^\d{1,3}\s*(?:、|\.(?![\d.]))")),
+    ("numparen", 50, re.compile(r"^\(\s*\d{1,3}\s*\)")),
+]
+CIRCLED = re.compile("^[\u2460-\u2473\u2776-\u277f]")  # ① .. ⑳, ❶ .. ❿ (checked on the original)
+CIRCLED_RANK = 60
+BARE_ARABIC = re.compile(r"^\d{1,3}$")
+BARE_CN = re.compile(rf"^{_CN}{{1,3}}$")
+DATE_ONLY = re.compile(r"^\d{2,4}\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*日?)?$")
+
+CLAUSE_END = re.compile(r"[。!?;]")
+CLAUSE_SOFT = re.compile(r"[,:]")
+_CLOSERS = "\"'”’」』)]》〉】"
+
+
+@dataclass
+class Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset after the last non-blank character
+    text: str  # the original characters, stripped
+    folded: Folded
+    indent: bool
+    blank_before: bool
+
+    @property
+    def key(self) -> str:
+        return self.folded.text
+
+
+@dataclass
+class Block:
+    lines: list[Line]
+    kind: str = BODY
+    heading_end: int | None = None  # for headings: where the heading text ends
+    title: str | None = None
+    rank: float | None = None
+    style: str | None = None
+    consumed: bool = False  # a title line that belongs to the bare number before it
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def single(self) -> bool:
+        return len(self.lines) == 1
+
+    @property
+    def key(self) -> str:
+        return self.lines[0].key
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def clean_title(s: str) -> str:
+    s = re.sub(r"[\s\u3000\xa0]+", " ", s).strip()
+    if len(s) > MAX_TITLE:
+        s = s[: MAX_TITLE - 1] + "…"
+    return s
+
+
+def _split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    blank = True
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        raw = text[pos:nl]
+        stripped = raw.strip(_WS + "\r\v\f")
+        if stripped:
+            lead = len(raw) - len(raw.lstrip(_WS + "\r\v\f"))
+            start = pos + lead
+            lines.append(Line(start, start + len(stripped), stripped, fold(stripped), lead > 0, blank))
+            blank = False
+        else:
+            blank = True
+        pos = nl + 1
+    return lines
+
+
+def ends_sentence(key: str) -> bool:
+    k = key.rstrip(_CLOSERS + " ")
+    return bool(k) and (k[-1] in bp.SENTENCE_END or k.endswith("..."))
+
+
+def title_like(key: str) -> bool:
+    """A short line that could be a title: no sentence punctuation inside."""
+    if not 2 <= len(key) <= 40:
+        return False
+    if re.search(r"[,;。!]", key) or "?" in key[:-1]:
+        return False
+    if key.endswith(("...", ":", "、")):
+        return False
+    if DATE_ONLY.match(key):
+        return False
+    return sum(1 for c in key if "\u3400" <= c <= "\u9fff") >= 2
+
+
+def _wrap_width(lines: list[Line]) -> int | None:
+    """The column a hard-wrapped document was wrapped at, if it looks wrapped."""
+    widths = [_width(l.text) for l in lines]
+    long = [w for w in widths if w >= 40]
+    if len(long) < 5:
+        return None
+    counts: dict[int, int] = {}
+    for w in long:
+        counts[w] = counts.get(w, 0) + 1
+    best = max(counts, key=lambda w: sum(counts.get(x, 0) for x in (w - 2, w - 1, w)))
+    near = sum(1 for w in widths if best - 2 <= w <= best)
+    return best if near >= max(5, 0.3 * len(widths)) else None
+
+
+def _marker(line: Line) -> tuple[str, float, int] | None:
+    """(style, rank, end of marker in folded text) for a heading marker."""
+    key = line.key
+    for style, rank, pattern in MARKERS:
+        m = pattern.match(key)
+        if m:
+            if style == "md":
+                return style, rank + len(m.group(1)), len(m.group(1))
+            return style, rank, m.end()
+    if CIRCLED.match(line.text):
+        return "circled", CIRCLED_RANK, 1
+    return None
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    width = _wrap_width(lines)
+    blocks: list[Block] = []
+    for line in lines:
+        if (
+            width
+            and blocks
+            and not line.blank_before
+            and not line.indent
+            and _width(blocks[-1].lines[-1].text) >= width - 4
+            and _marker(line) is None
+        ):
+            blocks[-1].lines.append(line)
+        else:
+            blocks.append(Block([line]))
+    return blocks
+
+
+def _heading_cut(line: Line, marker_end: int) -> tuple[int, int] | None:
+    """For an inline heading: (title end, heading end) in folded text, or None
+    when the whole line is the heading."""
+    key = line.key
+    body_len = len(key) - marker_end
+    m = CLAUSE_END.search(key, marker_end)
+    if len(key) <= 40 and (m is None or m.end() == len(key)) and body_len > 0:
+        return None
+    if m is not None and m.start() - marker_end <= 50:
+        return m.start(), m.end()
+    soft = CLAUSE_SOFT.search(key, marker_end)
+    if soft is not None and 4 <= soft.start() - marker_end <= 50:
+        return soft.start(), soft.end()
+    cut = min(len(key), marker_end + 30)
+    return cut, cut
+
+
+@dataclass
+class _Parse:
+    text: str
+    blocks: list[Block]
+    metadata: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+
+
+def _mark_boilerplate(p: _Parse) -> None:
+    blocks = p.blocks
+    total = len(p.text) or 1
+    before_title = True
+    footer_from = None
+    for i, b in enumerate(blocks):
+        key = b.key
+        if b.single and bp.is_breadcrumb(key, before_title):
+            b.kind = BOILERPLATE
+        elif b.single and bp.is_metadata(key):
+            b.kind = BOILERPLATE
+            for fld, value in bp.metadata_pairs(b.first.folded, b.first.text):
+                p.metadata.setdefault(fld, value)
+        elif b.single and bp.is_strong_footer(key) and b.start >= 0.5 * total:
+            footer_from = i
+            break
+        elif b.single and bp.is_weak_footer(key):
+            b.kind = BOILERPLATE
+        elif not BARE_ARABIC.match(key):
+            before_title = False
+    if footer_from is not None:
+        for b in blocks[footer_from:]:
+            b.kind = BOILERPLATE
+
+
+def _content(blocks: list[Block]) -> list[int]:
+    return [i for i, b in enumerate(blocks) if b.kind != BOILERPLATE]
+
+
+def _find_title(p: _Parse, content: list[int]) -> int | None:
+    """Index (into content) of the first block after the title lines."""
+    for ci, i in enumerate(content):
+        b = p.blocks[i]
+        if BARE_ARABIC.match(b.key) or BARE_CN.match(b.key):
+            continue
+        if not b.single or len(b.key) > 60 or _marker(b.first) is not None:
+            return None
+        b.kind = TITLE
+        p.title = clean_title(b.first.text)
+        # A subtitle (deck) right under the title belongs to it.
+        if ci + 1 < len(content):
+            nb = p.blocks[content[ci + 1]]
+            if nb.single and title_like(nb.key) and _marker(nb.first) is None and ci + 2 < len(content):
+                nb.kind = TITLE
+                return ci + 2
+        return ci + 1
+    return None
+
+
+def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
+    b.kind = HEADING
+    b.style = style
+    b.rank = rank
+    line = b.first
+    cut = _heading_cut(line, marker_end)
+    if cut is None:
+        b.title = clean_title(line.text)
+        b.heading_end = line.end
+    else:
+        title_end, heading_end = cut
+        _, t_end = line.folded.span_to_orig(0, title_end)
+        _, h_end = line.folded.span_to_orig(0, heading_end)
+        title = line.text[:t_end]
+        if heading_end == title_end and title_end < len(line.key):
+            title = title + "…"
+        b.title = clean_title(title)
+        b.heading_end = line.start + h_end
+
+
+def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
+    blocks = p.blocks
+    idx = content[first_body:]
+    for n, i in enumerate(idx):
+        b = blocks[i]
+        if b.kind != BODY or b.consumed:
+            continue
+        key = b.key
+        nxt = blocks[idx[n + 1]] if n + 1 < len(idx) else None
+        if b.single and (BARE_ARABIC.match(key) or BARE_CN.match(key)):
+            if nxt is not None and nxt.single and nxt.kind == BODY and title_like(nxt.key) and _marker(nxt.first) is None:
+                b.kind = HEADING
+                b.style = "bare"
+                b.rank = 40 if BARE_ARABIC.match(key) else 20
+                b.title = clean_title(nxt.first.text)
+                b.heading_end = nxt.end
+                nxt.kind = HEADING
+                nxt.consumed = True
+            continue
+        m = _marker(b.first)
+        if m is None:
+            continue
+        style, rank, end = m
+        if style == "num" and re.match(r"^\d{1,3}\.\s", key) is None and len(key) <= end:
+            continue
+        _set_heading(b, style, rank, end)
+
+
+def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
+    """Short stand-alone title lines, in documents built of such titles."""
+    blocks = p.blocks
+    idx = content[first_body:]
+    cands: list[int] = []  # positions in idx
+    for n, i in enumerate(idx):
+        b = blocks[i]
+        if b.kind != BODY or not b.single or not title_like(b.key):
+            continue
+        prev = blocks[idx[n - 1]] if n > 0 else None
+        if prev is not None and prev.kind == BODY and len(prev.key) > 40 and not ends_sentence(prev.lines[-1].key):
+            continue  # the tail of a paragraph broken across lines
+        # Must introduce real text: a body paragraph follows before the next title.
+        ok = False
+        for j in idx[n + 1 :]:
+            nb = blocks[j]
+            if nb.kind == HEADING:
+                break
+            if nb.kind == BODY and not (nb.single and title_like(nb.key)):
+                ok = len(nb.key) >= 20
+                break
+        if ok:
+            cands.append(n)
+    has_markers = any(blocks[i].kind == HEADING for i in idx)
+    if not has_markers and len(cands) < 2:
+        return
+    cand_set = set(cands)
+    paired = any(n + 1 in cand_set for n in cands)
+    current_rank: float | None = None
+    for n, i in enumerate(idx):
+        b = blocks[i]
+        if b.kind == HEADING and b.rank is not None and not b.consumed:
+            current_rank = b.rank
+            continue
+        if n not in cand_set:
+            continue
+        prev = blocks[idx[n - 1]] if n > 0 else None
+        prev_is_head = prev is not None and prev.kind == HEADING
+        if has_markers:
+            if current_rank is None:
+                continue  # loose lines before the first real heading stay body
+            rank = current_rank + 5 if prev_is_head else current_rank + 5
+        else:
+            head = n + 1 in cand_set and (n - 1 not in cand_set)
+            rank = 100 if (head or not paired) else 105
+        b.kind = HEADING
+        b.style = "standalone"
+        b.rank = rank
+        b.title = clean_title(b.first.text)
+        b.heading_end = b.end
+
+
+def parse_document(
+    text: str,
+    *,
+    id: str,
+    path: str,
+    encoding: str = "utf-8",
+    warnings: list[str] | None = None,
+) -> Document:
+    """Build a Document from decoded text (line endings already normalised)."""
+    lines = _split_lines(text)
+    p = _Parse(text, _blocks(lines))
+    _mark_boilerplate(p)
+    content = _content(p.blocks)
+    first_body = _find_title(p, content)
+    if first_body is None:
+        first_body = 0
+    _detect_headings(p, content, first_body)
+    _standalone(p, content, first_body)
+
+    title = p.title or os.path.splitext(os.path.basename(path))[0] or id
+    heads = [b for b in p.blocks if b.kind == HEADING and not b.consumed and b.rank is not None]
+    heads = heads[:MAX_SECTIONS]
+    ranks = sorted({b.rank for b in heads})
+    level_of = {r: k + 1 for k, r in enumerate(ranks)}
+    body_blocks = [b for b in p.blocks if b.kind != BOILERPLATE]
+    body_end = body_blocks[-1].end if body_blocks else len(text)
+
+    sections: list[Section] = []
+    for k, b in enumerate(heads):
+        level = level_of[b.rank]
+        end = body_end
+        for later in heads[k + 1 :]:
+            if level_of[later.rank] <= level:
+                end = later.start
+                break
+        end = max(end, b.heading_end or b.end)
+        sections.append(Section(b.title or "", level, b.start, end, b.heading_end or b.end))
+
+    doc = Document(
+        id=id,
+        path=path,
+        title=title,
+        encoding=encoding,
+        text=text,
+        metadata=dict(p.metadata),
+        sections=sections,
+        warnings=list(warnings or []),
+    )
+    paragraphs: list[Paragraph] = []
+    for b in p.blocks:
+        if b.kind == HEADING and b.heading_end is not None and b.heading_end < b.end:
+            sec = doc.section_at(b.start)
+            paragraphs.append(Paragraph(b.start, b.heading_end, HEADING, sec))
+            rest = b.heading_end
+            while rest < b.end and text[rest] in _WS:
+                rest += 1
+            if rest < b.end:
+                paragraphs.append(Paragraph(rest, b.end, BODY, sec))
+        else:
+            paragraphs.append(Paragraph(b.start, b.end, b.kind, doc.section_at(b.start)))
+    doc.paragraphs = paragraphs
+    return doc
