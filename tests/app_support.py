@@ -1,0 +1,210 @@
+"""Shared helpers for the app tests: a hand-built corpus and a tiny index.
+
+The app tests must not depend on the corpus parser's or the search engine's
+current rules, so documents are built here with explicit sections and
+paragraphs, and ``FakeIndex`` implements the ``tui.search`` contract with
+plain substring matching (plus a small pinyin table).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from tui.corpus.model import Corpus, Document, Paragraph, Section, Skipped
+
+
+def build_doc(doc_id: str, title: str, blocks: list[tuple], path: str | None = None) -> Document:
+    """``blocks``: (kind, text) or ("heading", level, text); joined by blank lines."""
+    parts: list[str] = []
+    paras: list[tuple[int, int, str, int | None]] = []
+    heads: list[tuple[int, int, int, str]] = []  # start, heading_end, level, title
+    pos = 0
+    all_blocks = [("title", title)] + list(blocks)
+    for b in all_blocks:
+        if b[0] == "heading":
+            _, level, text = b
+            heads.append((pos, pos + len(text), level, text))
+            kind = "heading"
+        else:
+            kind, text = b
+        paras.append((pos, pos + len(text), kind, None))
+        parts.append(text)
+        pos += len(text) + 2
+    text = "\n\n".join(parts)
+    sections: list[Section] = []
+    for i, (start, hend, level, t) in enumerate(heads):
+        end = len(text)
+        for start2, _, level2, _ in heads[i + 1 :]:
+            if level2 <= level:
+                end = start2 - 2
+                break
+        sections.append(Section(t, level, start, end, hend))
+    doc = Document(doc_id, path or f"/corpus/{doc_id}.txt", title, "utf-8", text, {}, sections, [])
+    doc.paragraphs = [Paragraph(s, e, k, doc.section_at(s)) for s, e, k, _ in paras]
+    return doc
+
+
+LONG_BODY = (
+    "职工服务中心设立心灵港湾工作室，为一线职工提供心理咨询、情绪疏导和家庭关系辅导。"
+    "工作室每周开放三天，由专业心理咨询师和工会干部轮流值班，累计服务职工二千余人次。"
+)
+
+
+def sample_corpus() -> Corpus:
+    doc1 = build_doc(
+        "001_harbour",
+        "心灵港湾服务职工纪实",
+        [
+            ("boilerplate", "您现在的位置：首页 > 工会动态"),
+            ("heading", 1, "一、建设背景"),
+            ("body", "近年来，区总工会围绕职工需求，推进服务阵地建设。" * 3),
+            ("heading", 2, "(一)需求调研"),
+            ("body", "调研显示，职工最关心的是心理健康和子女教育。" + LONG_BODY),
+            ("heading", 2, "(二)方案设计"),
+            ("body", "方案提出建设心灵港湾，打造温馨的职工之家。" * 4),
+            ("heading", 1, "二、主要做法"),
+            ("body", LONG_BODY * 2),
+            ("body", "文档中的标记必须原样显示：[bold]不是粗体[/] [@click=app.quit]点我[/] a[i] 和控制字符\x1b]0;pwned\x07结束。"),
+            ("heading", 1, "三、工作成效"),
+            ("body", "一年来，心灵港湾共开展团体辅导四十场。" + "职工满意度持续提升，" * 10 + "获得广泛好评。"),
+            ("boilerplate", "版权所有 © 2024 区总工会"),
+        ],
+    )
+    doc2 = build_doc(
+        "002_reform",
+        "工會改革的探索與實踐",
+        [
+            ("heading", 1, "第一章 總體思路"),
+            ("body", "深化工會改革，增強政治性、先進性、群眾性。" * 5),
+            ("heading", 1, "第二章 具體措施"),
+            ("body", "建立心灵港湾服务点十个，覆盖全部街道。" + "推進基層工會規範化建設。" * 6),
+        ],
+    )
+    body3 = [("body", f"第{i}段：长三角G60科创走廊建设持续推进，九城协同发展成效明显。" * 2) for i in range(1, 41)]
+    doc3 = build_doc(
+        "003_g60",
+        "长三角G60科创走廊",
+        [("heading", 1, "概述")] + body3[:20] + [("heading", 1, "展望")] + body3[20:],
+    )
+    return Corpus([doc1, doc2, doc3], [Skipped("/corpus/pipe", "not a regular file (FIFO)")])
+
+
+PINYIN = {
+    "xlgw": "心灵港湾",
+    "xinlinggangwan": "心灵港湾",
+    "ghgg": "工会改革",
+    "kczl": "科创走廊",
+}
+
+
+@dataclass
+class FakeHit:
+    doc: Document
+    doc_id: str
+    path: str
+    title: str
+    section: str | None
+    section_index: int | None
+    start: int
+    end: int
+    passage: str
+    highlights: list[tuple[int, int]]
+    score: float
+    match: str
+
+
+@dataclass
+class FakeResponse:
+    query: str
+    total: int
+    elapsed_ms: float
+    results: list = field(default_factory=list)
+    error: str | None = None
+
+
+class FakeIndex:
+    """Implements the SearchIndex contract with substring matching."""
+
+    def __init__(self, documents, delay: float = 0.0) -> None:
+        time.sleep(delay)
+        self.documents = list(documents)
+        self.searches: list[str] = []
+
+    def warm(self) -> None:
+        pass
+
+    @staticmethod
+    def _term(query: str) -> str:
+        from tui.text import to_simplified
+
+        q = query.strip().lower()
+        return to_simplified(PINYIN.get(q.replace(" ", ""), q))
+
+    def find_in_document(self, doc, query: str) -> list[tuple[int, int]]:
+        from tui.text import to_simplified
+
+        term = self._term(query)
+        if not term:
+            return []
+        text = to_simplified(doc.text).lower()
+        out, i = [], text.find(term)
+        while i >= 0:
+            out.append((i, i + len(term)))
+            i = text.find(term, i + len(term))
+        return out
+
+    def search(self, query: str, limit: int = 20) -> FakeResponse:
+        t0 = time.perf_counter()
+        self.searches.append(query)
+        results = []
+        match = "pinyin" if query.strip().lower().replace(" ", "") in PINYIN else "exact"
+        for doc in self.documents:
+            spans = self.find_in_document(doc, query)
+            seen = set()
+            for s, e in spans:
+                para = next((p for p in doc.paragraphs if p.start <= s < p.end), None)
+                if para is None or (para.start, para.end) in seen:
+                    continue
+                seen.add((para.start, para.end))
+                hl = [(a - para.start, b - para.start) for a, b in spans if para.start <= a and b <= para.end]
+                si = doc.section_at(para.start)
+                results.append(
+                    FakeHit(
+                        doc, doc.id, doc.path, doc.title,
+                        doc.sections[si].title if si is not None else None, si,
+                        para.start, para.end, doc.text[para.start : para.end], hl,
+                        float(len(hl)), match,
+                    )
+                )
+        results.sort(key=lambda h: -h.score)
+        return FakeResponse(query, len(results), (time.perf_counter() - t0) * 1000, results[:limit])
+
+
+def make_app(size=None, *, delay: float = 0.0, corpus: Corpus | None = None):
+    from tui.app.app import YuelanApp
+
+    return YuelanApp(corpus=corpus or sample_corpus(), index_factory=lambda docs: FakeIndex(docs, delay))
+
+
+async def wait_index(pilot, app) -> None:
+    for _ in range(200):
+        if app.index is not None:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def wait_results(pilot, app, query: str) -> None:
+    for _ in range(300):
+        if app.last_response is not None and app.last_response.query == query and app.query_text == query:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+def app_plain(app) -> str:
+    """Render the current screen through the compositor into plain lines."""
+    compositor = app.screen._compositor
+    strips = compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)

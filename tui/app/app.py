@@ -1,0 +1,693 @@
+"""The yuelan application: browse, search and read a corpus.
+
+The app is a thin layer over ``tui.corpus`` and ``tui.search``:
+
+* the corpus is loaded in a thread (started before Textual is even imported,
+  see ``tui.app.run``); the document tree appears as soon as it is ready;
+* the search index is built, and jieba/pypinyin warmed, in a thread worker
+  after the first frame; queries typed meanwhile wait and run when it is ready;
+* every search runs in an exclusive thread worker; a result whose query is no
+  longer the search bar's value is dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+from typing import Any, Callable, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Static
+from textual.worker import get_current_worker
+
+from tui.app.reader import Reader
+from tui.app.screens import DocumentsProvider, HelpScreen, SectionsProvider
+from tui.app.widgets import SEP, DocTree, NodeRef, ResultList, SearchInput, clip, safe
+
+WIDE = 100  # columns from which both panes are shown side by side
+MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
+SEARCH_LIMIT = 50
+DEBOUNCE = 0.06
+
+
+class MainScreen(Screen):
+    """The one screen of the app; Tab switches panes instead of walking focus."""
+
+    BINDINGS = [
+        Binding("tab", "app.next_pane", "Pane", priority=False),
+        Binding("shift+tab", "app.next_pane(-1)", "Pane", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.app.compose_main()
+
+    def on_mount(self) -> None:
+        self.app.main_mounted()
+
+
+class YuelanApp(App):
+    TITLE = "yuelan"
+    COMMANDS = App.COMMANDS | {DocumentsProvider, SectionsProvider}
+
+    CSS = """
+    Screen { layout: vertical; }
+    #top { height: 1; background: $panel; }
+    #top-label { width: auto; padding: 0 1; color: $text-muted; }
+    #search { width: 1fr; min-width: 10; }
+    #search-status { width: auto; max-width: 50%; padding: 0 1; color: $text-muted; }
+    #main { height: 1fr; }
+    #left { width: 40%; min-width: 30; max-width: 60; background: $panel; }
+    #left > * { background: $panel; }
+    #tree, #results { height: 1fr; scrollbar-size-vertical: 1; }
+    #right { width: 1fr; min-width: 20; }
+    #reader { height: 1fr; }
+    #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    #too-small { display: none; width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
+
+    Screen.narrow #left { width: 1fr; max-width: 100%; }
+    Screen.narrow.show-reader #left { display: none; }
+    Screen.narrow.show-left #right { display: none; }
+
+    Screen.too-small #top, Screen.too-small #main, Screen.too-small Footer { display: none; }
+    Screen.too-small #too-small { display: block; }
+
+    Toast { border-left: none; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "back", "Back"),
+        Binding("n", "next_hit(1)", "Next hit"),
+        Binding("N", "next_hit(-1)", "Prev hit", show=False),
+        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
+        Binding("right_square_bracket", "section(1)", "Next section", show=False),
+        Binding("y", "copy", "Copy"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        paths: list[str] | None = None,
+        encoding: str | None = None,
+        *,
+        corpus: Any = None,
+        corpus_future: Future | None = None,
+        index_factory: Callable[[list], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.encoding = encoding
+        self.corpus = corpus
+        self._corpus_future = corpus_future
+        self._index_factory = index_factory
+        self.documents: list = []
+        self.index: Any = None
+        self.index_error: str | None = None
+        self._index_started = 0.0
+        self.query_text = ""
+        self._search_timer: Timer | None = None
+        self._progress_timer: Timer | None = None
+        self.results: list = []
+        self.hits_by_doc: dict[str, list[tuple[int, int]]] = {}
+        self.result_docs: list[str] = []  # doc ids with hits, in ranked order
+        self.current_doc: int | None = None
+        self.current_hit_passage: tuple[int, int] | None = None
+        self.last_response: Any = None
+        self.pane = "left"  # in narrow layouts: which pane is shown
+        self.error_message: str | None = None
+
+    # ---------------------------------------------------------------- layout
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    def compose_main(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Static("/", id="top-label")
+            yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
+            yield Static("loading...", id="search-status", markup=False)
+        with Horizontal(id="main"):
+            with ContentSwitcher(initial="tree", id="left"):
+                yield DocTree(id="tree")
+                yield ResultList(id="results")
+            with Vertical(id="right"):
+                yield Reader(id="reader")
+                yield Static("", id="status", markup=False)
+        yield Static(
+            f"Terminal too small.\nyuelan needs at least {MIN_W}x{MIN_H}.",
+            id="too-small",
+            markup=False,
+        )
+        yield Footer()
+
+    def main_mounted(self) -> None:
+        self._apply_size(self.size.width, self.size.height)
+        if self.corpus is not None:
+            self._corpus_ready(self.corpus)
+        elif self._corpus_future is not None and self._corpus_future.done():
+            self._take_future()
+        else:
+            self._load_corpus()
+        self.query_one(DocTree).focus()
+
+    def on_resize(self, event) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            screen = self.get_screen_main()
+            if screen is None:
+                return
+        screen.set_class(width < MIN_W or height < MIN_H, "too-small")
+        screen.set_class(width < WIDE, "narrow")
+        self._apply_pane(screen)
+
+    def get_screen_main(self) -> MainScreen | None:
+        for s in self.screen_stack:
+            if isinstance(s, MainScreen):
+                return s
+        return None
+
+    def _apply_pane(self, screen: Screen | None = None) -> None:
+        screen = screen or self.get_screen_main()
+        if screen is None:
+            return
+        screen.set_class(self.pane == "reader", "show-reader")
+        screen.set_class(self.pane != "reader", "show-left")
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < WIDE
+
+    def _show_pane(self, pane: str, focus: bool = True) -> None:
+        self.pane = pane
+        self._apply_pane()
+        if focus:
+            if pane == "reader":
+                self.query_one(Reader).focus()
+            else:
+                self._left_widget().focus()
+
+    def _left_widget(self):
+        switcher = self.query_one("#left", ContentSwitcher)
+        return self.query_one(ResultList) if switcher.current == "results" else self.query_one(DocTree)
+
+    # ---------------------------------------------------------------- corpus
+
+    def _take_future(self) -> None:
+        try:
+            corpus = self._corpus_future.result()
+        except BaseException as exc:  # noqa: BLE001 - shown to the user, then exit
+            self._fail(exc)
+            return
+        self._corpus_ready(corpus)
+
+    @work(thread=True, exclusive=True, group="corpus")
+    def _load_corpus(self) -> None:
+        started = time.monotonic()
+        try:
+            if self._corpus_future is not None:
+                corpus = self._corpus_future.result()
+            else:
+                from tui.corpus import load_corpus
+
+                corpus = load_corpus(self.paths, self.encoding)
+        except BaseException as exc:  # noqa: BLE001
+            self.call_from_thread(self._fail, exc)
+            return
+        del started
+        self.call_from_thread(self._corpus_ready, corpus)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.error_message = f"yuelan: {exc}"
+        self.exit(return_code=1, message=self.error_message)
+
+    def _corpus_ready(self, corpus) -> None:
+        self.corpus = corpus
+        self.documents = list(corpus.documents)
+        tree = self.query_one(DocTree)
+        tree.populate(self.documents, getattr(corpus, "skipped", []))
+        if not self.documents:
+            self._set_search_status("no readable documents")
+            self.query_one(Reader).clear_document()
+            self._update_status()
+            return
+        self.open_document(0, 0, focus=False)
+        n = len(self.documents)
+        self._set_search_status(f"{n} document{'s' if n != 1 else ''}; indexing...")
+        # The first frame must not wait for the index: start it after a refresh.
+        self.call_after_refresh(self._start_index)
+
+    # ----------------------------------------------------------------- index
+
+    def _start_index(self) -> None:
+        self._index_started = time.monotonic()
+        self._progress_timer = self.set_interval(0.25, self._index_progress)
+        self._build_index()
+
+    def _index_progress(self) -> None:
+        if self.index is not None or self.index_error:
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+            return
+        elapsed = time.monotonic() - self._index_started
+        waiting = " (your search runs when ready)" if self.query_text else ""
+        self._set_search_status(f"indexing {len(self.documents)} docs... {elapsed:.1f}s{waiting}")
+
+    @work(thread=True, exclusive=True, group="index")
+    def _build_index(self) -> None:
+        try:
+            if self._index_factory is not None:
+                index = self._index_factory(self.documents)
+            else:
+                from tui.search import SearchIndex
+
+                index = SearchIndex(self.documents)
+        except Exception as exc:  # noqa: BLE001 - the reader still works without search
+            self.call_from_thread(self._index_failed, exc)
+            return
+        self.call_from_thread(self._index_ready, index)
+        warm = getattr(index, "warm", None)
+        if warm is not None:
+            try:
+                warm()
+            except Exception:  # noqa: BLE001 - warming is an optimisation only
+                pass
+
+    def _index_failed(self, exc: Exception) -> None:
+        self.index_error = f"search unavailable: {exc}"
+        self._set_search_status(self.index_error)
+        self.notify(safe(self.index_error), severity="error", markup=False)
+
+    def _index_ready(self, index) -> None:
+        self.index = index
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+        n = len(self.documents)
+        self._set_search_status(f"{n} document{'s' if n != 1 else ''}")
+        if self.query_text:
+            self._run_search()
+
+    # ---------------------------------------------------------------- search
+
+    def _set_search_status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(Content(text))
+
+    @on(SearchInput.Changed, "#search")
+    def _query_changed(self, event: SearchInput.Changed) -> None:
+        self.query_text = event.value.strip()
+        switcher = self.query_one("#left", ContentSwitcher)
+        if not self.query_text:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            self.workers.cancel_group(self, "search")
+            self._clear_results()
+            switcher.current = "tree"
+            n = len(self.documents)
+            if self.index is not None:
+                self._set_search_status(f"{n} document{'s' if n != 1 else ''}")
+            return
+        switcher.current = "results"
+        if self.index is None:
+            self._index_progress()
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(DEBOUNCE, self._run_search)
+
+    def _clear_results(self) -> None:
+        self.results = []
+        self.hits_by_doc = {}
+        self.result_docs = []
+        self.last_response = None
+        self.query_one(ResultList).show_results("", [], {})
+        reader = self.query_one(Reader)
+        reader.set_hits([], None)
+        self.current_hit_passage = None
+        self._update_status()
+
+    def _run_search(self) -> None:
+        if self.index is None or not self.query_text:
+            return
+        self._set_search_status("searching...")
+        self._search(self.query_text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        worker = get_current_worker()
+        index = self.index
+        try:
+            resp = index.search(query, limit=SEARCH_LIMIT)
+        except Exception as exc:  # noqa: BLE001 - shown in the search bar
+            self.call_from_thread(self._search_failed, query, exc)
+            return
+        if worker.is_cancelled:
+            return
+        hits_by_doc: dict[str, list[tuple[int, int]]] = {}
+        order: list[str] = []
+        for hit in resp.results or []:
+            if hit.doc_id in hits_by_doc:
+                continue
+            if worker.is_cancelled:
+                return
+            try:
+                spans = list(index.find_in_document(hit.doc, query))
+            except Exception:  # noqa: BLE001 - fall back to the passage highlights
+                spans = []
+            hits_by_doc[hit.doc_id] = spans
+            order.append(hit.doc_id)
+        if worker.is_cancelled:
+            return
+        self.call_from_thread(self._search_done, query, resp, hits_by_doc, order)
+
+    def _search_failed(self, query: str, exc: Exception) -> None:
+        if query != self.query_text:
+            return
+        self._set_search_status(f"search failed: {exc}")
+
+    def _search_done(self, query: str, resp, hits_by_doc, order) -> None:
+        if query != self.query_text:
+            return  # stale: the user has typed on
+        self.last_response = resp
+        self.results = list(resp.results or [])
+        # Passage highlights count as hits when the document scan found none.
+        for hit in self.results:
+            if not hits_by_doc.get(hit.doc_id):
+                spans = hits_by_doc.setdefault(hit.doc_id, [])
+                for s, e in hit.highlights or []:
+                    spans.append((hit.start + s, hit.start + e))
+        for k in hits_by_doc:
+            hits_by_doc[k] = sorted(set(hits_by_doc[k]))
+        self.hits_by_doc = hits_by_doc
+        self.result_docs = order
+        counts = {k: len(v) for k, v in hits_by_doc.items()}
+        results = self.query_one(ResultList)
+        results.show_results(query, self.results, counts)
+        if getattr(resp, "error", None):
+            self._set_search_status(f"error: {resp.error}")
+        elif not self.results:
+            self._set_search_status("no results")
+        else:
+            total = getattr(resp, "total", len(self.results))
+            ms = getattr(resp, "elapsed_ms", 0.0)
+            shown = len(self.results)
+            more = f" (top {shown})" if total > shown else ""
+            self._set_search_status(f"{total} result{'s' if total != 1 else ''}{more}, {len(order)} docs, {ms:.0f} ms")
+        # Keep highlights in the open document up to date with the new query.
+        self._refresh_reader_hits()
+
+    def _refresh_reader_hits(self) -> None:
+        if self.current_doc is None:
+            return
+        doc = self.documents[self.current_doc]
+        spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
+        self.query_one(Reader).set_hits(spans, None)
+        self._update_status()
+
+    # ------------------------------------------------------------- opening
+
+    def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None) -> None:
+        doc = self.documents[doc_index]
+        self.current_doc = doc_index
+        reader = self.query_one(Reader)
+        spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
+        current = None
+        if hit_target is not None and spans:
+            current = reader_index(spans, hit_target)
+        reader.show(doc, offset, hits=spans, current=current, center=hit_target is not None)
+        self._update_status()
+        if focus:
+            self._show_pane("reader")
+
+    @on(DocTree.NodeSelected, "#tree")
+    def _tree_selected(self, event: DocTree.NodeSelected) -> None:
+        ref = event.node.data
+        if not isinstance(ref, NodeRef):
+            event.node.toggle()
+            return
+        doc = self.documents[ref.doc]
+        offset = doc.sections[ref.section].start if ref.section is not None else 0
+        if ref.section is None and event.node.allow_expand:
+            event.node.expand()
+        self.open_document(ref.doc, offset)
+
+    @on(ResultList.OptionSelected, "#results")
+    def _result_selected(self, event: ResultList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self.open_result(int(event.option.id))
+
+    @on(SearchInput.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        results = self.query_one(ResultList)
+        if self.results:
+            self.open_result(results.highlighted or 0)
+        elif self.query_text and self.index is None:
+            self.notify("Still indexing: the results will appear when it is ready.")
+
+    def open_result(self, i: int) -> None:
+        if not (0 <= i < len(self.results)):
+            return
+        hit = self.results[i]
+        doc_index = self._doc_index(hit.doc_id)
+        if doc_index is None:
+            return
+        if hit.highlights:
+            target = hit.start + min(s for s, _ in hit.highlights)
+        else:
+            target = hit.start
+        self.current_hit_passage = (hit.start, hit.end)
+        self.open_document(doc_index, target, hit_target=target)
+
+    def _doc_index(self, doc_id: str) -> int | None:
+        for i, d in enumerate(self.documents):
+            if d.id == doc_id:
+                return i
+        return None
+
+    # ------------------------------------------------------------- reading
+
+    @on(Reader.Moved)
+    def _reader_moved(self) -> None:
+        self._update_status()
+        if self.current_doc is None:
+            return
+        doc = self.documents[self.current_doc]
+        reader = self.query_one(Reader)
+        section = doc.section_at(reader.reading_offset()) if doc.sections else None
+        tree = self.query_one(DocTree)
+        if not tree.doc_nodes:
+            return
+        tree.reveal(NodeRef(self.current_doc, section))
+
+    def _update_status(self) -> None:
+        status = self.query_one("#status", Static)
+        reader = self.query_one(Reader)
+        doc = reader.doc
+        if doc is None:
+            status.update(Content("no document open"))
+            return
+        offset = reader.reading_offset()
+        si = doc.section_at(offset) if doc.sections else None
+        where = safe(doc.title or doc.id)
+        if si is not None:
+            where += SEP + safe(doc.sections[si].title)
+        parts = []
+        if self.query_text:
+            if reader.hits:
+                i = reader.current
+                parts.append(f"hit {i + 1 if i is not None else '-'}/{len(reader.hits)}")
+            else:
+                parts.append("no hits here")
+        parts.append(f"{reader.percent()}%")
+        right = "  " + "  ".join(parts)
+        width = max(10, status.size.width - 2 if status.size.width else 80)
+        room = max(4, width - len(right))
+        status.update(Content(clip(where, room) + right))
+
+    def action_next_hit(self, direction: int = 1) -> None:
+        if not self.query_text:
+            self.notify("No search yet: press / and type a query.", markup=False)
+            return
+        if not self.result_docs:
+            self.notify("No hits for this search.", markup=False)
+            return
+        reader = self.query_one(Reader)
+        doc = reader.doc
+        if doc is not None and reader.hits:
+            if reader.current is None:
+                if direction > 0:
+                    i = reader.hit_index_at_or_after(reader.top_offset())
+                else:
+                    i = max(0, (reader.hit_index_at_or_after(reader.top_offset()) or 0) - 1)
+                self._goto_hit(i)
+                return
+            j = reader.current + direction
+            if 0 <= j < len(reader.hits):
+                self._goto_hit(j)
+                return
+        # Past this document's end: continue in the next document with hits.
+        order = self.result_docs
+        cur_id = doc.id if doc is not None else None
+        if cur_id in order:
+            k = order.index(cur_id) + direction
+        else:
+            k = 0 if direction > 0 else len(order) - 1
+        wrapped = False
+        if k >= len(order):
+            k, wrapped = 0, True
+        elif k < 0:
+            k, wrapped = len(order) - 1, True
+        next_id = order[k]
+        di = self._doc_index(next_id)
+        if di is None:
+            return
+        spans = self.hits_by_doc.get(next_id) or []
+        if not spans:
+            return
+        target = spans[0][0] if direction > 0 else spans[-1][0]
+        self.open_document(di, target, hit_target=target, focus=not self.narrow or self.pane == "reader")
+        title = safe(self.documents[di].title or next_id)
+        if len(order) == 1:
+            msg = f"Wrapped to the {'first' if direction > 0 else 'last'} hit."
+        elif wrapped:
+            msg = f"Wrapped to the {'first' if direction > 0 else 'last'} document: {title}"
+        else:
+            msg = f"{'Next' if direction > 0 else 'Previous'} document: {title}"
+        self.notify(clip(msg, 120), markup=False, timeout=3)
+
+    def _goto_hit(self, i: int | None) -> None:
+        reader = self.query_one(Reader)
+        reader.set_current(i, center=True)
+        self._update_status()
+
+    def action_section(self, direction: int) -> None:
+        reader = self.query_one(Reader)
+        doc = reader.doc
+        if doc is None or not doc.sections:
+            self.notify("This document has no sections.", markup=False)
+            return
+        top = reader.top_offset()
+        starts = [s.start for s in doc.sections]
+        if direction > 0:
+            cands = [i for i, s in enumerate(starts) if s > top]
+            if not cands:
+                self.notify("Last section.", markup=False, timeout=2)
+                return
+            i = cands[0]
+        else:
+            cands = [i for i, s in enumerate(starts) if s < top]
+            if not cands:
+                if top > 0:
+                    reader.go_to(0)
+                    return
+                self.notify("First section.", markup=False, timeout=2)
+                return
+            i = cands[-1]
+        reader.go_to(starts[i])
+        self._update_status()
+
+    # --------------------------------------------------------------- keys
+
+    def action_focus_search(self) -> None:
+        if self.narrow:
+            self._show_pane("left", focus=False)
+        self.query_one(SearchInput).focus()
+
+    def action_focus_results(self) -> None:
+        switcher = self.query_one("#left", ContentSwitcher)
+        if switcher.current == "results":
+            self._show_pane("left")
+
+    def action_next_pane(self, direction: int = 1) -> None:
+        focused = self.focused
+        if isinstance(focused, Reader):
+            self._show_pane("left")
+        elif isinstance(focused, SearchInput):
+            self._show_pane("left")
+        else:
+            self._show_pane("reader")
+
+    def action_back(self) -> None:
+        focused = self.focused
+        switcher = self.query_one("#left", ContentSwitcher)
+        if isinstance(focused, SearchInput):
+            self._show_pane("left")
+        elif isinstance(focused, ResultList):
+            self.query_one(SearchInput).value = ""
+            switcher.current = "tree"
+            self._show_pane("left")
+        elif isinstance(focused, Reader):
+            self._show_pane("left")
+        elif self.query_text:
+            switcher.current = "results"
+            self._show_pane("left")
+
+    def action_copy(self) -> None:
+        reader = self.query_one(Reader)
+        doc = reader.doc
+        if doc is None:
+            self.notify("Nothing to copy.", markup=False)
+            return
+        offset = reader.reading_offset()
+        start, end = passage_at(doc, offset)
+        if self.current_hit_passage and reader.current is not None:
+            hs, he = self.current_hit_passage
+            if hs <= offset < he:
+                start, end = hs, he
+        passage = doc.text[start:end].strip()
+        si = doc.section_at(start) if doc.sections else None
+        cite = (doc.title or doc.id) + (" \u203a " + doc.sections[si].title if si is not None else "")
+        text = f"{passage}\n\n({cite})"
+        self.copy_to_clipboard(escape_for_clipboard(text))
+        self.notify(clip(f"Copied {len(passage)} characters: {safe(cite)}", 120), markup=False, timeout=3)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # ------------------------------------------------------------- palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Search", "Focus the search bar (/)", self.action_focus_search)
+        yield SystemCommand("Next hit", "Go to the next hit of the search (n)", lambda: self.action_next_hit(1))
+        yield SystemCommand("Previous hit", "Go to the previous hit (N)", lambda: self.action_next_hit(-1))
+        yield SystemCommand("Next section", "Jump to the next section (])", lambda: self.action_section(1))
+        yield SystemCommand("Previous section", "Jump to the previous section ([)", lambda: self.action_section(-1))
+        yield SystemCommand("Next pane", "Switch between the list and the reader (Tab)", self.action_next_pane)
+        yield SystemCommand("Copy passage", "Copy the current passage with its citation (y)", self.action_copy)
+        yield SystemCommand("Help", "Show every key (?)", self.action_help)
+        yield SystemCommand("Theme", "Switch the colour theme", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit yuelan (q)", self.action_quit)
+
+
+def reader_index(spans: list[tuple[int, int]], target: int) -> int:
+    from bisect import bisect_left
+
+    i = bisect_left([s for s, _ in spans], target)
+    return min(i, len(spans) - 1)
+
+
+def passage_at(doc, offset: int) -> tuple[int, int]:
+    """The paragraph (the search's passage unit) holding ``offset``."""
+    for p in doc.paragraphs or []:
+        if p.start <= offset < p.end:
+            return p.start, p.end
+    # No paragraph model: the text between blank lines.
+    text = doc.text
+    s = text.rfind("\n\n", 0, offset)
+    e = text.find("\n\n", offset)
+    return (0 if s < 0 else s + 2), (len(text) if e < 0 else e)
+
+
+def escape_for_clipboard(text: str) -> str:
+    from tui.text import escape_controls
+
+    return escape_controls(text)

@@ -1,0 +1,200 @@
+"""Reader layout: a document wrapped into display lines at a given width.
+
+Pure Python (no textual import), so it can run in a worker thread and be
+tested on its own.  Every display line keeps the offsets of the characters it
+shows in ``Document.text``; highlights, section sync and scrolling to a hit
+all work on those offsets, never on the displayed string.
+
+* Paragraphs come from ``Document.paragraphs``; a paragraph that ends where
+  the next one starts on the same line (an inline heading and its body) is
+  laid out as one block, so the heading keeps flowing into its text.
+* Each block is separated from the next by one blank line.
+* Leading and trailing whitespace of each hard line is not shown (many
+  documents indent paragraphs with ideographic spaces).
+* Wrapping works in terminal cells: CJK characters take two.  A line may
+  break between any two CJK characters, or after a space; never inside a
+  Latin word (unless the word is wider than the pane), never before closing
+  punctuation and never after opening punctuation.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+import unicodedata
+
+# No line may start with these (kinsoku).
+CLOSE = set("，。、；：？！）」』》〉】〕］｝〗…—～·,.;:?!)]}%’”")
+# No line may end with these.
+OPEN = set("（「『《〈【〔［｛〖([{“‘")
+SPACES = " \t\u3000\u00a0\r\f\v\u200b\ufeff"
+
+GAP = "gap"
+
+
+@lru_cache(maxsize=8192)
+def _char_width(ch: str) -> int:
+    cp = ord(ch)
+    if cp < 0x300:
+        return 1 if cp >= 0x20 or ch == "\t" else 1
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def char_width(ch: str) -> int:
+    return 1 if ch < "\u0300" else _char_width(ch)
+
+
+def _is_wide(ch: str) -> bool:
+    return ch >= "\u1100" and _char_width(ch) == 2
+
+
+def _can_break(a: str, b: str) -> bool:
+    """May a line break fall between characters ``a`` and ``b``?"""
+    if b == " " or b in CLOSE or a in OPEN:
+        return False
+    if a == " ":
+        return True
+    return _is_wide(a) or _is_wide(b)
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Break ``text`` (no newlines) into ``(start, end)`` spans of at most ``width`` cells."""
+    width = max(2, width)
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    i = 0
+    cw = char_width
+    while i < n:
+        w = 0
+        j = i
+        last_break = -1
+        while j < n:
+            c = text[j]
+            x = cw(c)
+            if w + x > width:
+                break
+            w += x
+            j += 1
+            if j < n and _can_break(c, text[j]):
+                last_break = j
+        if j >= n:
+            out.append((i, n))
+            break
+        k = last_break if last_break > i else max(j, i + 1)
+        out.append((i, k))
+        i = k
+        while i < n and text[i] == " ":
+            i += 1
+    return out
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in SPACES:
+        s += 1
+    while e > s and text[e - 1] in SPACES:
+        e -= 1
+    return s, e
+
+
+@dataclass
+class Layout:
+    """Display lines of one document at one width.
+
+    ``starts[i]``/``ends[i]`` are offsets into the document text of line ``i``;
+    a blank separator line has ``start == end`` and ``blank[i]`` true.
+    """
+
+    width: int
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    blank: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line_at(self, offset: int) -> int:
+        """The display line showing ``offset`` (or the nearest line before it)."""
+        if not self.starts:
+            return 0
+        i = bisect_right(self.starts, offset) - 1
+        i = max(0, i)
+        # Prefer a text line over the blank separator that shares its start.
+        while i > 0 and self.blank[i] and self.starts[i - 1] == self.starts[i]:
+            i -= 1
+        if self.blank[i] and i + 1 < len(self.starts):
+            i += 1
+        return i
+
+    def offset_at(self, line: int) -> int:
+        """Document offset shown at display line ``line`` (blank lines: the next text)."""
+        if not self.starts:
+            return 0
+        line = max(0, min(line, len(self.starts) - 1))
+        while line + 1 < len(self.starts) and self.blank[line]:
+            line += 1
+        return self.starts[line]
+
+
+def blocks(doc) -> list[tuple[int, int]]:
+    """The document's paragraphs, merged where one flows into the next on a line."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    paras = getattr(doc, "paragraphs", None) or []
+    if paras:
+        for p in paras:
+            if p.end <= p.start:
+                continue
+            if spans and "\n" not in text[spans[-1][1] : p.start] and p.start >= spans[-1][1]:
+                spans[-1] = (spans[-1][0], p.end)
+            else:
+                spans.append((p.start, p.end))
+    else:
+        # No paragraph model: split on blank lines.
+        pos = 0
+        for chunk in text.split("\n\n"):
+            if chunk.strip():
+                spans.append((pos, pos + len(chunk)))
+            pos += len(chunk) + 2
+    return spans
+
+
+def layout(doc, width: int) -> Layout:
+    """Lay ``doc`` out in lines of at most ``width`` cells."""
+    text = doc.text
+    out = Layout(width)
+    starts, ends, blank = out.starts, out.ends, out.blank
+    first = True
+    for bs, be in blocks(doc):
+        block_lines: list[tuple[int, int]] = []
+        pos = bs
+        while pos < be:
+            nl = text.find("\n", pos, be)
+            line_end = be if nl < 0 else nl
+            s, e = _strip_span(text, pos, line_end)
+            if e > s:
+                segment = text[s:e]
+                for a, b in wrap(segment, width):
+                    a2, b2 = _strip_span(segment, a, b)
+                    if b2 > a2:
+                        block_lines.append((s + a2, s + b2))
+            pos = line_end + 1
+        if not block_lines:
+            continue
+        if not first:
+            starts.append(block_lines[0][0])
+            ends.append(block_lines[0][0])
+            blank.append(True)
+        first = False
+        for s, e in block_lines:
+            starts.append(s)
+            ends.append(e)
+            blank.append(False)
+    # The separator before a block shares its start with the block's first
+    # line; give it the previous block's end instead so bisect finds text.
+    for i in range(1, len(starts)):
+        if blank[i]:
+            starts[i] = ends[i] = ends[i - 1]
+    return out

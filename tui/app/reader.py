@@ -1,0 +1,329 @@
+"""The reading pane: a line-API scroll view over one document.
+
+Only the lines on screen are rendered (toolong's model), so a long document
+costs no more to show than a short one.  Text is always rendered as literal
+segments after ``escape_controls``: it is never parsed as markup and no
+control character reaches the terminal.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.app.layout import Layout, layout
+from tui.text import escape_controls
+
+# The reading measure: lines longer than this are hard to read.
+MAX_MEASURE = 100
+
+
+def display_text(s: str) -> str:
+    """Document text as it may be drawn: controls made visible, tabs as spaces."""
+    return escape_controls(s).replace("\t", " ")
+
+
+@dataclass
+class _StyleRun:
+    start: int
+    end: int
+    key: str
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows one document, wrapped, with every search hit highlighted."""
+
+    COMPONENT_CLASSES = {
+        "reader--title",
+        "reader--h1",
+        "reader--h2",
+        "reader--h3",
+        "reader--boilerplate",
+        "reader--hit",
+        "reader--current",
+    }
+
+    DEFAULT_CSS = """
+    Reader {
+        background: $surface;
+        padding: 0 1;
+        overflow-y: scroll;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    Reader > .reader--title { text-style: bold; color: $accent; }
+    Reader > .reader--h1 { text-style: bold; color: $primary; }
+    Reader > .reader--h2 { text-style: bold; color: $secondary; }
+    Reader > .reader--h3 { text-style: bold italic; }
+    Reader > .reader--boilerplate { color: $text-muted; text-style: dim; }
+    Reader > .reader--hit { background: $warning 35%; text-style: underline; }
+    Reader > .reader--current { background: $accent; color: $text; text-style: bold reverse; }
+    """
+
+    BINDINGS = [
+        Binding("j,down", "line(1)", "Down", show=False),
+        Binding("k,up", "line(-1)", "Up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", show=False),
+    ]
+
+    class Moved(Message):
+        """The reading position changed (scroll, open, hit)."""
+
+        def __init__(self, reader: "Reader") -> None:
+            super().__init__()
+            self.reader = reader
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.doc = None
+        self.lay: Layout | None = None
+        self.hits: list[tuple[int, int]] = []
+        self._hit_starts: list[int] = []
+        self._hit_ends_max: list[int] = []
+        self.current: int | None = None
+        self._runs: list[_StyleRun] = []
+        self._run_starts: list[int] = []
+        self._cache: dict[int, Strip] = {}
+        self._pending_offset: tuple[int, bool] | None = None
+
+    # ------------------------------------------------------------------ state
+
+    def show(self, doc, offset: int = 0, *, hits=None, current: int | None = None, center: bool = False) -> None:
+        """Show ``doc`` with ``offset`` in view (centred a third down if ``center``)."""
+        if doc is not self.doc:
+            self.doc = doc
+            self._runs = self._style_runs(doc)
+            self._run_starts = [r.start for r in self._runs]
+            self.lay = None
+        if hits is not None:
+            self.set_hits(hits, current)
+        self._cache.clear()
+        self._relayout()
+        self.go_to(offset, center=center)
+
+    def clear_document(self) -> None:
+        self.doc = None
+        self.lay = None
+        self.hits = []
+        self._hit_starts = []
+        self.current = None
+        self._cache.clear()
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
+    def set_hits(self, hits: list[tuple[int, int]], current: int | None = None) -> None:
+        self.hits = sorted(hits)
+        self._hit_starts = [s for s, _ in self.hits]
+        # Running maximum of ends, to find hits overlapping a line quickly.
+        m = -1
+        self._hit_ends_max = []
+        for _, e in self.hits:
+            m = max(m, e)
+            self._hit_ends_max.append(m)
+        self.current = current if current is not None and 0 <= current < len(self.hits) else None
+        self._cache.clear()
+        self.refresh()
+
+    def set_current(self, index: int | None, *, center: bool = True) -> None:
+        if index is None or not self.hits:
+            self.current = None
+        else:
+            self.current = max(0, min(index, len(self.hits) - 1))
+        self._cache.clear()
+        if self.current is not None:
+            self.go_to(self.hits[self.current][0], center=center, only_if_hidden=True)
+        self.refresh()
+
+    def hit_index_at_or_after(self, offset: int) -> int | None:
+        if not self.hits:
+            return None
+        i = bisect_left(self._hit_starts, offset)
+        return min(i, len(self.hits) - 1)
+
+    @staticmethod
+    def _style_runs(doc) -> list[_StyleRun]:
+        runs: list[_StyleRun] = []
+        sections = getattr(doc, "sections", []) or []
+        for p in getattr(doc, "paragraphs", []) or []:
+            if p.kind == "title":
+                key = "reader--title"
+            elif p.kind == "boilerplate":
+                key = "reader--boilerplate"
+            elif p.kind == "heading":
+                level = 1
+                if p.section is not None and 0 <= p.section < len(sections):
+                    level = sections[p.section].level
+                key = f"reader--h{min(max(level, 1), 3)}"
+            else:
+                continue
+            runs.append(_StyleRun(p.start, p.end, key))
+        runs.sort(key=lambda r: r.start)
+        return runs
+
+    # ----------------------------------------------------------------- layout
+
+    @property
+    def measure(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(4, min(width, MAX_MEASURE))
+
+    def _relayout(self) -> None:
+        if self.doc is None:
+            return
+        width = self.measure
+        if self.lay is not None and self.lay.width == width:
+            return
+        anchor = self.top_offset() if self.lay is not None else None
+        self.lay = layout(self.doc, width)
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self.lay))
+        if anchor is not None:
+            self._scroll_line(self.lay.line_at(anchor))
+
+    def on_resize(self) -> None:
+        if self.doc is None:
+            return
+        self._relayout()
+        if self._pending_offset is not None:
+            offset, center = self._pending_offset
+            self._pending_offset = None
+            self.go_to(offset, center=center)
+        self.refresh()
+
+    # -------------------------------------------------------------- position
+
+    def top_offset(self) -> int:
+        if self.lay is None:
+            return 0
+        return self.lay.offset_at(round(self.scroll_y))
+
+    def reading_offset(self) -> int:
+        """The offset the user is reading: the current hit when on screen, else the top."""
+        if self.lay is None:
+            return 0
+        if self.current is not None:
+            line = self.lay.line_at(self.hits[self.current][0])
+            top = round(self.scroll_y)
+            if top <= line < top + max(1, self.scrollable_content_region.height):
+                return self.hits[self.current][0]
+        return self.top_offset()
+
+    def percent(self) -> int:
+        max_y = self.max_scroll_y
+        if max_y <= 0:
+            return 100
+        return int(round(100 * self.scroll_y / max_y))
+
+    def go_to(self, offset: int, *, center: bool = False, only_if_hidden: bool = False) -> None:
+        """Scroll so that ``offset`` is in view (a third down when ``center``)."""
+        if self.lay is None or self.scrollable_content_region.height <= 0:
+            self._pending_offset = (offset, center)
+            return
+        line = self.lay.line_at(offset)
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if only_if_hidden and top + 1 <= line < top + height - 1:
+            self.post_message(self.Moved(self))
+            return
+        target = line - height // 3 if center else line
+        self._scroll_line(target)
+
+    def _scroll_line(self, line: int) -> None:
+        max_y = max(0, (len(self.lay) if self.lay else 0) - self.scrollable_content_region.height)
+        y = max(0, min(line, max_y))
+        self.scroll_to(y=y, animate=False, force=True)
+        self.post_message(self.Moved(self))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.post_message(self.Moved(self))
+
+    # --------------------------------------------------------------- actions
+
+    def action_line(self, delta: int) -> None:
+        self._scroll_line(round(self.scroll_y) + delta)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self._scroll_line(round(self.scroll_y) + direction * step)
+
+    def action_top(self) -> None:
+        self._scroll_line(0)
+
+    def action_bottom(self) -> None:
+        self._scroll_line(len(self.lay) if self.lay else 0)
+
+    # --------------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        strip = self._cache.get(index)
+        if strip is None or strip.cell_length != width:
+            strip = self._render_index(index, width)
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            self._cache[index] = strip
+        return strip
+
+    def _render_index(self, index: int, width: int) -> Strip:
+        base = self.rich_style
+        lay = self.lay
+        if self.doc is None or lay is None or index >= len(lay) or lay.blank[index]:
+            return Strip.blank(width, base)
+        s, e = lay.starts[index], lay.ends[index]
+        text = self.doc.text
+        # Cut points: style runs and hits that overlap [s, e).
+        pieces: list[tuple[int, int, Style]] = []
+        cuts = {s, e}
+        styles: list[tuple[int, int, str]] = []
+        i = bisect_right(self._run_starts, s) - 1
+        i = max(0, i)
+        while i < len(self._runs) and self._runs[i].start < e:
+            r = self._runs[i]
+            if r.end > s:
+                styles.append((max(r.start, s), min(r.end, e), r.key))
+                cuts.add(max(r.start, s))
+                cuts.add(min(r.end, e))
+            i += 1
+        hit_spans: list[tuple[int, int, str]] = []
+        if self.hits:
+            # First hit whose running max end passes s.
+            j = bisect_right(self._hit_ends_max, s)
+            while j < len(self.hits) and self.hits[j][0] < e:
+                hs, he = self.hits[j]
+                if he > s:
+                    key = "reader--current" if j == self.current else "reader--hit"
+                    hit_spans.append((max(hs, s), min(he, e), key))
+                    cuts.add(max(hs, s))
+                    cuts.add(min(he, e))
+                j += 1
+        points = sorted(cuts)
+        comp = self.get_component_rich_style
+        for a, b in zip(points, points[1:]):
+            style = base
+            for rs, re_, key in styles:
+                if rs <= a < re_:
+                    style = style + comp(key, partial=True)
+            for hs, he, key in hit_spans:
+                if hs <= a < he:
+                    style = style + comp(key, partial=True)
+            pieces.append((a, b, style))
+        segments = [Segment(display_text(text[a:b]), style) for a, b, style in pieces]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def notify_style_update(self) -> None:
+        self._cache.clear()
+        super().notify_style_update()

@@ -1,0 +1,268 @@
+"""Help screen and command-palette providers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tui.app.widgets import SEP, clip, safe
+
+# Every key, as the help screen shows it.  ASCII only (no ambiguous glyphs).
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Anywhere",
+        [
+            ("/", "search (Chinese, pinyin like xlgw or xinling, \"exact phrase\", -exclude)"),
+            ("Esc", "back: search bar -> list; results -> document tree; reader -> list"),
+            ("Tab", "next pane (list <-> reader); on narrow terminals, switch the pane shown"),
+            ("n / N", "next / previous hit; continues into the next document at the end"),
+            ("[ / ]", "previous / next section"),
+            ("y", "copy the current passage with its citation (title > section), OSC 52"),
+            ("?", "this help"),
+            ("ctrl+p", "command palette: open a document, jump to a section, switch theme"),
+            ("q / ctrl+q", "quit"),
+        ],
+    ),
+    (
+        "Document tree and results",
+        [
+            ("j / k, Up / Down", "move"),
+            ("g / G, Home / End", "first / last"),
+            ("Enter", "open in the reader"),
+            ("l / h, Right / Left", "expand / collapse a document (tree)"),
+            ("space", "expand / collapse (tree)"),
+        ],
+    ),
+    (
+        "Search bar",
+        [
+            ("type", "results update as you type"),
+            ("Enter", "open the highlighted result"),
+            ("Down", "move into the results"),
+        ],
+    ),
+    (
+        "Reader",
+        [
+            ("j / k, Up / Down", "scroll a line"),
+            ("space / b, PageDown / PageUp", "scroll a page"),
+            ("g / G, Home / End", "top / bottom"),
+        ],
+    ),
+]
+
+
+def help_text() -> str:
+    lines = ["yuelan - keys", ""]
+    for group, keys in KEYS:
+        lines.append(group)
+        for key, what in keys:
+            lines.append(f"  {key:<30} {what}")
+        lines.append("")
+    lines.append("The mouse works too: click, scroll. Press Esc, q or ? to close this help.")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; background: $background 60%; }
+    HelpScreen > VerticalScroll {
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
+        background: $panel; padding: 1 2;
+    }
+    HelpScreen Static { width: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close", show=True),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("space,pagedown", "scroll(10)", "Page down", show=False),
+        Binding("b,pageup", "scroll(-10)", "Page up", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Content(help_text()), id="help-text")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, delta: int) -> None:
+        scroller = self.query_one("#help", VerticalScroll)
+        scroller.scroll_to(y=scroller.scroll_y + delta, animate=False)
+
+
+# ------------------------------------------------------------------ palette
+
+
+def _fold(s: str) -> str:
+    """Lower-case and Simplified, one character for one (positions stay valid)."""
+    from tui.text import to_simplified
+
+    return to_simplified(s).lower()
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(s: str) -> tuple[tuple[str, ...], bool]:
+    """Per-character pinyin of ``s`` (non-Chinese characters: themselves)."""
+    try:
+        from pypinyin import lazy_pinyin
+    except Exception:  # noqa: BLE001 - pinyin matching is a bonus
+        return tuple(c.lower() for c in s), False
+    out = []
+    for ch in s:
+        if "\u3400" <= ch <= "\u9fff":
+            py = lazy_pinyin(ch)
+            out.append(py[0].lower() if py else ch)
+        else:
+            out.append(ch.lower())
+    return tuple(out), True
+
+
+def match(query: str, candidate: str) -> tuple[float, list[int]]:
+    """Score ``candidate`` for ``query``: substring > pinyin > subsequence."""
+    q = _fold(query.strip())
+    if not q:
+        return 0.0, []
+    c = _fold(candidate)
+    i = c.find(q)
+    if i >= 0:
+        return 1.0 - min(0.3, i / 200), list(range(i, i + len(q)))
+    q_nospace = q.replace(" ", "")
+    if q_nospace.isascii() and q_nospace.isalnum():
+        syll, ok = _pinyin(candidate)
+        if ok:
+            initials = "".join(p[0] if p else " " for p in syll)
+            j = initials.find(q_nospace)
+            if j >= 0 and len(q_nospace) >= 2:
+                return 0.8, list(range(j, j + len(q_nospace)))
+            # Full pinyin: the query must start at a syllable.
+            for start in range(len(syll)):
+                joined, k, pos = "", start, []
+                while k < len(syll) and len(joined) < len(q_nospace):
+                    joined += syll[k]
+                    pos.append(k)
+                    k += 1
+                if joined.startswith(q_nospace):
+                    return 0.85, pos
+    # Subsequence.
+    pos = []
+    k = 0
+    for idx, ch in enumerate(c):
+        if k < len(q) and ch == q[k]:
+            pos.append(idx)
+            k += 1
+    if k == len(q):
+        spread = (pos[-1] - pos[0] + 1) if pos else 1
+        return 0.3 * len(q) / spread, pos
+    return 0.0, []
+
+
+def _display(text: str, positions: list[int], width: int = 70) -> Content:
+    shown = clip(safe(text), width)
+    content = Content(shown)
+    limit = len(shown)
+    for p in positions:
+        if p < limit:
+            content = content.stylize("bold underline", p, p + 1)
+    return content
+
+
+class DocumentsProvider(Provider):
+    """Open a document by (part of) its title, or its pinyin."""
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for i, doc in enumerate(getattr(app, "documents", [])[:200]):
+            yield DiscoveryHit(
+                _display("Open: " + (doc.title or doc.id), []),
+                self._opener(i),
+                text="Open: " + safe(doc.title or doc.id),
+                help=f"{len(doc.sections)} sections, {len(doc.text)} characters",
+            )
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        for i, doc in enumerate(getattr(app, "documents", [])):
+            title = doc.title or doc.id
+            score, pos = match(query, title[:80])
+            if score <= 0:
+                score, pos = match(query, doc.id)
+                pos = []
+            if score > 0:
+                yield Hit(
+                    score,
+                    _display("Open: " + title, [p + 6 for p in pos]),
+                    self._opener(i),
+                    text="Open: " + safe(title),
+                    help=f"{len(doc.sections)} sections",
+                )
+
+    def _opener(self, i: int):
+        def go() -> None:
+            self.app.open_document(i)
+
+        return go
+
+
+class SectionsProvider(Provider):
+    """Jump to a section: those of the open document first, then all others."""
+
+    def _candidates(self):
+        app = self.app
+        docs = getattr(app, "documents", [])
+        current = getattr(app, "current_doc", None)
+        order = ([current] if current is not None else []) + [i for i in range(len(docs)) if i != current]
+        for di in order:
+            doc = docs[di]
+            for si, sec in enumerate(doc.sections[:2000]):
+                yield di, si, doc, sec
+
+    async def discover(self) -> Hits:
+        app = self.app
+        current = getattr(app, "current_doc", None)
+        if current is None:
+            return
+        for di, si, doc, sec in self._candidates():
+            if di != current:
+                break
+            yield DiscoveryHit(
+                _display("Section: " + sec.title, []),
+                self._jumper(di, si),
+                text="Section: " + safe(sec.title),
+                help=clip(safe(doc.title), 60),
+            )
+
+    async def search(self, query: str) -> Hits:
+        shown = 0
+        current = getattr(self.app, "current_doc", None)
+        for di, si, doc, sec in self._candidates():
+            score, pos = match(query, sec.title[:80])
+            if score <= 0:
+                continue
+            if di != current:
+                score *= 0.9
+            yield Hit(
+                score,
+                _display("Section: " + sec.title, [p + 9 for p in pos]),
+                self._jumper(di, si),
+                text="Section: " + safe(sec.title),
+                help=clip(safe(doc.title) + SEP + safe(sec.title), 80),
+            )
+            shown += 1
+            if shown >= 300:
+                return
+
+    def _jumper(self, di: int, si: int):
+        def go() -> None:
+            app = self.app
+            app.open_document(di, app.documents[di].sections[si].start)
+
+        return go

@@ -1,0 +1,256 @@
+"""The smaller widgets: document tree, results list, search bar.
+
+Every string that comes from a document or a file name is passed through
+``safe()`` and handed to widgets as ``Text``/``Content`` objects, never as a
+markup string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.content import Content
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.widgets import Input, OptionList, Tree
+from textual.widgets.option_list import Option
+
+from tui.app.layout import char_width
+from tui.text import escape_controls
+
+# Chrome stays free of East-Asian-ambiguous glyphs (box drawing, block
+# elements, "…"): they misalign on terminals that draw them wide.
+ELLIPSIS = "..."
+SEP = " > "
+MAX_SECTIONS_PER_DOC = 2000
+MAX_LABEL = 80
+
+
+def safe(s: str) -> str:
+    """Text from a document or file name, made safe to draw on one line."""
+    return escape_controls(s).replace("\t", " ").replace("\n", " ")
+
+
+def clip(s: str, cells: int) -> str:
+    """Cut ``s`` to at most ``cells`` terminal cells, marking the cut with '...'."""
+    if cells <= 0:
+        return ""
+    total = 0
+    for i, ch in enumerate(s):
+        total += char_width(ch)
+        if total > cells:
+            keep = max(0, cells - len(ELLIPSIS))
+            out, w = [], 0
+            for c in s:
+                cw = char_width(c)
+                if w + cw > keep:
+                    break
+                out.append(c)
+                w += cw
+            return "".join(out) + ELLIPSIS[: cells - w]
+    return s
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scroll bars drawn with spaces and colour only (no block elements)."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
+
+
+ScrollBar.renderer = AsciiScrollBarRender
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    doc: int  # index into the corpus documents
+    section: int | None = None  # index into doc.sections
+
+
+class DocTree(Tree[NodeRef]):
+    """Documents and their sections, nested by level."""
+
+    ICON_NODE = "+ "
+    ICON_NODE_EXPANDED = "- "
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("l,right", "expand", "Expand", show=False),
+        Binding("h,left", "collapse", "Collapse", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("documents", id=id)
+        self.show_root = False
+        self.show_guides = False
+        self.guide_depth = 2
+        self.auto_expand = False
+        self.doc_nodes: list = []
+        self.section_nodes: list[list] = []
+
+    def populate(self, documents, skipped=()) -> None:
+        self.clear()
+        self.doc_nodes = []
+        self.section_nodes = []
+        for di, doc in enumerate(documents):
+            count = len(doc.sections)
+            label = Text(clip(safe(doc.title) or "(untitled)", MAX_LABEL))
+            if count:
+                label.append(f" ({count})", style="dim")
+            if doc.warnings:
+                label.append(" !", style="bold")
+            node = self.root.add(label, data=NodeRef(di), expand=False, allow_expand=bool(count))
+            self.doc_nodes.append(node)
+            nodes = []
+            stack: list[tuple[int, object]] = []  # (level, node)
+            for si, sec in enumerate(doc.sections[:MAX_SECTIONS_PER_DOC]):
+                while stack and stack[-1][0] >= sec.level:
+                    stack.pop()
+                parent = stack[-1][1] if stack else node
+                child = parent.add(
+                    Text(clip(safe(sec.title) or "(untitled)", MAX_LABEL)),
+                    data=NodeRef(di, si),
+                    expand=True,
+                    allow_expand=False,
+                )
+                if stack:
+                    parent.allow_expand = True
+                stack.append((sec.level, child))
+                nodes.append(child)
+            if count > MAX_SECTIONS_PER_DOC:
+                node.add_leaf(Text(f"({count - MAX_SECTIONS_PER_DOC} more sections not listed)", style="dim"))
+            self.section_nodes.append(nodes)
+        if skipped:
+            snode = self.root.add(Text(f"Skipped files ({len(skipped)})", style="dim"), expand=False)
+            for sk in skipped[:500]:
+                snode.add_leaf(Text(clip(safe(f"{sk.path}: {sk.reason}"), 200), style="dim"))
+        if self.doc_nodes:
+            self.move_cursor(self.doc_nodes[0])
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def reveal(self, ref: NodeRef) -> None:
+        """Move the cursor to the node of ``ref`` (expanding its parents), quietly."""
+        if ref.doc >= len(self.doc_nodes):
+            return
+        node = self.doc_nodes[ref.doc]
+        if ref.section is not None and ref.section < len(self.section_nodes[ref.doc]):
+            node = self.section_nodes[ref.doc][ref.section]
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            if not parent.is_expanded:
+                parent.expand()
+            parent = parent.parent
+        if self.cursor_node is not node:
+            self.move_cursor(node)
+
+
+class ResultList(OptionList):
+    """Ranked search results: title > section, then a one-line snippet."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.hits: list = []
+        self.counts: dict[str, int] = {}
+        self.query_text = ""
+
+    def show_results(self, query: str, hits: list, counts: dict[str, int], message: str | None = None) -> None:
+        self.query_text = query
+        self.hits = list(hits)
+        self.counts = counts
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        width = max(10, self.scrollable_content_region.width or 40)
+        keep = self.highlighted
+        self.clear_options()
+        if not self.hits:
+            if self.query_text:
+                self.add_option(Option(Content(clip(f"No results for {safe(self.query_text)!r}.", width * 3)), disabled=True))
+            return
+        self.add_options([Option(self._prompt(h, width), id=str(i)) for i, h in enumerate(self.hits)])
+        self.highlighted = keep if keep is not None and keep < len(self.hits) else 0
+
+    def _prompt(self, hit, width: int) -> Content:
+        title = safe(hit.title or "")
+        section = safe(hit.section) if hit.section else ""
+        count = self.counts.get(hit.doc_id)
+        tail = f"  {count}" if count else ""
+        kind = "" if hit.match == "exact" else f" ({hit.match})"
+        head_room = max(4, width - len(tail) - len(kind))
+        head = title + (SEP + section if section else "")
+        head = clip(head, head_room)
+        first = Content.assemble((head, "bold"), (kind, "italic $text-muted"), (tail, "$text-muted"))
+        snippet = self._snippet(hit, width)
+        return first + Content("\n") + snippet
+
+    @staticmethod
+    def _snippet(hit, width: int) -> Content:
+        passage = hit.passage or ""
+        spans = sorted(hit.highlights or [])
+        if not passage:
+            return Content("")
+        first = spans[0][0] if spans else 0
+        # Start a few characters before the first highlight, so it is in view.
+        start = max(0, first - 6)
+        while start > 0 and start < first and passage[start - 1] not in "\n":
+            # keep at most ~6 characters of left context
+            break
+        prefix = ELLIPSIS if start > 0 else ""
+        piece = passage[start:]
+        shown = safe(piece).replace("\u3000", " ")
+        budget = max(4, width - len(prefix))
+        cut = clip(shown, budget)
+        text = prefix + cut
+        content = Content(text)
+        visible = len(cut) - (len(ELLIPSIS) if cut.endswith(ELLIPSIS) and cut != shown else 0)
+        for s, e in spans:
+            a, b = s - start, e - start
+            if b <= 0 or a >= visible:
+                continue
+            a, b = max(0, a), min(visible, b)
+            content = content.stylize("bold reverse", a + len(prefix), b + len(prefix))
+        return content
+
+    def on_resize(self) -> None:
+        if self.hits:
+            self.rebuild()
+
+    def action_first(self) -> None:
+        if self.option_count:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.option_count:
+            self.highlighted = self.option_count - 1
+
+
+class SearchInput(Input):
+    """The search bar."""
+
+    BINDINGS = [
+        Binding("down", "app.focus_results", "Results", show=False),
+    ]
