@@ -205,11 +205,14 @@ def _heading_cut(line: Line, marker_end: int) -> tuple[int, int] | None:
     m = CLAUSE_END.search(key, marker_end)
     if len(key) <= 40 and (m is None or m.end() == len(key)) and body_len > 0:
         return None
-    if m is not None and m.start() - marker_end <= 50:
+    # The first sentence when it is heading-sized, else its first clause.
+    if m is not None and m.start() - marker_end <= 30:
         return m.start(), m.end()
     soft = CLAUSE_SOFT.search(key, marker_end)
-    if soft is not None and 4 <= soft.start() - marker_end <= 50:
+    if soft is not None and 4 <= soft.start() - marker_end <= 30:
         return soft.start(), soft.end()
+    if m is not None and m.start() - marker_end <= 50:
+        return m.start(), m.end()
     cut = min(len(key), marker_end + 30)
     return cut, cut
 
@@ -252,23 +255,27 @@ def _content(blocks: list[Block]) -> list[int]:
 
 
 def _find_title(p: _Parse, content: list[int]) -> int | None:
-    """Index (into content) of the first block after the title lines."""
+    """Mark the title line; return the index (into content) of the block after it."""
     for ci, i in enumerate(content):
         b = p.blocks[i]
         if BARE_ARABIC.match(b.key) or BARE_CN.match(b.key):
             continue
-        if not b.single or len(b.key) > 60 or _marker(b.first) is not None:
+        key = b.key.rstrip(_CLOSERS)
+        if not b.single or len(b.key) > 50 or key.endswith(("。", "...")) or _marker(b.first) is not None:
             return None
         b.kind = TITLE
         p.title = clean_title(b.first.text)
-        # A subtitle (deck) right under the title belongs to it.
-        if ci + 1 < len(content):
-            nb = p.blocks[content[ci + 1]]
-            if nb.single and title_like(nb.key) and _marker(nb.first) is None and ci + 2 < len(content):
-                nb.kind = TITLE
-                return ci + 2
         return ci + 1
     return None
+
+
+def _subtitle(p: _Parse, content: list[int], first_body: int) -> None:
+    """A short line right under the title that did not become a section is its deck."""
+    if first_body <= 0 or first_body + 1 >= len(content):
+        return
+    b = p.blocks[content[first_body]]
+    if b.kind == BODY and b.single and title_like(b.key) and _marker(b.first) is None:
+        b.kind = TITLE
 
 
 def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
@@ -389,6 +396,7 @@ def parse_document(
         first_body = 0
     _detect_headings(p, content, first_body)
     _standalone(p, content, first_body)
+    _subtitle(p, content, first_body)
 
     title = p.title or os.path.splitext(os.path.basename(path))[0] or id
     heads = [b for b in p.blocks if b.kind == HEADING and not b.consumed and b.rank is not None]
