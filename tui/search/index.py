@@ -1,0 +1,603 @@
+"""The search index and the query engine.
+
+Design (see ``tui/search/__init__.py`` for the overview):
+
+* Build: every passage (a paragraph of the corpus model) is folded and
+  normalised (``normalize.py``) and all are joined by ``\\n`` into one string
+  ``F``, with arrays of passage boundaries.  Building needs neither jieba nor
+  pypinyin.  Passages whose normalised text differs in length from the
+  original keep a small offset map; the others need none.
+* Candidates: each term is turned into matchers (literal, jieba split, pinyin,
+  fuzzy); each matcher is a C-speed scan (``str.find`` or one compiled regex)
+  over ``F`` or over its pinyin *shadow* (same length, each character replaced
+  by a code for its set of readings).  A scan jumps to the end of a passage as
+  soon as that passage matched, so a query costs one pass per matcher, and
+  later terms scan only the passages that earlier terms left.
+* Verify and score only the candidates: exact spans, the tightest window of
+  the terms, exactness, heading/boilerplate; then the top ``limit`` are mapped
+  back to original offsets, windowed (long paragraphs) and returned.
+
+The index is immutable once built; the only lazily built parts (the pinyin
+shadow, jieba, pypinyin tables) are created under a lock and then only read,
+so searches may run in worker threads while other threads read results.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
+from tui.search import lang
+from tui.search.matchers import (
+    Q_PINYIN_FULL,
+    Q_PINYIN_INITIALS,
+    Q_PINYIN_PARTIAL,
+    Fuzzy,
+    Literal,
+    Matcher,
+    Pinyin,
+    Split,
+    min_window,
+)
+from tui.search.normalize import TextMap, normalize, span_to_orig
+from tui.search.query import Query, Term, is_cjk, parse_query
+from tui.search.results import MATCH_KINDS, Hit, SearchResponse
+
+SEP = "\n"
+LONG_PASSAGE = 400  # paragraphs longer than this are shown as a window
+WINDOW = 300  # target window size around the hits
+SCOPE_SCAN_LIMIT = 3000  # above this many candidate passages, rescan globally
+MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
+FULL_SCORE_LIMIT = 5000  # candidates scored in full (the rest by a cheap score)
+
+_KIND_CODE = {"body": 0, HEADING: 1, TITLE: 2, BOILERPLATE: 3}
+
+
+@dataclass
+class _TermPlan:
+    term: Term
+    matchers: list[Matcher]
+    words: int = 1
+
+
+@dataclass
+class _Cand:
+    pid: int
+    choice: list[int] = field(default_factory=list)  # matcher index per term
+
+
+class SearchIndex:
+    """A passage index over a list of documents.  See the module docstring."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: list[Document] = list(documents)
+        self._doc_pos = {id(d): i for i, d in enumerate(self.documents)}
+        parts: list[str] = []
+        self._pstart = array("q")  # passage start in F
+        self._pend = array("q")
+        self._pdoc = array("l")  # document index
+        self._porig = array("q")  # passage start in doc.text
+        self._porig_end = array("q")
+        self._pkind = array("b")
+        self._psection = array("l")  # section index or -1
+        self._maps: dict[int, TextMap] = {}
+        self._dfirst = array("l")  # first passage of each document
+        self._doc_titles: list[str] = []  # normalised titles
+        self._section_titles: list[list[str]] = []
+        pos = 0
+        for di, doc in enumerate(self.documents):
+            self._dfirst.append(len(self._pstart))
+            self._doc_titles.append(normalize(doc.title or "")[0])
+            self._section_titles.append([normalize(s.title)[0] for s in doc.sections])
+            for s, e, kind, section in _doc_passages(doc):
+                text, tmap = normalize(doc.text[s:e])
+                if not text:
+                    continue
+                pid = len(self._pstart)
+                if tmap is not None:
+                    self._maps[pid] = tmap
+                parts.append(text)
+                self._pstart.append(pos)
+                pos += len(text)
+                self._pend.append(pos)
+                pos += len(SEP)
+                self._pdoc.append(di)
+                self._porig.append(s)
+                self._porig_end.append(e)
+                self._pkind.append(_KIND_CODE.get(kind, 0))
+                self._psection.append(-1 if section is None else section)
+        self._dfirst.append(len(self._pstart))
+        self.text = SEP.join(parts)
+        self._shadow: str | None = None
+        self._lock = threading.Lock()
+        self._gate_cache: OrderedDict[str, bool] = OrderedDict()
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def passages(self) -> int:
+        return len(self._pstart)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    # --------------------------------------------------------------- laziness
+    def shadow(self) -> str:
+        """The pinyin shadow of the index text (built once, on first use)."""
+        s = self._shadow
+        if s is None:
+            with self._lock:
+                if self._shadow is None:
+                    tables = lang.pinyin()
+                    t0 = time.perf_counter()
+                    self._shadow = tables.shadow(self.text)
+                    lang.load_seconds += time.perf_counter() - t0
+                s = self._shadow
+        return s
+
+    def warm(self) -> None:
+        """Load jieba and the pinyin tables and build the shadow now."""
+        lang.tokenizer()
+        self.shadow()
+        import rapidfuzz.distance.Levenshtein  # noqa: F401
+
+    # ----------------------------------------------------------------- search
+    def search(self, query: str, limit: int = 20) -> SearchResponse:
+        t0 = time.perf_counter()
+        loaded = lang.load_seconds
+        resp = SearchResponse(query=query if isinstance(query, str) else str(query))
+        try:
+            self._search(resp, limit)
+        except Exception as exc:  # noqa: BLE001 - never raise on user input
+            resp.results = []
+            resp.total = 0
+            resp.error = f"search failed: {type(exc).__name__}: {exc}"
+        # One-time loading (jieba, pinyin tables) is start-up, not search.
+        load = max(0.0, lang.load_seconds - loaded)
+        resp.load_ms = load * 1000.0
+        resp.elapsed_ms = max(0.0, time.perf_counter() - t0 - load) * 1000.0
+        return resp
+
+    def _search(self, resp: SearchResponse, limit: int) -> None:
+        try:
+            limit = max(0, int(limit))
+        except (TypeError, ValueError):
+            limit = 20
+        q = parse_query(resp.query)
+        if not q.terms:
+            return
+        if not q.positive:
+            resp.error = "the query only excludes terms; add a term to search for"
+            return
+        scored: dict[int, tuple[float, list, list[_TermPlan]]] = {}
+        for plans in self._interpretations(q):
+            cands = self._candidates(plans, q.negative, None)
+            for pid, cand in self._score_all(cands, plans).items():
+                if pid not in scored or cand[0] > scored[pid][0]:
+                    scored[pid] = cand
+        resp.total = len(scored)
+        order = sorted(scored, key=lambda p: (-round(scored[p][0], 6), p))
+        resp.results = [self._hit(pid, *scored[pid]) for pid in order[:limit]]
+
+    def find_in_document(self, doc: Document, query: str) -> list[tuple[int, int]]:
+        """Every hit of ``query`` in ``doc.text`` (document offsets, sorted).
+
+        Only passages that match the whole query (as ``search`` would) count.
+        """
+        try:
+            di = self._doc_pos.get(id(doc))
+            if di is None:
+                return SearchIndex([doc]).find_in_document(doc, query)
+            q = parse_query(query)
+            if not q.positive:
+                return []
+            scope = list(range(self._dfirst[di], self._dfirst[di + 1]))
+            spans: set[tuple[int, int]] = set()
+            for plans in self._interpretations(q):
+                cands = self._candidates(plans, q.negative, scope)
+                for pid, (_, term_spans, _, _) in self._score_all(cands, plans).items():
+                    for tspans in term_spans:
+                        for a, b in tspans:
+                            spans.add(self._to_doc(pid, a, b))
+            return _merge(sorted(spans))
+        except Exception:  # noqa: BLE001 - never raise on user input
+            return []
+
+    # ------------------------------------------------------------- planning
+    def _interpretations(self, q: Query) -> list[list[_TermPlan]]:
+        terms = list(q.positive)
+        out = []
+        joined = self._joined_pinyin(terms)
+        if joined is not None:
+            # "xin ling gang wan": one pinyin phrase, or the words literally.
+            out.append([joined])
+            out.append([_TermPlan(t, [Literal(t.text)]) for t in terms])
+            return out
+        out.append([self._plan(t) for t in terms])
+        return out
+
+    def _joined_pinyin(self, terms: Sequence[Term]) -> _TermPlan | None:
+        if len(terms) < 2 or not all(t.latin and not t.phrase for t in terms):
+            return None
+        tables = lang.pinyin()
+        if not all(t.text in tables.syllables or lang.segmentations(t.text, tables, 1) for t in terms):
+            return None
+        pieces = []
+        for t in terms:
+            segs = lang.segmentations(t.text, tables, 1)
+            if not segs:
+                return None
+            pieces.extend(segs[0])
+        full = tuple(p in tables.syllables for p in pieces)
+        prefix = tuple(not f for f in full)
+        raw = " ".join(t.raw for t in terms)
+        term = Term(raw=raw, text="".join(t.text for t in terms))
+        return _TermPlan(term, [Pinyin(tuple(pieces), prefix, Q_PINYIN_FULL)])
+
+    def _plan(self, t: Term) -> _TermPlan:
+        matchers: list[Matcher] = [Literal(t.text)]
+        if t.phrase:
+            return _TermPlan(t, matchers)
+        if t.latin and len(t.text) >= 2:
+            matchers.extend(self._pinyin_matchers(t.text))
+        if t.has_cjk and len(t.text) >= 3:
+            split = self._split_matcher(t.text)
+            if split is not None:
+                matchers.append(split)
+        if len(t.text) >= 3 and not any(c.isdigit() for c in t.text) and len(t.text) <= 32:
+            if (not t.latin or len(t.text) >= 4) and self._needs_fuzzy(t.text, matchers):
+                matchers.append(Fuzzy(t.text))
+        matchers.sort(key=lambda m: -m.quality)
+        return _TermPlan(t, matchers)
+
+    def _pinyin_matchers(self, word: str) -> list[Matcher]:
+        tables = lang.pinyin()
+        out: list[Matcher] = []
+        seen = set()
+        for seg in lang.segmentations(word, tables):
+            full = tuple(p in tables.syllables for p in seg)
+            if len(seg) == 1 and not full[0]:
+                continue  # one partial syllable: too vague
+            prefix = tuple(not f for f in full)
+            q = Q_PINYIN_FULL if all(full) else Q_PINYIN_PARTIAL
+            key = (seg, prefix)
+            if key not in seen:
+                seen.add(key)
+                out.append(Pinyin(seg, prefix, q))
+        if 2 <= len(word) <= 16:
+            seg = tuple(word)
+            key = (seg, (True,) * len(seg))
+            if key not in seen:
+                out.append(Pinyin(seg, (True,) * len(seg), Q_PINYIN_INITIALS))
+        return out
+
+    def _split_matcher(self, text: str) -> Split | None:
+        words = lang.cut(text)
+        if len(words) < 2:
+            return None
+        required = [w for w in words if not (len(w) == 1 and w in lang.STOPWORDS)]
+        multi = [w for w in required if len(w) >= 2]
+        if not multi or sum(len(w) for w in multi) * 2 < len(text):
+            return None
+        if len(required) == 1 and required[0] == text:
+            return None
+        # Keep order, drop duplicates.
+        seen: list[str] = []
+        for w in required:
+            if w not in seen:
+                seen.append(w)
+        return Split(seen, limit=max(40, 4 * len(text)))
+
+    def _needs_fuzzy(self, text: str, matchers: list[Matcher]) -> bool:
+        """Fuzzy matching only for a term that matches nowhere as typed."""
+        cached = self._gate_cache.get(text)
+        if cached is not None:
+            return cached
+        n = len(self.text)
+        found = any(
+            m.search(self, 0, n) is not None for m in matchers if m.kind in ("literal", "pinyin")
+        )
+        self._gate_cache[text] = not found
+        while len(self._gate_cache) > 256:
+            try:
+                self._gate_cache.popitem(last=False)
+            except KeyError:
+                break
+        return not found
+
+    # ------------------------------------------------------------ candidates
+    def _scan(self, m: Matcher, scope: list[int] | None) -> list[int]:
+        """Passages where ``m`` matches, in order (one hit per passage is enough)."""
+        out: list[int] = []
+        pstart, pend = self._pstart, self._pend
+        if scope is not None and len(scope) <= SCOPE_SCAN_LIMIT:
+            for pid in scope:
+                s, e = pstart[pid], pend[pid]
+                if m.search(self, s, e) is not None and m.accept(self, s, e):
+                    out.append(pid)
+            return out
+        allowed = None if scope is None else set(scope)
+        n = len(self.text)
+        pos = 0
+        while pos < n:
+            r = m.search(self, pos, n)
+            if r is None:
+                break
+            pid = bisect_right(pstart, r[0]) - 1
+            if (allowed is None or pid in allowed) and m.accept(self, pstart[pid], pend[pid]):
+                out.append(pid)
+            pos = pend[pid] + 1
+        return out
+
+    def _candidates(
+        self, plans: list[_TermPlan], negative: Sequence[Term], scope: list[int] | None
+    ) -> dict[int, _Cand]:
+        order = sorted(range(len(plans)), key=lambda i: _selectivity(plans[i]))
+        choice: dict[int, list[int]] = {}
+        current = scope
+        for rank, ti in enumerate(order):
+            plan = plans[ti]
+            best: dict[int, int] = {}
+            for mi, m in enumerate(plan.matchers):
+                for pid in self._scan(m, current):
+                    if pid not in best:
+                        best[pid] = mi
+            if rank == 0:
+                choice = {pid: [-1] * len(plans) for pid in best}
+            else:
+                choice = {pid: c for pid, c in choice.items() if pid in best}
+            for pid, c in choice.items():
+                c[ti] = best[pid]
+            current = sorted(choice)
+            if not current:
+                return {}
+        for t in negative:
+            m = Literal(t.text)
+            for pid in self._scan(m, current):
+                choice.pop(pid, None)
+            current = sorted(choice)
+        return {pid: _Cand(pid, c) for pid, c in choice.items()}
+
+    # --------------------------------------------------------------- scoring
+    def _score_all(self, cands: dict[int, _Cand], plans: list[_TermPlan]) -> dict[int, tuple]:
+        pids = sorted(cands)
+        if len(pids) > FULL_SCORE_LIMIT:
+            cheap = {pid: self._cheap_score(cands[pid], plans) for pid in pids}
+            full = set(sorted(pids, key=lambda p: (-cheap[p], p))[:FULL_SCORE_LIMIT])
+        else:
+            cheap = None
+            full = set(pids)
+        out = {}
+        for pid in pids:
+            if pid in full:
+                r = self._score(cands[pid], plans)
+                if r is not None:
+                    out[pid] = r
+            else:
+                out[pid] = (cheap[pid] - 1.0, None, plans, None)
+        return out
+
+    def _kind_bonus(self, pid: int) -> float:
+        k = self._pkind[pid]
+        if k in (1, 2):
+            return 1.0
+        if k == 3:
+            return -3.0
+        return 0.0
+
+    def _cheap_score(self, cand: _Cand, plans: list[_TermPlan]) -> float:
+        qs = [plans[i].matchers[mi].quality for i, mi in enumerate(cand.choice)]
+        return 10.0 * sum(qs) / len(qs) + self._kind_bonus(cand.pid)
+
+    def _score(self, cand: _Cand, plans: list[_TermPlan]):
+        pid = cand.pid
+        s, e = self._pstart[pid], self._pend[pid]
+        term_spans: list[list[tuple[int, int]]] = []
+        kinds: list[str] = []
+        qualities = []
+        for ti, mi in enumerate(cand.choice):
+            plan = plans[ti]
+            m = plan.matchers[mi]
+            spans = m.spans(self, s, e)[:MAX_SPANS_PER_TERM]
+            if not spans:
+                return None
+            q = m.quality
+            if m.kind == "split":
+                lo = min(a for a, _ in spans)
+                hi = max(b for _, b in spans)
+                need = sum(b - a for a, b in spans)
+                q += 0.1 * need / max(need, hi - lo)
+            elif m.kind == "literal" and plan.term.plain:
+                if any(self._is_exact(pid, a, b, m.needle) for a, b in spans[:3]):
+                    q += 0.03
+            qualities.append(q)
+            term_spans.append(spans)
+            kinds.append(m.kind)
+        score = 10.0 * sum(qualities) / len(qualities)
+        if len(term_spans) > 1:
+            occ = [(a, b, k) for k, sp in enumerate(term_spans) for a, b in sp]
+            win = min_window(occ, len(term_spans))
+            if win is not None:
+                lo, hi, chosen = win
+                gap = max(0, (hi - lo) - sum(b - a for a, b in chosen))
+                score += 1.0 / (1.0 + gap / 10.0)
+        score += self._kind_bonus(pid)
+        # A term that also appears in the section heading or document title.
+        di = self._pdoc[pid]
+        sec = self._psection[pid]
+        heads = [self._doc_titles[di]]
+        if 0 <= sec < len(self._section_titles[di]):
+            heads.append(self._section_titles[di][sec])
+        for plan in plans:
+            if any(plan.term.text in h for h in heads if h):
+                score += 0.3 / len(plans)
+        extra = sum(len(sp) for sp in term_spans) - len(term_spans)
+        score += 0.05 * min(4, extra)
+        return score, term_spans, plans, kinds
+
+    def _is_exact(self, pid: int, a: int, b: int, needle: str) -> bool:
+        oa, ob = self._to_doc(pid, a, b)
+        return self.documents[self._pdoc[pid]].text[oa:ob] == needle
+
+    # --------------------------------------------------------------- results
+    def _to_doc(self, pid: int, a: int, b: int) -> tuple[int, int]:
+        """Map an index span (in ``F``) to document offsets."""
+        base = self._pstart[pid]
+        oa, ob = span_to_orig(self._maps.get(pid), a - base, b - base)
+        off = self._porig[pid]
+        return off + oa, off + ob
+
+    def _hit(self, pid: int, score: float, term_spans, plans, mkinds) -> Hit:
+        if term_spans is None:  # scored cheaply: compute spans now
+            r = self._score(_Cand(pid, _best_choice(self, pid, plans)), plans)
+            term_spans, mkinds = (r[1], r[3]) if r is not None else ([], [])
+        di = self._pdoc[pid]
+        doc = self.documents[di]
+        pstart, pend = self._porig[pid], self._porig_end[pid]
+        kinds = []
+        dspans: list[tuple[int, int]] = []
+        per_term_doc: list[list[tuple[int, int]]] = []
+        for ti, spans in enumerate(term_spans):
+            mapped = [self._to_doc(pid, a, b) for a, b in spans]
+            per_term_doc.append(mapped)
+            dspans.extend(mapped)
+            kinds.append(self._match_kind(plans[ti], mkinds[ti], spans, doc, mapped))
+        match = max(kinds, key=MATCH_KINDS.index) if kinds else "folded"
+        start, end = pstart, pend
+        if pend - pstart > LONG_PASSAGE and dspans:
+            start, end = _window(doc.text, pstart, pend, per_term_doc)
+        hl = _merge(sorted((a - start, b - start) for a, b in dspans if a >= start and b <= end and a < b))
+        sec = self._psection[pid]
+        return Hit(
+            doc=doc,
+            start=start,
+            end=end,
+            highlights=hl,
+            score=score,
+            match=match,
+            section_index=None if sec < 0 else sec,
+        )
+
+    def _match_kind(self, plan: _TermPlan, mkind: str, spans, doc: Document, mapped) -> str:
+        if mkind in ("pinyin", "fuzzy"):
+            return mkind
+        exact = [
+            plan.term.plain and doc.text[oa:ob] == self.text[a:b]
+            for (a, b), (oa, ob) in zip(spans, mapped)
+        ]
+        if mkind == "split":
+            return "exact" if exact and all(exact) else "folded"
+        return "exact" if any(exact) else "folded"
+
+
+def _best_choice(idx: SearchIndex, pid: int, plans: list[_TermPlan]) -> list[int]:
+    s, e = idx._pstart[pid], idx._pend[pid]
+    out = []
+    for plan in plans:
+        mi = 0
+        for i, m in enumerate(plan.matchers):
+            if m.search(idx, s, e) is not None and m.accept(idx, s, e):
+                mi = i
+                break
+        out.append(mi)
+    return out
+
+
+def _selectivity(plan: _TermPlan):
+    t = plan.term
+    # Literal-only and longer terms first: they leave fewer passages.
+    return (0 if t.phrase else 1, 0 if t.has_cjk or any(c.isdigit() for c in t.text) else 1, -len(t.text))
+
+
+def _doc_passages(doc: Document):
+    """(start, end, kind, section) for each passage of ``doc``, whitespace trimmed."""
+    text = doc.text
+    if doc.paragraphs:
+        items = [(p.start, p.end, p.kind, p.section) for p in doc.paragraphs]
+        items.sort(key=lambda x: x[0])
+    else:
+        items = []
+        pos = 0
+        for line in text.split("\n"):
+            items.append((pos, pos + len(line), "body", None))
+            pos += len(line) + 1
+    for s, e, kind, section in items:
+        s = max(0, min(s, len(text)))
+        e = max(s, min(e, len(text)))
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        if section is None and doc.sections:
+            section = doc.section_at(s)
+        yield s, e, kind, section
+
+
+_SENTENCE_END = "。!?;!?;\n"
+
+
+def _window(text: str, pstart: int, pend: int, per_term: list[list[tuple[int, int]]]) -> tuple[int, int]:
+    """A window of about WINDOW characters around the best cluster of hits."""
+    occ = [(a, b, k) for k, sp in enumerate(per_term) for a, b in sp if sp]
+    k = sum(1 for sp in per_term if sp)
+    win = min_window(occ, k) if k > 1 else None
+    if win is not None:
+        lo, hi = win[0], win[1]
+    else:
+        # Single term: the window holding the most hits.
+        spans = sorted((a, b) for a, b, _ in occ)
+        best = (0, spans[0][0], spans[0][1])
+        j = 0
+        for i in range(len(spans)):
+            while spans[i][1] - spans[j][0] > WINDOW - 40:
+                j += 1
+            count = i - j + 1
+            if count > best[0]:
+                best = (count, spans[j][0], spans[i][1])
+        lo, hi = best[1], best[2]
+    if hi - lo >= WINDOW:
+        start, end = lo, hi
+    else:
+        pad = (WINDOW - (hi - lo)) // 2
+        start = max(pstart, lo - pad)
+        end = min(pend, hi + pad)
+        # Use the room lost at one edge on the other.
+        if start == pstart:
+            end = min(pend, start + WINDOW)
+        elif end == pend:
+            start = max(pstart, end - WINDOW)
+    # Snap to sentence boundaries close by.
+    if start > pstart:
+        cut = max(text.rfind(c, max(pstart, start - 60), lo) for c in _SENTENCE_END)
+        if cut >= 0 and cut + 1 <= lo:
+            start = cut + 1
+    if end < pend:
+        cands = [text.find(c, hi, min(pend, end + 60)) for c in _SENTENCE_END]
+        cands = [c for c in cands if c >= 0]
+        if cands:
+            end = min(cands) + 1
+    while start < lo and text[start].isspace():
+        start += 1
+    while end > hi and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if a >= b:
+            continue
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out

@@ -1,0 +1,256 @@
+"""Lazily loaded language resources: jieba's tokenizer and pinyin readings.
+
+Both are loaded once per process, on first use (or by ``warm()``), under a
+lock, so that building an index and plain literal searches never pay for them.
+
+* jieba: its logger is silenced and its dictionary cache goes to a private
+  directory under the user cache dir (mode 0700), never the shared temp dir.
+* pinyin: only ``pypinyin.pinyin_dict`` (the per-character readings) is used;
+  every reading of a polyphonic character is kept (行: xing, hang, heng).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+
+_lock = threading.RLock()
+# Seconds spent loading resources so far; a search subtracts what it paid
+# for one-time loading from its ``elapsed_ms`` (reported as ``load_ms``).
+load_seconds = 0.0
+_tokenizer = None
+_pinyin: "PinyinTables | None" = None
+
+# Single-character function words that a split query may leave out.
+STOPWORDS = frozenset("的了和与及或在是对于把被从为等之而也")
+
+
+def _cache_dir() -> str | None:
+    """A private, writable directory for jieba's cache, or None."""
+    try:
+        import platformdirs
+
+        base = os.path.join(platformdirs.user_cache_dir("yuelan"), "jieba")
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        st = os.stat(base)
+        if st.st_uid == os.getuid() and os.access(base, os.W_OK | os.X_OK):
+            if st.st_mode & 0o077:
+                os.chmod(base, 0o700)
+            return base
+    except (OSError, ImportError, AttributeError):
+        pass
+    try:
+        return tempfile.mkdtemp(prefix="yuelan-jieba-")  # created 0700
+    except OSError:
+        return None
+
+
+def tokenizer():
+    """jieba's Tokenizer, initialised once (~0.4 s the first time)."""
+    global _tokenizer, load_seconds
+    if _tokenizer is not None:
+        return _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            t0 = time.perf_counter()
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            cache = _cache_dir()
+            if cache is not None:
+                tok.tmp_dir = cache
+                tok.cache_file = "jieba.cache"
+            try:
+                tok.initialize()
+            except Exception:  # noqa: BLE001 - a cache problem must not break search
+                tok.tmp_dir = None
+                tok.cache_file = None
+                tok.initialize()
+            _tokenizer = tok
+            load_seconds += time.perf_counter() - t0
+    return _tokenizer
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (already folded to Simplified), punctuation dropped."""
+    words = tokenizer().lcut(text, HMM=True)
+    return [w for w in words if any(c.isalnum() for c in w)]
+
+
+def _tone_table(values) -> dict[int, str]:
+    """Map each accented letter found in the readings to its bare letter.
+
+    ``ü`` becomes ``v`` (what pinyin keyboards type); ``u`` is added as an
+    alternative spelling by ``_readings``.
+    """
+    chars = set()
+    for v in values:
+        chars.update(v)
+    table: dict[int, str] = {}
+    for ch in chars:
+        if ch.isascii():
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if ch in "üǖǘǚǜ" or unicodedata.normalize("NFKD", ch).startswith("u\u0308"):
+            base = "v"
+        table[ord(ch)] = base.lower()
+    return table
+
+
+def _readings(value: str, table: dict[int, str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for r in value.translate(table).lower().split(","):
+        r = r.strip()
+        if not r or not r.isascii() or not r.isalpha():
+            continue
+        for t in (r, r.replace("v", "u")) if "v" in r else (r,):
+            if t not in out:
+                out.append(t)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class PinyinTables:
+    readings: dict[str, tuple[str, ...]]  # character -> toneless readings
+    syllables: frozenset[str]  # toneless readings with a vowel (for splitting typed pinyin)
+    prefixes: frozenset[str]  # every non-empty prefix of a syllable
+    shadow_table: dict[int, int]  # character -> code of its reading set
+    code_sets: tuple[frozenset[str], ...]  # code index -> reading set
+    max_syllable: int
+
+    def shadow(self, text: str) -> str:
+        """``text`` with each character replaced by the code of its readings.
+
+        Same length as ``text``; characters without readings are kept (private
+        use characters in the text become NUL so they cannot pose as codes).
+        """
+        return text.translate(self.shadow_table)
+
+    def class_for(self, piece: str, prefix: bool) -> str:
+        """A regex character class of the codes whose readings match ``piece``."""
+        key = (piece, prefix)
+        cached = _class_cache.get(key)
+        if cached is not None:
+            return cached
+        codes = []
+        for i, rs in enumerate(self.code_sets):
+            if (any(r.startswith(piece) for r in rs)) if prefix else (piece in rs):
+                codes.append(CODE_BASE + i)
+        if not codes:
+            out = "(?!)"
+        else:
+            out = "[" + "".join(_ranges(codes)) + "]"
+        _class_cache[key] = out
+        return out
+
+
+CODE_BASE = 0xE000
+_class_cache: dict[tuple[str, bool], str] = {}
+
+
+def _ranges(codes: list[int]) -> list[str]:
+    out = []
+    start = prev = codes[0]
+    for c in codes[1:]:
+        if c == prev + 1:
+            prev = c
+            continue
+        out.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+        start = prev = c
+    out.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+    return out
+
+
+def pinyin() -> PinyinTables:
+    """Per-character pinyin tables, built once (~0.3 s the first time)."""
+    global _pinyin, load_seconds
+    if _pinyin is not None:
+        return _pinyin
+    with _lock:
+        if _pinyin is None:
+            t0 = time.perf_counter()
+            from pypinyin.pinyin_dict import pinyin_dict
+
+            from tui.text import t2s_table
+
+            tone = _tone_table(pinyin_dict.values())
+            readings: dict[str, tuple[str, ...]] = {}
+            for cp, value in pinyin_dict.items():
+                rs = _readings(value, tone)
+                if rs:
+                    readings[chr(cp)] = rs
+            # The index holds folded (Simplified) text; a Traditional character
+            # folds to a Simplified one with its readings, so nothing is lost.
+            # Make sure every fold target has readings if its source had.
+            for src, dst in t2s_table().items():
+                if chr(src) in readings and chr(dst) not in readings:
+                    readings[chr(dst)] = readings[chr(src)]
+            sets: dict[frozenset[str], int] = {}
+            table: dict[int, int] = {cp: 0 for cp in range(0xE000, 0xF900)}
+            for ch, rs in readings.items():
+                key = frozenset(rs)
+                code = sets.setdefault(key, len(sets))
+                table[ord(ch)] = CODE_BASE + code
+            if len(sets) > 0xF900 - 0xE000:
+                raise RuntimeError("too many pinyin reading sets for the private use area")
+            code_sets = tuple(sorted(sets, key=sets.__getitem__))
+            # Syllables for splitting typed pinyin: those with a vowel (the
+            # interjections n, ng, m, hm would split "xinling" as "xi n ling").
+            syllables = frozenset(
+                r for rs in readings.values() for r in rs if any(v in r for v in "aeiouv")
+            )
+            prefixes = frozenset(s[:i] for s in syllables for i in range(1, len(s) + 1))
+            _pinyin = PinyinTables(
+                readings=readings,
+                syllables=syllables,
+                prefixes=prefixes,
+                shadow_table=table,
+                code_sets=code_sets,
+                max_syllable=max(len(s) for s in syllables),
+            )
+            load_seconds += time.perf_counter() - t0
+    return _pinyin
+
+
+def segmentations(word: str, tables: PinyinTables, limit: int = 8) -> list[tuple[str, ...]]:
+    """Ways to split ``word`` into full syllables; the last may be a prefix.
+
+    Backtracking, fewest pieces first (``xian`` -> ``xian``, ``xi an``).
+    """
+    n = len(word)
+    out: list[tuple[str, ...]] = []
+    memo_fail: set[int] = set()
+
+    def rec(i: int, acc: list[str]) -> None:
+        if len(out) >= limit * 4:
+            return
+        if i == n:
+            out.append(tuple(acc))
+            return
+        if i in memo_fail:
+            return
+        found = False
+        before = len(out)
+        for j in range(min(n, i + tables.max_syllable), i, -1):
+            piece = word[i:j]
+            if piece in tables.syllables or (j == n and piece in tables.prefixes):
+                if piece not in tables.syllables and acc and acc[-1] + piece in tables.syllables:
+                    continue  # "xia n": the last syllable was typed whole ("xian")
+                acc.append(piece)
+                rec(j, acc)
+                acc.pop()
+        found = len(out) > before
+        if not found:
+            memo_fail.add(i)
+
+    rec(0, [])
+    out.sort(key=len)
+    return out[:limit]

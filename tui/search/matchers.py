@@ -1,0 +1,226 @@
+"""Matchers: ways one query term can match the index text.
+
+Every matcher finds spans in the index text ``F`` (all passages, folded and
+normalised, joined by ``\\n``).  No match ever contains ``\\n``, so no match
+crosses a passage boundary.  Each matcher has a ``quality`` in ``(0, 1]``:
+how good a hit of this kind is (exact phrase 1.0 > pinyin > split > fuzzy).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from tui.search import lang
+
+if TYPE_CHECKING:
+    from tui.search.index import SearchIndex
+
+ANY = "[^\\n]"
+
+Q_LITERAL = 1.0
+Q_PINYIN_FULL = 0.8
+Q_PINYIN_PARTIAL = 0.76
+Q_PINYIN_INITIALS = 0.7
+Q_SPLIT = 0.6
+Q_FUZZY = 0.55
+
+
+class Matcher:
+    kind = "literal"  # literal | split | pinyin | fuzzy
+    quality = Q_LITERAL
+
+    def search(self, idx: SearchIndex, pos: int, endpos: int) -> tuple[int, int] | None:
+        raise NotImplementedError
+
+    def spans(self, idx: SearchIndex, pos: int, endpos: int) -> list[tuple[int, int]]:
+        """All (non-overlapping) hits in ``[pos, endpos)``."""
+        out = []
+        while pos < endpos:
+            r = self.search(idx, pos, endpos)
+            if r is None:
+                break
+            out.append(r)
+            pos = r[1] if r[1] > r[0] else r[0] + 1
+        return out
+
+    def accept(self, idx: SearchIndex, pos: int, endpos: int) -> bool:
+        """Whether the passage ``[pos, endpos)`` matches (after candidate retrieval)."""
+        return True
+
+
+class Literal(Matcher):
+    kind = "literal"
+    quality = Q_LITERAL
+
+    def __init__(self, needle: str) -> None:
+        self.needle = needle
+
+    def search(self, idx, pos, endpos):
+        i = idx.text.find(self.needle, pos, endpos)
+        if i < 0:
+            return None
+        return i, i + len(self.needle)
+
+    def __repr__(self) -> str:
+        return f"Literal({self.needle!r})"
+
+
+class Pinyin(Matcher):
+    """A run of Chinese characters whose readings spell the pieces.
+
+    Searched with one regex over the pinyin shadow of the index text, where
+    each character is replaced by a code for its set of readings; a piece
+    becomes the class of codes with a reading equal to it (full syllable) or
+    starting with it (initials, a syllable being typed).
+    """
+
+    kind = "pinyin"
+
+    def __init__(self, pieces: tuple[str, ...], prefix: tuple[bool, ...], quality: float) -> None:
+        self.pieces = pieces
+        self.quality = quality
+        tables = lang.pinyin()
+        self.pattern = re.compile(
+            "".join(tables.class_for(p, pre) for p, pre in zip(pieces, prefix))
+        )
+
+    def search(self, idx, pos, endpos):
+        m = self.pattern.search(idx.shadow(), pos, endpos)
+        if m is None:
+            return None
+        return m.span()
+
+    def __repr__(self) -> str:
+        return f"Pinyin({' '.join(self.pieces)!r}, q={self.quality})"
+
+
+class Fuzzy(Matcher):
+    """One wrong, missing or extra character.
+
+    One regex of all one-edit variants of the term (leading wildcards dropped,
+    so the regex engine scans for the first characters only); the span found
+    is then refined with a Levenshtein distance (candidates only).
+    """
+
+    kind = "fuzzy"
+    quality = Q_FUZZY
+
+    def __init__(self, term: str) -> None:
+        self.term = term
+        n = len(term)
+        alts: set[str] = set()
+        for i in range(n):
+            alts.add(re.escape(term[:i] + term[i + 1 :]))
+        for i in range(1, n):
+            alts.add(re.escape(term[:i]) + ANY + re.escape(term[i + 1 :]))
+            alts.add(re.escape(term[:i]) + ANY + re.escape(term[i:]))
+        ordered = sorted(alts, key=lambda a: (-len(a), a))
+        self.pattern = re.compile("|".join(ordered))
+
+    def search(self, idx, pos, endpos):
+        m = self.pattern.search(idx.text, pos, endpos)
+        if m is None:
+            return None
+        return self._refine(idx.text, m.start(), m.end(), pos, endpos)
+
+    def _refine(self, text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+        from rapidfuzz.distance import Levenshtein
+
+        t = self.term
+        best = None
+        for s, e in ((a, b), (a - 1, b), (a, b + 1), (a - 1, b + 1)):
+            if s < lo or e > hi:
+                continue
+            piece = text[s:e]
+            if "\n" in piece:
+                continue
+            key = (Levenshtein.distance(t, piece), abs(len(piece) - len(t)))
+            if best is None or key < best[0]:
+                best = (key, (s, e))
+        return best[1] if best else (a, b)
+
+    def __repr__(self) -> str:
+        return f"Fuzzy({self.term!r})"
+
+
+class Split(Matcher):
+    """The words of a term (jieba, on the folded text), apart but close."""
+
+    kind = "split"
+    quality = Q_SPLIT
+
+    def __init__(self, words: list[str], limit: int) -> None:
+        self.words = words
+        self.literals = [Literal(w) for w in words]
+        self.limit = limit  # the words must stand within this many characters
+
+    def search(self, idx, pos, endpos):
+        # Candidate retrieval uses the rarest-looking word (the longest); the
+        # passage is then checked with ``accept``.
+        first = max(self.literals, key=lambda m: len(m.needle))
+        return first.search(idx, pos, endpos)
+
+    def cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
+        """Spans of the tightest window holding every word, if close enough."""
+        occ = []
+        for k, lit in enumerate(self.literals):
+            spans = lit.spans(idx, pos, endpos)
+            if not spans:
+                return None
+            occ.extend((a, b, k) for a, b in spans)
+        win = min_window(occ, len(self.literals))
+        if win is None:
+            return None
+        lo, hi, chosen = win
+        if hi - lo > self.limit:
+            return None
+        return sorted(chosen)
+
+    def accept(self, idx, pos, endpos):
+        return self.cluster(idx, pos, endpos) is not None
+
+    def spans(self, idx, pos, endpos):
+        return self.cluster(idx, pos, endpos) or []
+
+    def __repr__(self) -> str:
+        return f"Split({self.words!r})"
+
+
+def min_window(occ: list[tuple[int, int, int]], k: int):
+    """Tightest window containing one occurrence of each of ``k`` groups.
+
+    ``occ`` holds (start, end, group).  Returns (lo, hi, spans) or None.
+    """
+    if k == 0:
+        return None
+    occ = sorted(occ)
+    counts = [0] * k
+    have = 0
+    best = None
+    left = 0
+    for right in range(len(occ)):
+        g = occ[right][2]
+        if counts[g] == 0:
+            have += 1
+        counts[g] += 1
+        while have == k:
+            lo = occ[left][0]
+            hi = max(o[1] for o in occ[left : right + 1])
+            if best is None or hi - lo < best[1] - best[0]:
+                best = (lo, hi, left, right)
+            g2 = occ[left][2]
+            counts[g2] -= 1
+            if counts[g2] == 0:
+                have -= 1
+            left += 1
+    if best is None:
+        return None
+    lo, hi, l, r = best
+    chosen: dict[int, tuple[int, int]] = {}
+    for a, b, g in occ[l : r + 1]:
+        if g not in chosen:
+            chosen[g] = (a, b)
+    # Prefer, for each group, the occurrence inside the window nearest the
+    # others; the first one found is good enough for highlights.
+    return lo, hi, list(chosen.values())
