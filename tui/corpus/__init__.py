@@ -53,16 +53,13 @@ def default_seed_dir() -> Path:
 
 
 def _check_head(head: bytes) -> None:
-    # Stop reading binary files (and sparse files full of NULs) at once.
+    """Stop reading binary files (and sparse files full of NULs) at once."""
     from tui.corpus.decode import BOMS, _utf16_guess, sniff_binary
 
-    if any(head.startswith(bom) for bom, _ in BOMS) or _utf16_guess(head):
+    if any(head.startswith(bom) for bom, _ in BOMS):
         return
-    try:
-        head.decode("utf-8")
+    if b"\x00" in head and _utf16_guess(head):
         return
-    except UnicodeDecodeError:
-        pass
     reason = sniff_binary(head)
     if reason:
         raise NotText(reason)

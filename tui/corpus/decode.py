@@ -3,9 +3,9 @@
 Order (each step is cheap where the previous one is conclusive):
 
 1. BOM (UTF-32 before UTF-16, since the UTF-32-LE BOM starts with UTF-16-LE's).
-2. Strict UTF-8, accepting an incomplete last character (a file cut mid-write).
-3. UTF-16 without a BOM, only if it reads as prose.
-4. Binary by content: a NUL byte in the first 64 KiB, or a known magic number.
+2. UTF-16 without a BOM, only if it has NUL bytes and reads as prose.
+3. Binary by content: a NUL byte in the first 64 KiB, or a known magic number.
+4. Strict UTF-8, accepting an incomplete last character (a file cut mid-write).
 5. UTF-8 with replacement markers, when at most ~5% of non-ASCII bytes are bad.
 6. A detector (chardet) on the first 64 KiB; GB2312/GBK are read as GB18030,
    and a guess is taken only if the whole file then decodes strictly.  Big5
@@ -113,14 +113,22 @@ def common_share(text: str) -> float:
 
 
 def _prose_share(text: str) -> float:
-    """Share of characters that look like prose (letters, CJK, punctuation, space)."""
+    """Share of characters that look like prose: printable ASCII, common CJK
+    ideographs, CJK punctuation and full-width forms, kana, hangul."""
     if not text:
         return 0.0
+    common = _common_chars()
     good = 0
     for ch in text:
         cp = ord(ch)
-        if ch.isalnum() or ch.isspace() or (0x3000 <= cp <= 0x303F) or (0xFF00 <= cp <= 0xFFEF) or (
-            0x20 <= cp < 0x7F
+        if (
+            (0x20 <= cp < 0x7F)
+            or ch in "\n\r\t"
+            or ch in common
+            or 0x3000 <= cp <= 0x30FF
+            or 0xFF00 <= cp <= 0xFFEF
+            or 0xAC00 <= cp <= 0xD7AF
+            or cp in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0xB7)
         ):
             good += 1
     return good / len(text)
@@ -140,28 +148,18 @@ def _strict_utf8(data: bytes) -> tuple[str, list[str]] | None:
 
 
 def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM, only if the whole sample reads as prose."""
     sample = data[:SNIFF]
-    if len(sample) < 4 or len(sample) % 2:
-        sample = sample[: len(sample) // 2 * 2]
-    if len(sample) < 4:
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 8:
         return None
-    even_nul = sample[0::2].count(0)
-    odd_nul = sample[1::2].count(0)
-    half = len(sample) // 2
-    # ASCII-heavy UTF-16 has NULs in one lane; CJK-heavy UTF-16 has none but
-    # must then read as prose.
     for enc in ("utf-16-le", "utf-16-be"):
-        if enc == "utf-16-le" and even_nul > odd_nul and even_nul > half // 4:
-            continue
-        if enc == "utf-16-be" and odd_nul > even_nul and odd_nul > half // 4:
-            continue
         try:
             text = sample.decode(enc)
         except UnicodeDecodeError:
             continue
-        if (even_nul or odd_nul) or common_share(text) > 0.6:
-            if _prose_share(text) > 0.9 and (common_share(text) > 0.6 or _ascii_letters(text) > 0.5):
-                return enc
+        if _prose_share(text) >= 0.95:
+            return enc
     return None
 
 
@@ -260,17 +258,17 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
                 text = body.decode(enc.replace("-sig", ""), errors="replace")
                 return _finish(Decoded(text, enc, ["undecodable bytes replaced"]))
             return _finish(Decoded(text, enc))
-    strict = _strict_utf8(data)
-    if strict is not None:
-        text, warnings = strict
-        return _finish(Decoded(text, "utf-8", warnings))
-    enc16 = _utf16_guess(data)
+    enc16 = _utf16_guess(data) if b"\x00" in data[:SNIFF] else None
     if enc16:
         text = data[: len(data) // 2 * 2].decode(enc16, errors="replace")
         return _finish(Decoded(text, enc16))
     binary = sniff_binary(data)
     if binary:
         raise NotText(binary)
+    strict = _strict_utf8(data)
+    if strict is not None:
+        text, warnings = strict
+        return _finish(Decoded(text, "utf-8", warnings))
     if _bad_utf8_share(data) <= 0.05:
         return _finish(
             Decoded(data.decode("utf-8", errors="replace"), "utf-8", ["invalid UTF-8 bytes replaced"])

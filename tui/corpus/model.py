@@ -132,6 +132,8 @@ class Corpus:
             if len(matches) == 1:
                 return matches[0]
         if not matches:
+            matches = prefixed
+        if not matches:
             raise DocumentNotFound(f"no document matches {ref!r} (by id, path or title)")
         names = ", ".join(d.id for d in matches[:5])
         more = "" if len(matches) <= 5 else f" and {len(matches) - 5} more"

@@ -1,0 +1,109 @@
+"""The public command line: yuelan list/show, errors, odd locales."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_cli
+
+
+def test_list_json_contract():
+    r = run_cli("list", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    ids = [d["id"] for d in data["documents"]]
+    assert ids == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    for d in data["documents"]:
+        assert os.path.isabs(d["path"])
+        assert d["chars"] > 0 and d["title"]
+    assert data["skipped"] == []
+
+
+def test_list_human_readable_lists_sections():
+    r = run_cli("list")
+    assert r.returncode == 0
+    assert "长三角G60科创走廊" in r.stdout
+    assert "上海市金山區總工會" in r.stdout
+
+
+def test_list_reports_skipped_files_in_json(tmp_path):
+    (tmp_path / "good.txt").write_text("标题\n\n正文内容,一段完整的话。\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary")
+    r = run_cli("list", str(tmp_path), "--json")
+    assert r.returncode == 0
+    data = json.loads(r.stdout)
+    assert [d["id"] for d in data["documents"]] == ["good"]
+    assert data["skipped"][0]["path"].endswith("bad.txt")
+
+
+def test_show_whole_document_and_section():
+    r = run_cli("show", "003")
+    assert r.returncode == 0
+    assert "姜堰" in r.stdout
+    whole = (SEEDS / "000_cb8706ff714103f6.txt").read_text(encoding="utf-8")
+    r = run_cli("show", "000_cb8706ff714103f6", "--section", "2")
+    assert r.returncode == 0
+    assert r.stdout.startswith("2\n")
+    assert "深化工会改革" in r.stdout and "长三角G60科创走廊" not in r.stdout
+    assert r.stdout.strip() in whole
+
+
+def test_show_by_title_substring_and_path():
+    assert "金山" in run_cli("show", "金山區總工會").stdout
+    assert run_cli("show", str(SEEDS / "003_2425f2be23dd344c.txt")).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "没有这个文档"], "no document matches"),
+        (["show", "000", "--section", "99"], "has sections 1 to"),
+        (["show", "000", "--section", "abc"], "takes a number"),
+        (["list", "/no/such/path"], "no such file or directory"),
+        (["list", "--bogus"], "unrecognized arguments"),
+        (["list", "--encoding", "nonsense-enc"], "unknown encoding"),
+        (["show", "0"], "matches 5 documents"),
+    ],
+)
+def test_errors_are_one_clear_line(args, message):
+    r = run_cli(*args)
+    assert r.returncode != 0
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_nothing_readable_is_an_error(tmp_path):
+    (tmp_path / "x.bin").write_bytes(b"\x00")
+    r = run_cli("list", str(tmp_path))
+    assert r.returncode != 0
+    assert "no readable documents" in r.stderr
+
+
+def test_ascii_locale_still_prints_chinese():
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}
+    r = run_cli("list", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "长三角G60科创走廊" in r.stdout
+
+
+def test_control_characters_never_reach_the_output(tmp_path):
+    (tmp_path / "evil.txt").write_text("标题\x1b]0;pwned\x07\n\n正文\x1b[2J内容,一段话。\x9b\n", encoding="utf-8")
+    for args in (["list", str(tmp_path)], ["list", str(tmp_path), "--json"], ["show", "evil", str(tmp_path)]):
+        r = run_cli(*args)
+        assert r.returncode == 0
+        assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\x9b" not in r.stdout
+
+
+def test_broken_pipe_is_quiet():
+    p = subprocess.run(
+        f"{sys.executable} -m tui show 002 | head -c 10",
+        shell=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert b"Traceback" not in p.stderr

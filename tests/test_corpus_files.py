@@ -1,0 +1,232 @@
+"""Discovery and decoding on files made at test time: encodings, line endings,
+and files that are not what they claim."""
+
+import os
+import socket
+import stat
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus import PathError, load_corpus
+from tui.corpus.decode import NotText, decode_bytes
+
+# Written for these tests; not seed text.
+SIMPLIFIED = """关于加强社区养老服务的调研报告
+
+一、基本情况
+
+全区现有社区养老服务中心二十八家,日间照料机构四十六家,助餐点一百一十个,基本实现街道全覆盖。
+
+二、主要问题
+
+（一）服务供给不均衡
+
+中心城区服务设施相对集中,远郊地区设施不足,老年人步行可达的服务点偏少。
+
+（二）专业人才短缺
+
+护理人员年龄偏大,持证上岗率不高,流动性较强。
+
+三、对策建议
+
+进一步完善养老服务网络,加大专业人才培养力度。
+"""
+
+TRADITIONAL = """關於加強社區養老服務的調研報告
+
+一、基本情況
+
+全區現有社區養老服務中心二十八家,日間照料機構四十六家,助餐點一百一十個,基本實現街道全覆蓋。
+
+二、主要問題
+
+（一）服務供給不均衡
+
+中心城區服務設施相對集中,遠郊地區設施不足,老年人步行可達的服務點偏少。
+
+三、對策建議
+
+進一步完善養老服務網絡,加大專業人才培養力度。
+"""
+
+
+def _outline(doc):
+    return [(s.title, s.level) for s in doc.sections]
+
+
+def test_gbk_with_crlf(write):
+    path = write("报告.txt", SIMPLIFIED.replace("\n", "\r\n").encode("gbk"))
+    (doc,) = load_corpus([path]).documents
+    assert doc.encoding == "gb18030"
+    assert "\r" not in doc.text
+    assert doc.text == SIMPLIFIED
+    assert doc.title == "关于加强社区养老服务的调研报告"
+    assert _outline(doc)[:3] == [("一、基本情况", 1), ("二、主要问题", 1), ("（一）服务供给不均衡", 2)]
+
+
+def test_utf8_bom_traditional(write):
+    path = write("報告.txt", "\ufeff" + TRADITIONAL, "utf-8")
+    (doc,) = load_corpus([path]).documents
+    assert doc.encoding == "utf-8-sig"
+    assert not doc.text.startswith("\ufeff")
+    assert doc.title == "關於加強社區養老服務的調研報告"
+    assert [t for t, _ in _outline(doc)] == ["一、基本情況", "二、主要問題", "（一）服務供給不均衡", "三、對策建議"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32(write, encoding):
+    path = write(f"doc-{encoding}.txt", SIMPLIFIED, encoding)
+    (doc,) = load_corpus([path]).documents
+    assert doc.text == SIMPLIFIED
+    assert doc.title == "关于加强社区养老服务的调研报告"
+
+
+def test_big5_is_not_mistaken_for_gb18030(write):
+    path = write("big5.txt", TRADITIONAL.encode("big5"))
+    (doc,) = load_corpus([path]).documents
+    assert doc.encoding == "big5"
+    assert doc.text == TRADITIONAL
+
+
+def test_lone_cr_line_endings(write):
+    path = write("mac.txt", SIMPLIFIED.replace("\n", "\r"))
+    (doc,) = load_corpus([path]).documents
+    assert doc.text == SIMPLIFIED
+
+
+def test_utf8_cut_mid_character(write):
+    data = SIMPLIFIED.rstrip("\n").encode("utf-8")
+    cut = data[: len(data) - 1]  # the last character (。) loses a byte
+    (doc,) = load_corpus([write("cut.txt", cut)]).documents
+    assert doc.encoding == "utf-8"
+    assert doc.text == SIMPLIFIED.rstrip("\n")[:-1]
+    assert doc.warnings
+
+
+def test_encoding_override(write):
+    path = write("x.txt", SIMPLIFIED.encode("gbk"))
+    (doc,) = load_corpus([path], encoding="gbk").documents
+    assert doc.text == SIMPLIFIED
+
+
+def test_japanese_and_korean_are_not_shown_as_chinese(write):
+    ja = "日本語の文書です。これは試験のための文章であり、中国語ではありません。ひらがなとカタカナを含みます。" * 3
+    ko = "한국어 문서입니다. 이것은 시험을 위한 문장이며 중국어가 아닙니다. 한글을 포함합니다." * 3
+    c = load_corpus([write("ja.txt", ja.encode("shift_jis")), write("ko.txt", ko.encode("euc-kr"))])
+    texts = {os.path.basename(d.path): d.text for d in c.documents}
+    assert texts["ja.txt"] == ja
+    assert texts["ko.txt"] == ko
+
+
+def test_binary_empty_and_odd_files_are_skipped_with_reasons(tmp_path, write):
+    write("good.txt", SIMPLIFIED)
+    write("image.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    write("image-named.txt", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    write("blob", b"\x00\x01\x02binary\x00")
+    write("pdf-named.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)))
+    write("empty.txt", b"")
+    write("blank.txt", "  \n\u3000\u3000\n\xa0\u200b\n")
+    write(".hidden/secret.txt", SIMPLIFIED)
+    os.mkfifo(tmp_path / "pipe.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock.txt"))
+    os.symlink(tmp_path / "loop_a", tmp_path / "loop_b")
+    os.symlink(tmp_path / "loop_b", tmp_path / "loop_a")
+    os.symlink("/", tmp_path / "root_link")
+    os.symlink("/dev/zero", tmp_path / "zero.txt")
+    try:
+        corpus = load_corpus([str(tmp_path)])  # must not hang on the FIFO or /dev/zero
+    finally:
+        sock.close()
+    assert [os.path.basename(d.path) for d in corpus.documents] == ["good.txt"]
+    reasons = {os.path.basename(s.path): s.reason for s in corpus.skipped}
+    assert reasons["image.png"] == "not a text file type (.png)"
+    assert "PNG" in reasons["image-named.txt"]
+    assert "binary" in reasons["blob"]
+    assert "PDF" in reasons["pdf-named.txt"]
+    assert "empty" in reasons["empty.txt"]
+    assert "empty" in reasons["blank.txt"]
+    assert "FIFO" in reasons["pipe.txt"]
+    assert "socket" in reasons["sock.txt"]
+    assert "loop" in reasons["loop_a"] and "loop" in reasons["loop_b"]
+    assert "outside" in reasons["root_link"]
+    assert "outside" in reasons["zero.txt"]
+    assert "secret.txt" not in str(corpus.to_json())
+
+
+def test_named_fifo_and_device_are_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "p")
+    corpus = load_corpus([str(tmp_path / "p"), "/dev/null"])
+    assert corpus.documents == []
+    assert {s.reason for s in corpus.skipped} == {"not a regular file (FIFO)", "not a regular file (character device)"}
+
+
+def test_symlinked_directory_inside_the_root_is_walked_once(tmp_path, write):
+    write("a/doc.txt", SIMPLIFIED)
+    os.symlink(tmp_path / "a", tmp_path / "link_to_a")
+    corpus = load_corpus([str(tmp_path)])
+    assert len(corpus.documents) == 1
+
+
+def test_missing_path_is_an_error(tmp_path):
+    with pytest.raises(PathError):
+        load_corpus([str(tmp_path / "nope")])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
+def test_unreadable_file_and_directory(tmp_path, write):
+    write("ok.txt", SIMPLIFIED)
+    p = write("locked.txt", SIMPLIFIED)
+    os.chmod(p, 0)
+    d = tmp_path / "locked_dir"
+    d.mkdir()
+    os.chmod(d, 0)
+    try:
+        corpus = load_corpus([str(tmp_path)])
+    finally:
+        os.chmod(d, stat.S_IRWXU)
+    reasons = {os.path.basename(s.path): s.reason for s in corpus.skipped}
+    assert reasons["locked.txt"] == "permission denied"
+    assert reasons["locked_dir"] == "permission denied"
+    assert len(corpus.documents) == 1
+
+
+def test_ids_are_file_names_made_unique(write):
+    write("a/report.txt", SIMPLIFIED)
+    write("b/report.txt", TRADITIONAL)
+    p = write("b/other.md", SIMPLIFIED)
+    corpus = load_corpus([os.path.dirname(os.path.dirname(p))])
+    ids = sorted(d.id for d in corpus.documents)
+    assert ids == ["a/report", "b/report", "other"]
+
+
+def test_extensionless_text_is_read_and_other_extensions_skipped(write):
+    p = write("notes", SIMPLIFIED)
+    write("data.csv", "a,b\n1,2\n")
+    corpus = load_corpus([os.path.dirname(p)])
+    assert [d.id for d in corpus.documents] == ["notes"]
+    assert any(s.reason.startswith("not a text file type") for s in corpus.skipped)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_decoding_never_raises_anything_but_not_text(data):
+    try:
+        decoded = decode_bytes(data)
+    except NotText:
+        return
+    assert isinstance(decoded.text, str)
+    assert "\r" not in decoded.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1, max_size=200), st.sampled_from(["utf-8", "utf-16", "gb18030", "utf-8-sig", "utf-32"]))
+def test_round_trip_of_encodable_text(text, encoding):
+    data = text.encode(encoding, errors="replace")
+    try:
+        decoded = decode_bytes(data)
+    except NotText:
+        return
+    assert isinstance(decoded.text, str)
