@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from tui.app.reader import Reader
 from tui.app.screens import DocumentsProvider, HelpScreen, SectionsProvider
-from tui.app.widgets import SEP, DocTree, NodeRef, ResultList, SearchInput, clip, safe
+from tui.app.widgets import SEP, cell_len, DocTree, NodeRef, ResultList, SearchInput, clip, safe
 
 WIDE = 100  # columns from which both panes are shown side by side
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
@@ -64,7 +64,9 @@ class YuelanApp(App):
     #main { height: 1fr; }
     #left { width: 40%; min-width: 30; max-width: 60; background: $panel; }
     #left > * { background: $panel; }
-    #tree, #results { height: 1fr; scrollbar-size-vertical: 1; }
+    #tree, #results { height: 1fr; scrollbar-size-vertical: 1; padding-right: 1; }
+    #results, #results:focus { border: none; }
+    Footer FooterKey.-command-palette { border-left: none; }
     #right { width: 1fr; min-width: 20; }
     #reader { height: 1fr; }
     #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
@@ -497,9 +499,6 @@ class YuelanApp(App):
             return
         offset = reader.reading_offset()
         si = doc.section_at(offset) if doc.sections else None
-        where = safe(doc.title or doc.id)
-        if si is not None:
-            where += SEP + safe(doc.sections[si].title)
         parts = []
         if self.query_text:
             if reader.hits:
@@ -511,7 +510,14 @@ class YuelanApp(App):
         right = "  " + "  ".join(parts)
         width = max(10, status.size.width - 2 if status.size.width else 80)
         room = max(4, width - len(right))
-        status.update(Content(clip(where, room) + right))
+        title = safe(doc.title or doc.id)
+        if si is not None:
+            section = safe(doc.sections[si].title)
+            title = clip(title, max(4, min(cell_len(title), room // 2 - len(SEP))))
+            where = clip(title + SEP + section, room)
+        else:
+            where = clip(title, room)
+        status.update(Content(where + right))
 
     def action_next_hit(self, direction: int = 1) -> None:
         if not self.query_text:

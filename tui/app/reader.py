@@ -96,6 +96,9 @@ class Reader(ScrollView, can_focus=True):
         self._run_starts: list[int] = []
         self._cache: dict[int, Strip] = {}
         self._pending_offset: tuple[int, bool] | None = None
+        # Where the user was sent (a section, a hit): the reading position
+        # while it is on screen, even when it is not the top line.
+        self.anchor: int | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -113,6 +116,7 @@ class Reader(ScrollView, can_focus=True):
         self.go_to(offset, center=center)
 
     def clear_document(self) -> None:
+        self.anchor = None
         self.doc = None
         self.lay = None
         self.hits = []
@@ -212,11 +216,11 @@ class Reader(ScrollView, can_focus=True):
         """The offset the user is reading: the current hit when on screen, else the top."""
         if self.lay is None:
             return 0
-        if self.current is not None:
-            line = self.lay.line_at(self.hits[self.current][0])
-            top = round(self.scroll_y)
-            if top <= line < top + max(1, self.scrollable_content_region.height):
-                return self.hits[self.current][0]
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        for offset in (self.hits[self.current][0] if self.current is not None else None, self.anchor):
+            if offset is not None and top <= self.lay.line_at(offset) < top + height:
+                return offset
         return self.top_offset()
 
     def percent(self) -> int:
@@ -230,6 +234,7 @@ class Reader(ScrollView, can_focus=True):
         if self.lay is None or self.scrollable_content_region.height <= 0:
             self._pending_offset = (offset, center)
             return
+        self.anchor = offset
         line = self.lay.line_at(offset)
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
@@ -253,16 +258,20 @@ class Reader(ScrollView, can_focus=True):
     # --------------------------------------------------------------- actions
 
     def action_line(self, delta: int) -> None:
+        self.anchor = None
         self._scroll_line(round(self.scroll_y) + delta)
 
     def action_page(self, direction: int) -> None:
+        self.anchor = None
         step = max(1, self.scrollable_content_region.height - 2)
         self._scroll_line(round(self.scroll_y) + direction * step)
 
     def action_top(self) -> None:
+        self.anchor = None
         self._scroll_line(0)
 
     def action_bottom(self) -> None:
+        self.anchor = None
         self._scroll_line(len(self.lay) if self.lay else 0)
 
     # --------------------------------------------------------------- drawing

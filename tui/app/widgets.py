@@ -24,12 +24,16 @@ from tui.text import escape_controls
 ELLIPSIS = "..."
 SEP = " > "
 MAX_SECTIONS_PER_DOC = 2000
-MAX_LABEL = 80
+MAX_LABEL = 40  # cells of a tree label, so the section count stays visible
 
 
 def safe(s: str) -> str:
     """Text from a document or file name, made safe to draw on one line."""
     return escape_controls(s).replace("\t", " ").replace("\n", " ")
+
+
+def cell_len(s: str) -> int:
+    return sum(char_width(c) for c in s)
 
 
 def clip(s: str, cells: int) -> str:
@@ -98,7 +102,7 @@ class DocTree(Tree[NodeRef]):
         self.section_nodes = []
         for di, doc in enumerate(documents):
             count = len(doc.sections)
-            label = Text(clip(safe(doc.title) or "(untitled)", MAX_LABEL))
+            label = Text(("" if count else "  ") + clip(safe(doc.title) or "(untitled)", MAX_LABEL))
             if count:
                 label.append(f" ({count})", style="dim")
             if doc.warnings:

@@ -1,0 +1,492 @@
+"""Pilot tests for each flow of the app (issue 4), on a hand-built corpus."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results
+from tui.app.app import YuelanApp
+from tui.app.reader import Reader
+from tui.app.screens import HelpScreen, KEYS
+from tui.app.widgets import DocTree, NodeRef, ResultList, SearchInput
+
+
+async def search(pilot, app, query: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*query)
+    await wait_results(pilot, app, query)
+
+
+def visible_lines(reader: Reader) -> range:
+    top = round(reader.scroll_y)
+    return range(top, top + reader.scrollable_content_region.height)
+
+
+# --------------------------------------------------------------------- browse
+
+
+async def test_browse_tree_lists_documents_and_sections():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        tree = app.query_one(DocTree)
+        assert app.focused is tree
+        labels = [str(n.label) for n in tree.doc_nodes]
+        assert labels[0].startswith("心灵港湾服务职工纪实") and "(5)" in labels[0]
+        assert len(tree.doc_nodes) == 3
+        # Sections nest by level: (一)/(二) under 一、.
+        doc1 = tree.doc_nodes[0]
+        assert [str(c.label) for c in doc1.children] == ["一、建设背景", "二、主要做法", "三、工作成效"]
+        assert [str(c.label) for c in doc1.children[0].children] == ["(一)需求调研", "(二)方案设计"]
+        # The first document is open on start; Enter on the second opens it.
+        reader = app.query_one(Reader)
+        assert reader.doc.id == "001_harbour"
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert reader.doc.id == "002_reform"
+        assert app.focused is reader
+        screen = app_plain(app)
+        assert "深化工會改革" in screen
+        assert "工會改革的探索與實踐" in screen.splitlines()[-2]  # status line
+
+
+async def test_tree_enter_on_section_scrolls_reader_and_status_follows():
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_index(pilot, app)
+        tree = app.query_one(DocTree)
+        reader = app.query_one(Reader)
+        doc = app.documents[0]
+        tree.doc_nodes[0].expand()
+        await pilot.pause()
+        tree.move_cursor(tree.section_nodes[0][3])  # 二、主要做法
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.lay.line_at(doc.sections[3].start) in visible_lines(reader)
+        assert reader.top_offset() == doc.sections[3].start or reader.scroll_y == reader.max_scroll_y
+        status = app_plain(app).splitlines()[-2]
+        assert "心灵港湾服务职工纪实 > 二、主要做法" in status
+
+
+async def test_reader_keys_scroll():
+    app = make_app()
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_index(pilot, app)
+        tree = app.query_one(DocTree)
+        tree.move_cursor(tree.doc_nodes[2])
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert app.focused is reader and reader.scroll_y == 0
+        await pilot.press("j", "j", "down")
+        assert reader.scroll_y == 3
+        await pilot.press("k")
+        assert reader.scroll_y == 2
+        await pilot.press("space")
+        page = reader.scrollable_content_region.height - 2
+        assert reader.scroll_y == 2 + page
+        await pilot.press("b")
+        assert reader.scroll_y == 2
+        await pilot.press("pagedown", "pageup")
+        assert reader.scroll_y == 2
+        await pilot.press("G")
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        assert app_plain(app).splitlines()[-2].rstrip().endswith("100%")
+        await pilot.press("g")
+        assert reader.scroll_y == 0
+
+
+# --------------------------------------------------------------------- search
+
+
+async def test_search_as_you_type_shows_ranked_results_and_count():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "xlgw")
+        results = app.query_one(ResultList)
+        assert results.display and results.option_count == len(app.results) > 0
+        screen = app_plain(app)
+        top = screen.splitlines()[0]
+        assert "xlgw" in top and "results" in top and "2 docs" in top
+        # title > section, snippet with the match, per-document match count.
+        assert "心灵港湾服务职工纪实 > " in screen
+        assert "(pinyin)" in screen
+        assert app.hits_by_doc["001_harbour"] and app.hits_by_doc["002_reform"]
+
+
+async def test_no_results_is_said_plainly():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "zzzz")
+        screen = app_plain(app)
+        assert "no results" in screen.splitlines()[0]
+        assert "No results for 'zzzz'." in screen
+
+
+async def test_each_keystroke_searches_and_stale_results_are_dropped():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵")
+        first = list(app.results)
+        # A late answer for an old query must not replace the current one.
+        old = app.index.search("工会")
+        app._search_done("工会", old, {}, [])
+        await pilot.pause()
+        assert app.results == first
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert app.results == [] and app.query_one("#left").current == "tree"
+
+
+async def test_query_typed_while_indexing_runs_when_ready():
+    app = YuelanApp(corpus=sample_corpus(), index_factory=lambda docs: FakeIndex(docs, delay=1.5))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.05)
+        assert app.index is None
+        await pilot.press("slash", *"xlgw")
+        await pilot.pause(0.1)
+        assert "indexing" in app_plain(app).splitlines()[0]
+        await wait_index(pilot, app)
+        await wait_results(pilot, app, "xlgw")
+        assert app.results and "results" in app_plain(app).splitlines()[0]
+
+
+# --------------------------------------------------------------- open result
+
+
+async def test_open_result_scrolls_passage_into_view_and_highlights_hits():
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵港湾")
+        results = app.query_one(ResultList)
+        # Choose the last result of the first document (far down the text).
+        target = max(
+            (i for i, h in enumerate(app.results) if h.doc_id == "001_harbour"),
+            key=lambda i: app.results[i].start,
+        )
+        await pilot.press("down")
+        assert app.focused is results
+        results.highlighted = target
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        hit = app.results[target]
+        assert app.focused is reader and reader.doc.id == hit.doc_id
+        assert reader.hits == app.hits_by_doc[hit.doc_id]
+        cs, ce = reader.hits[reader.current]
+        assert hit.start <= cs < hit.end
+        line = reader.lay.line_at(cs)
+        top = round(reader.scroll_y)
+        assert line in visible_lines(reader)
+        assert line > top or top == 0  # not glued to the top edge
+        status = app_plain(app).splitlines()[-2]
+        assert f"hit {reader.current + 1}/{len(reader.hits)}" in status
+        # The current hit is drawn differently from the other hits.
+        strip = reader.render_line(line - top)
+        styles = {seg.style for seg in strip if "心灵港湾" in seg.text}
+        assert len(styles) >= 1
+        current_style = reader.get_component_rich_style("reader--current", partial=True)
+        assert any(current_style.reverse == s.reverse and s.reverse for s in styles)
+
+
+async def test_enter_in_search_bar_opens_top_result():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "xlgw")
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert app.focused is reader
+        assert reader.doc.id == app.results[0].doc_id
+        assert reader.current is not None
+
+
+async def test_next_and_previous_hit_cross_documents_with_notice():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵港湾")
+        order = app.result_docs
+        assert order[:2] == ["001_harbour", "002_reform"]
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        first = reader.current
+        await pilot.press("n")
+        assert reader.current == first + 1
+        await pilot.press("N")
+        assert reader.current == first
+        # Walk to the end of the document, then one more: the next document.
+        n = len(reader.hits)
+        await pilot.press(*["n"] * (n - 1 - first))
+        assert reader.current == n - 1 and reader.doc.id == "001_harbour"
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.doc.id == "002_reform" and reader.current == 0
+        messages = [str(m.message) for m in app._notifications]
+        assert any("Next document: 工會改革的探索與實踐" in m for m in messages)
+        # Back across the boundary with N.
+        await pilot.press("N")
+        await pilot.pause()
+        assert reader.doc.id == "001_harbour" and reader.current == n - 1
+        # Past the last document: wrap to the first, said plainly.
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert reader.doc.id == "001_harbour" and reader.current == 0
+        assert any("Wrapped to the first document" in str(m.message) for m in app._notifications)
+
+
+async def test_n_without_a_search_says_so():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("n")
+        assert any("No search yet" in str(m.message) for m in app._notifications)
+
+
+# ----------------------------------------------------------------- sections
+
+
+async def test_section_jumps_and_tree_follows_the_reader():
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("tab")
+        reader = app.query_one(Reader)
+        tree = app.query_one(DocTree)
+        assert app.focused is reader
+        doc = app.documents[0]
+        for i in range(len(doc.sections)):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert reader.top_offset() == doc.sections[i].start or reader.scroll_y == reader.max_scroll_y
+            if reader.scroll_y < reader.max_scroll_y:
+                assert tree.cursor_node.data == NodeRef(0, i)
+        await pilot.press("g")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert reader.top_offset() == doc.sections[0].start
+        assert tree.cursor_node.data == NodeRef(0, 0)
+        # Scrolling line by line moves the tree cursor into the next section.
+        await pilot.press(*["j"] * 6)
+        await pilot.pause()
+        assert tree.cursor_node.data == NodeRef(0, doc.section_at(reader.top_offset()))
+        assert tree.cursor_node.data.section == 1
+
+
+# ------------------------------------------------------------------- narrow
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 15)])
+async def test_narrow_shows_one_pane_and_tab_switches(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_index(pilot, app)
+        left, right = app.query_one("#left"), app.query_one("#right")
+        assert left.display and not right.display and app.screen.has_class("narrow")
+        assert left.size.width >= size[0] - 1
+        await pilot.press("tab")
+        assert not left.display and right.display and app.focused is app.query_one(Reader)
+        await pilot.press("tab")
+        assert left.display and not right.display
+        # Search, open a result: the reader replaces the list; Esc goes back.
+        await search(pilot, app, "xlgw")
+        assert left.display
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert right.display and not left.display
+        assert "hit " in app_plain(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert left.display and app.focused is app.query_one(ResultList)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query_one("#left").current == "tree" and app.query_text == ""
+
+
+async def test_too_small_terminal_shows_a_notice_and_recovers():
+    app = make_app()
+    async with app.run_test(size=(50, 12)) as pilot:
+        await wait_index(pilot, app)
+        assert "Terminal too small" in app_plain(app)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert "Terminal too small" not in app_plain(app)
+        assert "心灵港湾服务职工纪实" in app_plain(app)
+
+
+# -------------------------------------------------------------- help, palette
+
+
+async def test_help_lists_every_key():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        screen = app_plain(app)
+        for key in ["/", "Esc", "Tab", "n / N", "[ / ]", "y", "?", "ctrl+p", "q / ctrl+q", "j / k", "g / G",
+                    "space / b", "PageDown", "Enter"]:
+            assert key in screen, key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def test_every_app_binding_is_in_the_help():
+    text = "\n".join(k for _, keys in KEYS for k, _ in keys)
+    names = {"slash": "/", "escape": "Esc", "question_mark": "?", "left_square_bracket": "[",
+             "right_square_bracket": "]", "n": "n", "N": "N", "y": "y", "q": "q"}
+    for b in YuelanApp.BINDINGS:
+        for key in b.key.split(","):
+            assert names[key] in text
+
+
+async def test_palette_opens_a_document_by_pinyin_and_jumps_to_a_section():
+    pytest.importorskip("pypinyin")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"ghgg")  # 工會改革 by pinyin initials
+        await pilot.pause(0.5)
+        assert "Open: 工會改革的探索與實踐" in app_plain(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert reader.doc.id == "002_reform"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"具體措施")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        doc = app.documents[1]
+        assert reader.top_offset() == doc.sections[1].start or reader.scroll_y == reader.max_scroll_y
+
+
+async def test_palette_has_theme_and_key_commands():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for t in ["Search", "Next hit", "Previous hit", "Next section", "Previous section", "Next pane",
+                  "Copy passage", "Help", "Theme", "Quit"]:
+            assert t in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme")
+        await pilot.pause(0.5)
+        assert "Theme" in app_plain(app)
+
+
+# ---------------------------------------------------------------------- copy
+
+
+async def test_copy_passage_with_citation():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵港湾")
+        await pilot.press("enter")
+        await pilot.pause()
+        hit = app.results[0]
+        await pilot.press("y")
+        clip = app.clipboard
+        assert hit.passage.strip() in clip
+        assert clip.rstrip().endswith(f"({hit.title} \u203a {hit.section})")
+        assert any("Copied" in str(m.message) for m in app._notifications)
+
+
+# ---------------------------------------------------------------------- safety
+
+
+async def test_document_markup_and_controls_are_shown_literally():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "click")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app_plain(app)
+        assert "[bold]不是粗体[/]" in screen
+        assert "[@click=app.quit]点我[/]" in screen
+        assert "a[i]" in screen
+        assert "\x1b" not in screen and "\x07" not in screen
+        assert "\u241b]0;pwned\u2407" in screen
+        # Copying escapes the control characters too.
+        await pilot.press("y")
+        assert "\x1b" not in app.clipboard and "\u241b" in app.clipboard
+        assert app.is_running
+
+
+async def test_hostile_titles_in_tree_results_and_status():
+    from app_support import build_doc
+    from tui.corpus.model import Corpus
+
+    bad = build_doc("x", "[bold]标题[/] \x1b[2J\x1b]52;c;AAAA\x07 [@click=app.quit]", [("body", "正文[/]内容")])
+    app = YuelanApp(corpus=Corpus([bad], []), index_factory=FakeIndex)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "内容")
+        screen = app_plain(app)
+        assert "[bold]标题[/]" in screen
+        assert "\x1b" not in screen
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert app.is_running
+        assert "[@click=app.quit]" in app_plain(app)
+
+
+def _chrome_chars(app) -> set[str]:
+    text = app_plain(app)
+    corpus = "".join(d.text + d.title for d in app.documents)
+    return {c for c in text if c not in corpus}
+
+
+async def test_chrome_has_no_east_asian_ambiguous_glyphs():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        seen = _chrome_chars(app)
+        await search(pilot, app, "xlgw")
+        seen |= _chrome_chars(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        seen |= _chrome_chars(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        seen |= _chrome_chars(app)
+        ambiguous = {c for c in seen if unicodedata.east_asian_width(c) == "A"}
+        assert not ambiguous, sorted(ambiguous)
+
+
+async def test_empty_corpus_opens_and_says_so():
+    from tui.corpus.model import Corpus, Skipped
+
+    app = YuelanApp(corpus=Corpus([], [Skipped("/x/a.bin", "binary file")]), index_factory=FakeIndex)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app_plain(app)
+        assert "no readable documents" in screen
+        assert "Skipped files (1)" in screen
+        for key in ["n", "y", "right_square_bracket", "tab", "slash", "a", "escape", "escape"]:
+            await pilot.press(key)
+        assert app.is_running
+
+
+async def test_quit_keys():
+    for key in ("q", "ctrl+q"):
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.is_running
