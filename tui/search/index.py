@@ -222,34 +222,37 @@ class SearchIndex:
         return out
 
     def _joined_pinyin(self, terms: Sequence[Term]) -> _TermPlan | None:
+        """``xin ling gang wan``: syllables typed apart, read as one run."""
         if len(terms) < 2 or not all(t.latin and not t.phrase for t in terms):
             return None
         tables = lang.pinyin()
-        if not all(t.text in tables.syllables or lang.segmentations(t.text, tables, 1) for t in terms):
+        if not all(t.text in tables.syllables for t in terms[:-1]):
             return None
-        pieces = []
-        for t in terms:
-            segs = lang.segmentations(t.text, tables, 1)
-            if not segs:
-                return None
-            pieces.extend(segs[0])
-        full = tuple(p in tables.syllables for p in pieces)
-        prefix = tuple(not f for f in full)
+        joined = "".join(t.text for t in terms)
+        if len(joined) > 64:
+            return None
         raw = " ".join(t.raw for t in terms)
-        term = Term(raw=raw, text="".join(t.text for t in terms))
-        return _TermPlan(term, [Pinyin(tuple(pieces), prefix, Q_PINYIN_FULL)])
+        term = Term(raw=raw, text=joined)
+        pieces = tuple(t.text for t in terms[:-1])
+        last = lang.segmentations(terms[-1].text, tables, 1)
+        if not last:
+            return None
+        pieces += last[0][0]
+        flags = (False,) * len(terms[:-1]) + last[0][1]
+        q = Q_PINYIN_FULL if not any(flags) else Q_PINYIN_PARTIAL
+        return _TermPlan(term, [Pinyin(pieces, flags, q)])
 
     def _plan(self, t: Term) -> _TermPlan:
-        matchers: list[Matcher] = [Literal(t.text)]
+        matchers: list[Matcher] = [Literal(t.text, t.raw)]
         if t.phrase:
             return _TermPlan(t, matchers)
         if t.latin and len(t.text) >= 2:
             matchers.extend(self._pinyin_matchers(t.text))
-        if t.has_cjk and len(t.text) >= 3:
-            split = self._split_matcher(t.text)
+        if t.has_cjk and len(t.text) >= 4:
+            split = self._split_matcher(t)
             if split is not None:
                 matchers.append(split)
-        if len(t.text) >= 3 and not any(c.isdigit() for c in t.text) and len(t.text) <= 32:
+        if 3 <= len(t.text) <= 32 and not any(c.isdigit() for c in t.text):
             if (not t.latin or len(t.text) >= 4) and self._needs_fuzzy(t.text, matchers):
                 matchers.append(Fuzzy(t.text))
         matchers.sort(key=lambda m: -m.quality)
@@ -258,25 +261,20 @@ class SearchIndex:
     def _pinyin_matchers(self, word: str) -> list[Matcher]:
         tables = lang.pinyin()
         out: list[Matcher] = []
-        seen = set()
-        for seg in lang.segmentations(word, tables):
-            full = tuple(p in tables.syllables for p in seg)
-            if len(seg) == 1 and not full[0]:
-                continue  # one partial syllable: too vague
-            prefix = tuple(not f for f in full)
-            q = Q_PINYIN_FULL if all(full) else Q_PINYIN_PARTIAL
-            key = (seg, prefix)
-            if key not in seen:
-                seen.add(key)
-                out.append(Pinyin(seg, prefix, q))
-        if 2 <= len(word) <= 16:
-            seg = tuple(word)
-            key = (seg, (True,) * len(seg))
-            if key not in seen:
-                out.append(Pinyin(seg, (True,) * len(seg), Q_PINYIN_INITIALS))
+        for pieces, flags in lang.segmentations(word, tables):
+            if len(pieces) < 2:
+                continue  # one syllable alone would match half the corpus
+            if not any(flags):
+                q = Q_PINYIN_FULL
+            elif all(flags):
+                q = Q_PINYIN_INITIALS
+            else:
+                q = Q_PINYIN_PARTIAL
+            out.append(Pinyin(pieces, flags, q))
         return out
 
-    def _split_matcher(self, text: str) -> Split | None:
+    def _split_matcher(self, t: Term) -> Split | None:
+        text = t.text
         words = lang.cut(text)
         if len(words) < 2:
             return None
@@ -286,12 +284,24 @@ class SearchIndex:
             return None
         if len(required) == 1 and required[0] == text:
             return None
-        # Keep order, drop duplicates.
+        # Keep order, drop duplicates; find what the user typed for each word.
+        tmap = normalize(t.raw)[1]
         seen: list[str] = []
+        raws: list[str] = []
+        pos = 0
         for w in required:
+            i = text.find(w, pos)
+            if i < 0:
+                i = text.find(w)
+            raw = w
+            if i >= 0:
+                pos = i + len(w)
+                a, b = span_to_orig(tmap, i, i + len(w))
+                raw = t.raw[a:b]
             if w not in seen:
                 seen.append(w)
-        return Split(seen, limit=max(40, 4 * len(text)))
+                raws.append(raw)
+        return Split(seen, limit=max(40, 4 * len(text)), raw_words=raws)
 
     def _needs_fuzzy(self, text: str, matchers: list[Matcher]) -> bool:
         """Fuzzy matching only for a term that matches nowhere as typed."""
@@ -412,8 +422,8 @@ class SearchIndex:
                 hi = max(b for _, b in spans)
                 need = sum(b - a for a, b in spans)
                 q += 0.1 * need / max(need, hi - lo)
-            elif m.kind == "literal" and plan.term.plain:
-                if any(self._is_exact(pid, a, b, m.needle) for a, b in spans[:3]):
+            elif m.kind == "literal":
+                if any(self._is_exact(pid, a, b, m.raw) for a, b in spans[:3]):
                     q += 0.03
             qualities.append(q)
             term_spans.append(spans)
@@ -440,9 +450,10 @@ class SearchIndex:
         score += 0.05 * min(4, extra)
         return score, term_spans, plans, kinds
 
-    def _is_exact(self, pid: int, a: int, b: int, needle: str) -> bool:
+    def _is_exact(self, pid: int, a: int, b: int, raw: str) -> bool:
+        """The original characters are exactly what the user typed."""
         oa, ob = self._to_doc(pid, a, b)
-        return self.documents[self._pdoc[pid]].text[oa:ob] == needle
+        return self.documents[self._pdoc[pid]].text[oa:ob] == raw
 
     # --------------------------------------------------------------- results
     def _to_doc(self, pid: int, a: int, b: int) -> tuple[int, int]:
@@ -486,10 +497,11 @@ class SearchIndex:
     def _match_kind(self, plan: _TermPlan, mkind: str, spans, doc: Document, mapped) -> str:
         if mkind in ("pinyin", "fuzzy"):
             return mkind
-        exact = [
-            plan.term.plain and doc.text[oa:ob] == self.text[a:b]
-            for (a, b), (oa, ob) in zip(spans, mapped)
-        ]
+        raws = {plan.term.raw}
+        for m in plan.matchers:
+            if isinstance(m, Split):
+                raws.update(lit.raw for lit in m.literals)
+        exact = [doc.text[oa:ob] in raws for oa, ob in mapped]
         if mkind == "split":
             return "exact" if exact and all(exact) else "folded"
         return "exact" if any(exact) else "folded"
@@ -595,7 +607,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     for a, b in spans:
         if a >= b:
             continue
-        if out and a <= out[-1][1]:
+        if out and a < out[-1][1]:
             if b > out[-1][1]:
                 out[-1] = (out[-1][0], b)
         else:

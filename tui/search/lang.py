@@ -220,37 +220,57 @@ def pinyin() -> PinyinTables:
     return _pinyin
 
 
-def segmentations(word: str, tables: PinyinTables, limit: int = 8) -> list[tuple[str, ...]]:
-    """Ways to split ``word`` into full syllables; the last may be a prefix.
+INITIALS = frozenset("bcdfghjklmnpqrstwxyzaeo")
 
-    Backtracking, fewest pieces first (``xian`` -> ``xian``, ``xi an``).
+
+def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple[tuple[str, ...], tuple[bool, ...]]]:
+    """Ways to read typed pinyin as a run of characters, best first.
+
+    Each piece is a full syllable, or (flag True) a prefix of one: a single
+    initial letter (``xlgw``, ``xinlg``) or the syllable being typed at the
+    end (``xinlingg``).  Found by backtracking; those with the fewest prefix
+    pieces, then the fewest pieces, come first (``xian`` -> ``xian``, then
+    ``xi an``).  Only the segmentations with the fewest prefix pieces are kept.
     """
     n = len(word)
-    out: list[tuple[str, ...]] = []
-    memo_fail: set[int] = set()
+    if n == 0 or n > 64:
+        return []
+    found: list[tuple[tuple[str, ...], tuple[bool, ...]]] = []
+    dead: set[tuple[int, int]] = set()
+    budget = [4000]
 
-    def rec(i: int, acc: list[str]) -> None:
-        if len(out) >= limit * 4:
-            return
+    def rec(i: int, pieces: list[str], flags: list[bool], nprefix: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         if i == n:
-            out.append(tuple(acc))
-            return
-        if i in memo_fail:
-            return
-        found = False
-        before = len(out)
+            found.append((tuple(pieces), tuple(flags)))
+            return True
+        if (i, nprefix) in dead:
+            return False
+        ok = False
         for j in range(min(n, i + tables.max_syllable), i, -1):
             piece = word[i:j]
-            if piece in tables.syllables or (j == n and piece in tables.prefixes):
-                if piece not in tables.syllables and acc and acc[-1] + piece in tables.syllables:
-                    continue  # "xia n": the last syllable was typed whole ("xian")
-                acc.append(piece)
-                rec(j, acc)
-                acc.pop()
-        found = len(out) > before
-        if not found:
-            memo_fail.add(i)
+            full = piece in tables.syllables
+            partial_end = j == n and not full and piece in tables.prefixes
+            initial = j == i + 1 and not full and piece in INITIALS
+            if not (full or partial_end or initial):
+                continue
+            if partial_end and pieces and pieces[-1] + piece in tables.syllables and not flags[-1]:
+                continue  # "xia n": the last syllable was typed whole ("xian")
+            pieces.append(piece)
+            flags.append(not full)
+            ok |= rec(j, pieces, flags, nprefix + (not full))
+            pieces.pop()
+            flags.pop()
+        if not ok:
+            dead.add((i, nprefix))
+        return ok
 
-    rec(0, [])
-    out.sort(key=len)
-    return out[:limit]
+    rec(0, [], [], 0)
+    if not found:
+        return []
+    found = list(dict.fromkeys(found))
+    found.sort(key=lambda pf: (sum(pf[1]), len(pf[0])))
+    fewest = sum(found[0][1])
+    return [pf for pf in found if sum(pf[1]) == fewest][:limit]

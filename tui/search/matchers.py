@@ -53,8 +53,9 @@ class Literal(Matcher):
     kind = "literal"
     quality = Q_LITERAL
 
-    def __init__(self, needle: str) -> None:
+    def __init__(self, needle: str, raw: str | None = None) -> None:
         self.needle = needle
+        self.raw = needle if raw is None else raw  # as the user typed it (for "exact")
 
     def search(self, idx, pos, endpos):
         i = idx.text.find(self.needle, pos, endpos)
@@ -125,17 +126,21 @@ class Fuzzy(Matcher):
         return self._refine(idx.text, m.start(), m.end(), pos, endpos)
 
     def _refine(self, text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+        """The best span around a regex hit: fewest edits, then the fewest
+        punctuation characters the term does not have, then the regex's own
+        span, then the length closest to the term's."""
         from rapidfuzz.distance import Levenshtein
 
         t = self.term
         best = None
-        for s, e in ((a, b), (a - 1, b), (a, b + 1), (a - 1, b + 1)):
-            if s < lo or e > hi:
+        for s, e in ((a, b), (a - 1, b), (a, b + 1), (a - 1, b + 1), (a + 1, b), (a, b - 1)):
+            if s < lo or e > hi or e - s < max(1, len(t) - 1):
                 continue
             piece = text[s:e]
             if "\n" in piece:
                 continue
-            key = (Levenshtein.distance(t, piece), abs(len(piece) - len(t)))
+            foreign = sum(1 for c in piece if not c.isalnum() and c not in t)
+            key = (Levenshtein.distance(t, piece), foreign, (s, e) != (a, b), abs(len(piece) - len(t)))
             if best is None or key < best[0]:
                 best = (key, (s, e))
         return best[1] if best else (a, b)
@@ -150,9 +155,10 @@ class Split(Matcher):
     kind = "split"
     quality = Q_SPLIT
 
-    def __init__(self, words: list[str], limit: int) -> None:
+    def __init__(self, words: list[str], limit: int, raw_words: list[str] | None = None) -> None:
         self.words = words
-        self.literals = [Literal(w) for w in words]
+        raws = raw_words if raw_words is not None else words
+        self.literals = [Literal(w, r) for w, r in zip(words, raws)]
         self.limit = limit  # the words must stand within this many characters
 
     def search(self, idx, pos, endpos):
@@ -162,10 +168,22 @@ class Split(Matcher):
         return first.search(idx, pos, endpos)
 
     def cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
-        """Spans of the tightest window holding every word, if close enough."""
+        """Spans of the tightest window holding every word, if close enough.
+
+        A word that is part of a longer word of the query (湾 in 心灵港湾湾)
+        may not reuse the longer word's characters: the query has both.
+        """
+        found = [lit.spans(idx, pos, endpos)[:200] for lit in self.literals]
         occ = []
         for k, lit in enumerate(self.literals):
-            spans = lit.spans(idx, pos, endpos)
+            spans = found[k]
+            longer = [
+                sp for j, other in enumerate(self.literals)
+                if j != k and len(other.needle) > len(lit.needle) and lit.needle in other.needle
+                for sp in found[j]
+            ]
+            if longer:
+                spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in longer)]
             if not spans:
                 return None
             occ.extend((a, b, k) for a, b in spans)

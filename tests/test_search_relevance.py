@@ -1,0 +1,304 @@
+"""Table-driven relevance tests: every query kind, over the seeds and over
+synthetic documents written for the test.  Negatives must return nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.corpus.model import Document, Paragraph, Section
+from tui.search import SearchIndex
+from tui.search.normalize import normalize_text
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_corpus):
+    index = SearchIndex(seed_corpus.documents)
+    index.warm()
+    return index
+
+
+def hl_texts(hit):
+    return [hit.passage[s:e] for s, e in hit.highlights]
+
+
+def folded(s: str) -> str:
+    return normalize_text(s)
+
+
+# (query, the top hit's passage must contain this (folded), a highlight of the
+#  top hit must fold to this, the top hit's match kind)
+SEED_CASES = [
+    ("工会改革", "工会改革", "工会改革", "exact"),
+    ("工會改革", "工会改革", "工会改革", "folded"),  # Traditional query, Simplified text
+    ("長三角一體化", "长三角一体化", "长三角一体化", "exact"),  # the Traditional seed has it as typed
+    ("长三角一体化", "长三角一体化", "长三角一体化", "exact"),
+    ("金山區總工會", "金山区总工会", "金山区总工会", "exact"),  # Traditional text, Traditional query
+    ("金山区总工会", "金山区总工会", "金山区总工会", "folded"),  # Simplified query, Traditional text
+    ("志愿团 律师", "律师志愿团", "志愿团", "exact"),  # terms in any order
+    ("外卖行业工会", "外卖行业", "外卖", "exact"),  # jieba split: words apart
+    ("xinlinggangwan", "心灵港湾", "心灵港湾", "pinyin"),
+    ("xin ling gang wan", "心灵港湾", "心灵港湾", "pinyin"),
+    ("xlgw", "心灵港湾", "心灵港湾", "pinyin"),
+    ("XLGW", "心灵港湾", "心灵港湾", "pinyin"),
+    ("jiadinggongjiang", "嘉定工匠", "嘉定工匠", "pinyin"),
+    ("G60", "g60", "G60", "exact"),
+    ("g60", "g60", "G60", "folded"),
+    ("Ｇ６０", "g60", "G60", "folded"),  # full-width query
+    ("G60 kczl", "科创走廊", "科创走廊", "pinyin"),  # mixed Latin literal + initials
+    ("心灵港弯", "心灵港湾", "心灵港湾", "fuzzy"),  # one wrong character
+    ("心灵港湾湾", "心灵港湾", "心灵港湾", "fuzzy"),  # one extra character
+    ("心灵湾", "心灵港湾", "心灵港湾", "fuzzy"),  # one missing character
+    ("10073", "10073", "10073", "exact"),
+    ("4523万元", "4523万元", "4523万元", "exact"),
+    ('"工会改革"', "工会改革", "工会改革", "exact"),
+    ("名誉村主任", "名誉村主任", "名誉村主任", "exact"),
+    ("习***", "习***", "习***", "exact"),  # censored text matches literally
+    ("2018年11月", "2018年11月", "2018年11月", "exact"),
+    ("产业工人队伍建设改革", "产业工人队伍建设改革", "产业工人队伍建设改革", "exact"),
+]
+
+
+@pytest.mark.parametrize("query,contains,highlight,match", SEED_CASES, ids=[c[0] for c in SEED_CASES])
+def test_seed_query_top_hit(seeds, query, contains, highlight, match):
+    resp = seeds.search(query, limit=5)
+    assert resp.error is None
+    assert resp.results, f"no results for {query!r}"
+    top = resp.results[0]
+    assert contains in folded(top.passage), (query, top.passage[:80])
+    assert folded(highlight) in [folded(t) for t in hl_texts(top)], (query, hl_texts(top))
+    assert top.match == match
+    assert resp.total >= len(resp.results)
+
+
+def test_spaced_date_in_traditional_seed_matches(seeds):
+    # "2018 年11 月5 日" in the Traditional seed: stray spaces inside a date.
+    resp = seeds.search("2018年11月5日")
+    assert any("2018 年11 月5 日" in h.passage for h in resp.results)
+    hit = next(h for h in resp.results if "2018 年11 月5 日" in h.passage)
+    assert hl_texts(hit) == ["2018 年11 月5 日"]
+    assert hit.match == "folded"
+
+
+NEGATIVES = [
+    "工会心理学",  # 工会 occurs everywhere, 心理学 nowhere
+    "量子计算机",
+    "苹果手机壳",
+    "鑫淼犇骉曌",  # characters that occur nowhere
+    "工鑫淼犇会",  # five characters of which two occur
+    "zzqqxx",
+    '"改革工会"',  # the words occur, the phrase does not
+    "心灵港湾 -心灵",
+    "心灵港湾 G61",
+    "10074",  # numbers are never fuzzy
+    "xinlinggangwang",
+]
+
+
+@pytest.mark.parametrize("query", NEGATIVES)
+def test_negative_queries_return_nothing(seeds, query):
+    resp = seeds.search(query)
+    assert resp.error is None
+    assert resp.total == 0 and resp.results == [], [h.passage[:40] for h in resp.results]
+
+
+def test_exact_phrase_only_matches_the_phrase(seeds):
+    loose = seeds.search("工会改革", limit=100)
+    phrase = seeds.search('"工会改革"', limit=100)
+    assert 0 < phrase.total < loose.total  # the loose query also finds the words apart
+    for hit in phrase.results:
+        assert "工会改革" in folded(hit.passage)
+        assert all(folded(t) == "工会改革" for t in hl_texts(hit))
+
+
+def test_exclusion_removes_passages(seeds):
+    base = seeds.search("工会改革", limit=100)
+    assert any("国有" in h.passage for h in base.results)
+    resp = seeds.search("工会改革 -国有", limit=100)
+    assert 0 < resp.total < base.total
+    for hit in resp.results:
+        assert "国有" not in hit.passage
+
+
+def test_exact_phrase_ranks_above_words_apart(seeds):
+    resp = seeds.search("工会改革", limit=100)
+    kinds = ["工会改革" in folded(h.passage[s:e]) for h in resp.results for s, e in h.highlights[:1]]
+    # Every passage with the whole phrase comes before any passage with the words apart.
+    first_apart = kinds.index(False)
+    assert all(kinds[:first_apart]) and not any(kinds[first_apart:])
+
+
+def test_typo_ranks_below_exact(seeds):
+    exact = seeds.search("心灵港湾").results[0]
+    typo = seeds.search("心灵港弯").results[0]
+    assert (typo.doc_id, typo.start) == (exact.doc_id, exact.start)
+    assert typo.score < exact.score
+
+
+def test_pinyin_ranks_below_exact(seeds):
+    exact = seeds.search("心灵港湾").results[0]
+    py = seeds.search("xinlinggangwan").results[0]
+    initials = seeds.search("xlgw").results[0]
+    assert exact.score > py.score > initials.score
+
+
+def test_unbalanced_quote_is_lenient(seeds):
+    resp = seeds.search('"心灵港湾')
+    assert resp.error is None
+    assert resp.results and "心灵港湾" in resp.results[0].passage
+
+
+def test_only_exclusions_is_a_clear_error(seeds):
+    resp = seeds.search("-工会")
+    assert resp.results == [] and resp.error and "exclude" in resp.error
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-", '"', '""', "- -", "\x00", "\n"])
+def test_empty_or_odd_queries_do_not_fail(seeds, query):
+    resp = seeds.search(query)
+    assert isinstance(resp.total, int)
+    assert resp.error is None or isinstance(resp.error, str)
+
+
+def test_find_in_document_matches_search_hits(seeds, seed_corpus):
+    resp = seeds.search("心灵港湾", limit=50)
+    doc = resp.results[0].doc
+    spans = seeds.find_in_document(doc, "心灵港湾")
+    assert spans == sorted(spans)
+    assert [doc.text[s:e] for s, e in spans] == ["心灵港湾"] * len(spans)
+    expected = {(h.start + s, h.start + e) for h in resp.results if h.doc is doc for s, e in h.highlights}
+    assert expected <= set(spans)
+    assert len(spans) == doc.text.count("心灵港湾")
+    # Pinyin highlights land on the characters too.
+    assert seeds.find_in_document(doc, "xlgw") == spans
+    # A document that is not in the index still works.
+    other = make_doc("x", ["没有。", "心灵港湾在这里。"])
+    assert [other.text[s:e] for s, e in seeds.find_in_document(other, "心灵港湾")] == ["心灵港湾"]
+
+
+# --------------------------------------------------------------- synthetic
+
+
+def make_doc(doc_id, paragraphs, kinds=None, title=None, sections=None):
+    text = "\n\n".join(paragraphs)
+    paras = []
+    pos = 0
+    for i, p in enumerate(paragraphs):
+        kind = kinds[i] if kinds else "body"
+        paras.append(Paragraph(pos, pos + len(p), kind, None))
+        pos += len(p) + 2
+    return Document(
+        id=doc_id,
+        path=f"/synthetic/{doc_id}.txt",
+        title=title or paragraphs[0],
+        encoding="utf-8",
+        text=text,
+        paragraphs=paras,
+        sections=sections or [],
+    )
+
+
+def test_polyphonic_characters_match_every_reading():
+    docs = [make_doc("a", ["他去银行办事。", "我们一起行走。", "音乐会很好听。"])]
+    index = SearchIndex(docs)
+    assert hl_texts(index.search("yinhang").results[0]) == ["银行"]  # 行 = hang
+    assert hl_texts(index.search("xingzou").results[0]) == ["行走"]  # 行 = xing
+    assert hl_texts(index.search("yinyue").results[0]) == ["音乐"]  # 乐 = yue
+    assert hl_texts(index.search("yy").results[0]) == ["音乐"]
+    assert index.search("yinle").results  # 乐 = le as well
+
+
+def test_pinyin_handles_ambiguous_syllable_splits():
+    docs = [make_doc("a", ["西安是古都。", "这是一个新方案。"])]
+    index = SearchIndex(docs)
+    assert hl_texts(index.search("xian").results[0]) == ["西安"]  # xi'an
+    assert hl_texts(index.search("fangan").results[0]) == ["方案"]  # fang'an, not fan'gan
+    assert index.search("xinfangan").results[0].passage == "这是一个新方案。"
+
+
+def test_pinyin_partial_last_syllable_while_typing():
+    index = SearchIndex([make_doc("a", ["心灵港湾项目。"])])
+    for q in ("xinlingg", "xinlinggangw", "xinlg"):
+        assert hl_texts(index.search(q).results[0]) in (["心灵港"], ["心灵港湾"]), q
+
+
+def test_latin_words_match_literally_and_case_insensitively():
+    docs = [make_doc("a", ["Hello World from Shanghai.", "HELLO again."])]
+    index = SearchIndex(docs)
+    resp = index.search("hello world")
+    assert resp.total == 1
+    assert hl_texts(resp.results[0]) == ["Hello", "World"]
+    assert index.search('"hello world"').total == 1
+    assert index.search('"helloworld"').total == 0  # the word boundary is kept
+
+
+def test_heading_ranks_above_body_and_boilerplate_below():
+    paragraphs = ["首页 > 新闻 > 心灵港湾", "正文提到心灵港湾一次。", "心灵港湾"]
+    doc = make_doc("a", paragraphs, kinds=["boilerplate", "body", "heading"])
+    resp = SearchIndex([doc]).search("心灵港湾")
+    assert [h.passage for h in resp.results] == ["心灵港湾", "正文提到心灵港湾一次。", "首页 > 新闻 > 心灵港湾"]
+
+
+def test_ties_keep_document_order():
+    docs = [make_doc(f"d{i}", [f"第{i}篇,心灵港湾。"]) for i in range(5)]
+    resp = SearchIndex(docs).search("心灵港湾")
+    assert [h.doc_id for h in resp.results] == [f"d{i}" for i in range(5)]
+    assert len({h.score for h in resp.results}) == 1
+
+
+def test_proximity_ranks_close_terms_first():
+    far = "律师" + "这是一段很长的无关的文字。" * 6 + "志愿团"
+    near = "律师志愿团"
+    resp = SearchIndex([make_doc("a", [far, near + "成立了。"])]).search("志愿团 律师")
+    assert resp.results[0].passage.startswith(near)
+    assert resp.total == 2
+
+
+def test_split_words_must_stand_close():
+    far = "外卖" + "这是一段很长的无关的文字。" * 20 + "行业工会"
+    index = SearchIndex([make_doc("a", [far, "外卖行业的工会成立了。"])])
+    resp = index.search("外卖行业工会")
+    assert resp.total == 1
+    assert resp.results[0].passage == "外卖行业的工会成立了。"
+
+
+def test_long_paragraph_gives_a_window_around_the_hit():
+    filler = "这是一句很普通的话。" * 60
+    para = filler + "心灵港湾在中间。" + filler
+    doc = make_doc("a", [para])
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert len(hit.passage) <= 420
+    assert hit.passage == doc.text[hit.start : hit.end]
+    assert hl_texts(hit) == ["心灵港湾"]
+    assert hit.start > 0 and hit.end < len(doc.text)
+
+
+def test_words_broken_across_lines_match():
+    doc = make_doc("a", ["松江区总工会心灵\n港湾项目正式启动。"])
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert hl_texts(hit) == ["心灵\n港湾"]
+
+
+def test_section_is_reported():
+    paragraphs = ["标题", "一、概况", "心灵港湾项目。"]
+    text = "\n\n".join(paragraphs)
+    sec_start = text.index("一、")
+    doc = make_doc("a", paragraphs, sections=[Section("一、概况", 1, sec_start, len(text), sec_start + 5)])
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert hit.section == "一、概况" and hit.section_index == 0
+    assert hit.to_json()["section"] == "一、概况"
+
+
+def test_documents_without_paragraphs_are_split_by_lines():
+    doc = Document(id="a", path="/a", title="t", encoding="utf-8", text="第一行\n心灵港湾第二行\n")
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert hit.passage == "心灵港湾第二行"
+
+
+def test_compatibility_and_expanding_characters_keep_exact_offsets():
+    # "…" folds to "..." (three characters): offsets after it must still map.
+    doc = make_doc("a", ["前言……心灵港湾(四)㈣工会"])
+    index = SearchIndex([doc])
+    hit = index.search("心灵港湾").results[0]
+    assert hl_texts(hit) == ["心灵港湾"]
+    hit = index.search("(四)工会").results[0]
+    assert hl_texts(hit) == ["㈣工会"]
