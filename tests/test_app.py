@@ -110,11 +110,25 @@ async def test_search_as_you_type_shows_ranked_results_and_count():
         assert results.display and results.option_count == len(app.results) > 0
         screen = app_plain(app)
         top = screen.splitlines()[0]
-        assert "xlgw" in top and "results" in top and "2 docs" in top
+        assert "xlgw" in top and "results in 2 docs" in top
         # title > section, snippet with the match, per-document match count.
         assert "心灵港湾服务职工纪实 > " in screen
         assert "(pinyin)" in screen
         assert app.hits_by_doc["001_harbour"] and app.hits_by_doc["002_reform"]
+
+
+async def test_keys_typed_in_one_burst_after_slash_land_in_the_search_bar():
+    """Over SSH '/xlgw' often arrives in one packet: no key may go astray."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        for ch in "/xlgw":
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await wait_results(pilot, app, "xlgw")
+        assert app.query_one(SearchInput).value == "xlgw"
+        assert not app.query_one(DocTree).doc_nodes[0].is_expanded
 
 
 async def test_no_results_is_said_plainly():
@@ -487,6 +501,7 @@ async def test_quit_keys():
     for key in ("q", "ctrl+q"):
         app = make_app()
         async with app.run_test(size=(100, 30)) as pilot:
+            await wait_index(pilot, app)
             await pilot.press(key)
             await pilot.pause()
             assert not app.is_running

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.app.reader import Reader
@@ -40,15 +40,17 @@ class MainScreen(Screen):
     """The one screen of the app; Tab switches panes instead of walking focus."""
 
     BINDINGS = [
-        Binding("tab", "app.next_pane", "Pane", priority=False),
-        Binding("shift+tab", "app.next_pane(-1)", "Pane", show=False),
+        # One of these two is active: the footer says where Tab goes.
+        Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
+        Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
     ]
 
     def compose(self) -> ComposeResult:
         yield from self.app.compose_main()
 
     def on_mount(self) -> None:
-        self.app.main_mounted()
+        # Children may still be mounting; start once the screen is complete.
+        self.call_after_refresh(self.app.main_mounted)
 
 
 class YuelanApp(App):
@@ -83,8 +85,10 @@ class YuelanApp(App):
     """
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("escape", "back", "Back"),
+        # Priority: handled as the key arrives, so keys typed right behind it
+        # (one SSH packet: "/xlgw") are already routed to the search bar.
+        Binding("slash", "focus_search", "Search", priority=True),
+        Binding("escape", "back", "Back", show=False),
         Binding("n", "next_hit(1)", "Next hit"),
         Binding("N", "next_hit(-1)", "Prev hit", show=False),
         Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
@@ -157,7 +161,7 @@ class YuelanApp(App):
             self._take_future()
         else:
             self._load_corpus()
-        self.query_one(DocTree).focus()
+        self._focus(self.query_one(DocTree))
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -194,9 +198,18 @@ class YuelanApp(App):
         self._apply_pane()
         if focus:
             if pane == "reader":
-                self.query_one(Reader).focus()
+                self._focus(self.query_one(Reader))
             else:
-                self._left_widget().focus()
+                self._focus(self._left_widget())
+
+    def _focus(self, widget) -> None:
+        """Focus now, not after the queued events: keys typed right after
+        '/' (one SSH packet: "/xlgw") must land in the search bar."""
+        screen = self.get_screen_main()
+        if screen is not None:
+            screen.set_focus(widget)
+        else:
+            widget.focus()
 
     def _left_widget(self):
         switcher = self.query_one("#left", ContentSwitcher)
@@ -402,7 +415,8 @@ class YuelanApp(App):
             ms = getattr(resp, "elapsed_ms", 0.0)
             shown = len(self.results)
             more = f" (top {shown})" if total > shown else ""
-            self._set_search_status(f"{total} result{'s' if total != 1 else ''}{more}, {len(order)} docs, {ms:.0f} ms")
+            docs = f"{len(order)} doc{'s' if len(order) != 1 else ''}"
+            self._set_search_status(f"{total} result{'s' if total != 1 else ''}{more} in {docs}, {ms:.0f} ms")
         # Keep highlights in the open document up to date with the new query.
         self._refresh_reader_hits()
 
@@ -603,10 +617,22 @@ class YuelanApp(App):
 
     # --------------------------------------------------------------- keys
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search":
+            # '/' types itself into any input, and does nothing over dialogs.
+            return isinstance(self.screen, MainScreen) and not isinstance(self.focused, Input)
+        if action == "switch_pane":
+            in_reader = isinstance(self.focused, Reader)
+            return in_reader if parameters and parameters[0] == "left" else not in_reader
+        return True
+
+    def action_switch_pane(self, pane: str) -> None:
+        self._show_pane(pane)
+
     def action_focus_search(self) -> None:
         if self.narrow:
             self._show_pane("left", focus=False)
-        self.query_one(SearchInput).focus()
+        self._focus(self.query_one(SearchInput))
 
     def action_focus_results(self) -> None:
         switcher = self.query_one("#left", ContentSwitcher)

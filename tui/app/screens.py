@@ -18,14 +18,14 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Anywhere",
         [
-            ("/", "search (Chinese, pinyin like xlgw or xinling, \"exact phrase\", -exclude)"),
-            ("Esc", "back: search bar -> list; results -> document tree; reader -> list"),
-            ("Tab", "next pane (list <-> reader); on narrow terminals, switch the pane shown"),
-            ("n / N", "next / previous hit; continues into the next document at the end"),
+            ("/", "search: Chinese, pinyin (xlgw), \"phrase\", -word"),
+            ("Esc", "back: reader > list, results > document tree"),
+            ("Tab", "switch pane: list / reader"),
+            ("n / N", "next / previous hit, on into the next document"),
             ("[ / ]", "previous / next section"),
-            ("y", "copy the current passage with its citation (title > section), OSC 52"),
+            ("y", "copy passage + citation (title > section)"),
             ("?", "this help"),
-            ("ctrl+p", "command palette: open a document, jump to a section, switch theme"),
+            ("ctrl+p", "palette: open document, go to section, theme"),
             ("q / ctrl+q", "quit"),
         ],
     ),
@@ -51,7 +51,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Reader",
         [
             ("j / k, Up / Down", "scroll a line"),
-            ("space / b, PageDown / PageUp", "scroll a page"),
+            ("space / b", "scroll a page down / up"),
+            ("PageDown / PageUp", "scroll a page down / up"),
             ("g / G, Home / End", "top / bottom"),
         ],
     ),
@@ -63,7 +64,7 @@ def help_text() -> str:
     for group, keys in KEYS:
         lines.append(group)
         for key, what in keys:
-            lines.append(f"  {key:<30} {what}")
+            lines.append(f"  {key:<22} {what}")
         lines.append("")
     lines.append("The mouse works too: click, scroll. Press Esc, q or ? to close this help.")
     return "\n".join(lines)
@@ -76,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
         width: 96; max-width: 100%; height: auto; max-height: 100%;
         background: $panel; padding: 1 2;
     }
-    HelpScreen Static { width: auto; }
+    HelpScreen Static { width: 1fr; }
     """
 
     BINDINGS = [

@@ -102,7 +102,7 @@ class DocTree(Tree[NodeRef]):
         self.section_nodes = []
         for di, doc in enumerate(documents):
             count = len(doc.sections)
-            label = Text(("" if count else "  ") + clip(safe(doc.title) or "(untitled)", MAX_LABEL))
+            label = Text(clip(safe(doc.title) or "(untitled)", MAX_LABEL))
             if count:
                 label.append(f" ({count})", style="dim")
             if doc.warnings:
@@ -134,6 +134,13 @@ class DocTree(Tree[NodeRef]):
                 snode.add_leaf(Text(clip(safe(f"{sk.path}: {sk.reason}"), 200), style="dim"))
         if self.doc_nodes:
             self.move_cursor(self.doc_nodes[0])
+
+    def render_label(self, node, base_style, style):
+        text = super().render_label(node, base_style, style)
+        if not node._allow_expand:
+            # Leaves get the same indent as nodes with a +/- icon.
+            text = Text("  ", style=base_style) + text
+        return text
 
     def action_expand(self) -> None:
         node = self.cursor_node
@@ -202,7 +209,7 @@ class ResultList(OptionList):
         title = safe(hit.title or "")
         section = safe(hit.section) if hit.section else ""
         count = self.counts.get(hit.doc_id)
-        tail = f"  {count}" if count else ""
+        tail = f"  {count} hit{'s' if count != 1 else ''}" if count else ""
         kind = "" if hit.match == "exact" else f" ({hit.match})"
         head_room = max(4, width - len(tail) - len(kind))
         head = title + (SEP + section if section else "")

@@ -1,0 +1,49 @@
+"""SVG snapshots of the main screens at 80x24 and 120x36 (plain ``def`` tests).
+
+Regenerate with ``pytest tests/test_app_snapshots.py --snapshot-update`` and
+look at the SVGs in tests/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app_support import make_app, wait_index, wait_results
+from tui.app.widgets import SearchInput
+
+
+def steady(*keys: str, query: str | None = None):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await wait_index(pilot, app)
+        app.query_one(SearchInput).cursor_blink = False
+        if query is not None:
+            await pilot.press("slash", *query)
+            await wait_results(pilot, app, query)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        # Toasts would make the picture depend on timing.
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+SCENES = {
+    "browse": steady(),
+    "results": steady(query="xlgw"),
+    "reader_hit": steady("enter", "n", query="xlgw"),
+    "tree_section": steady("l", "j", "j", "j", "j", "enter"),
+    "help": steady("question_mark"),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_screen(snap_compare, scene, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=SCENES[scene])
+
+
+def test_too_small(snap_compare):
+    assert snap_compare(make_app(), terminal_size=(50, 12), run_before=steady())

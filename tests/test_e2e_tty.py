@@ -1,0 +1,91 @@
+"""End to end: the real app in a real terminal (tmux), driven like a user.
+
+Skipped when tmux is missing (.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.tty,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+class Terminal:
+    def __init__(self, cols: int, rows: int, env: dict[str, str]) -> None:
+        self.name = f"yuelan-e2e-{uuid.uuid4().hex[:8]}"
+        envs = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env}
+        cmd = " ".join(
+            ["env", *(shlex.quote(f"{k}={v}") for k, v in envs.items()), shlex.quote(sys.executable), "-m", "tui"]
+        )
+        # Never redirect the app's stderr: Textual draws there.
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), "-c", str(ROOT),
+             f"{cmd}; echo; echo '[exited with' $?']'; sleep 600"],
+            check=True,
+        )
+
+    def screen(self, escapes: bool = False) -> str:
+        args = ["tmux", "capture-pane", "-t", self.name, "-p"] + (["-e"] if escapes else [])
+        return subprocess.run(args, capture_output=True, text=True, errors="replace").stdout
+
+    def wait(self, text: str, secs: float = 20.0) -> str:
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear within {secs}s; the screen:\n{self.screen()}")
+
+    def type(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", "--", text], check=True)
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+ENVS = {
+    "utf8": {},
+    "lang_c": {"LANG": "C", "LC_ALL": "C"},
+    "posix_no_coercion": {"LANG": "C", "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"},
+}
+
+
+@pytest.mark.parametrize("env", list(ENVS))
+def test_pinyin_search_open_result_and_quit(env):
+    term = Terminal(100, 30, ENVS[env])
+    try:
+        term.wait("上海市金山區總工會")  # the document list is up
+        term.wait("5 documents")  # the index is ready
+        term.type("/")
+        term.type("xlgw")  # 心灵港湾 by pinyin initials
+        term.wait("results in")
+        term.keys("Enter")  # opens the top result
+        screen = term.wait("hit 1/")
+        assert "心灵港湾" in screen
+        coloured = term.screen(escapes=True)
+        # The current hit is drawn in reverse video (SGR 7) right before the word.
+        assert re.search(r"\x1b\[[0-9;]*\b7m(\x1b\[[0-9;]*m)*心灵港湾", coloured), coloured
+        assert "\\u" not in screen  # no escaped Chinese under LANG=C
+        term.keys("q")
+        term.wait("[exited with 0]", 10)
+    finally:
+        term.stop()
