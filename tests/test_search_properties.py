@@ -1,0 +1,220 @@
+"""Property tests: no query makes search fail, every highlight is in bounds,
+and exact/folded highlights fold to the query term."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.model import Document, Paragraph
+from tui.search import SearchIndex, parse_query
+from tui.search import lang
+from tui.search.normalize import normalize, normalize_text
+from tui.text import fold_text
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much]
+)
+
+
+@pytest.fixture(scope="module")
+def index(seed_corpus):
+    idx = SearchIndex(seed_corpus.documents)
+    idx.warm()
+    return idx
+
+
+def check_hits(resp):
+    assert isinstance(resp.total, int) and resp.total >= len(resp.results)
+    assert resp.elapsed_ms >= 0
+    for hit in resp.results:
+        doc = hit.doc
+        assert 0 <= hit.start < hit.end <= len(doc.text)
+        assert hit.passage == doc.text[hit.start : hit.end]
+        assert hit.match in ("exact", "folded", "pinyin", "fuzzy")
+        prev = 0
+        for s, e in hit.highlights:
+            assert prev <= s < e <= len(hit.passage), (s, e, len(hit.passage))
+            prev = e
+        j = hit.to_json()
+        assert set(j) == {"doc", "path", "title", "section", "start", "end", "passage", "highlights", "score", "match"}
+
+
+def passage_substrings(corpus, min_len=2, max_len=8):
+    texts = [doc.text[p.start : p.end] for doc in corpus.documents for p in doc.paragraphs if p.end - p.start >= min_len]
+    return st.sampled_from(texts).flatmap(
+        lambda t: st.integers(0, max(0, len(t) - min_len)).flatmap(
+            lambda i: st.integers(min_len, max_len).map(lambda n: t[i : i + n])
+        )
+    )
+
+
+@SETTINGS
+@given(q=st.text(max_size=40))
+def test_any_text_query_is_safe(index, q):
+    resp = index.search(q, limit=10)
+    check_hits(resp)
+    assert resp.error is None or isinstance(resp.error, str)
+    spans = index.find_in_document(index.documents[0], q)
+    assert all(0 <= s < e <= len(index.documents[0].text) for s, e in spans)
+
+
+@SETTINGS
+@given(
+    q=st.lists(
+        st.sampled_from(["工会", "改革", "-", '"', "xlgw", "G60", "心灵", "港湾", " ", "***", "嘉定", "zz", "“", "會"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_query_syntax_soup_is_safe(index, q):
+    check_hits(index.search(q, limit=10))
+
+
+@pytest.fixture(scope="module")
+def substrings(seed_corpus):
+    return passage_substrings(seed_corpus)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_exact_and_folded_highlights_fold_to_the_query(index, seed_corpus, data):
+    q = data.draw(passage_substrings(seed_corpus))
+    term = normalize_text(q)
+    assume(term and not any(c.isspace() for c in q) and not q.startswith("-") and '"' not in q)
+    resp = index.search(f'"{q}"', limit=50)
+    check_hits(resp)
+    # The query is text of a passage, so the phrase is found.
+    assert resp.total >= 1
+    for hit in resp.results:
+        assert hit.match in ("exact", "folded")
+        assert hit.highlights
+        for s, e in hit.highlights:
+            assert normalize_text(hit.passage[s:e]) == term
+            if hit.match == "exact" and len(hit.highlights) == 1:
+                assert hit.passage[s:e] == q
+    # Unquoted, the top hit is the phrase itself.
+    top = index.search(q, limit=1).results[0]
+    assert term in [normalize_text(top.passage[s:e]) for s, e in top.highlights]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_pinyin_of_any_run_of_characters_finds_it(index, seed_corpus, data):
+    tables = lang.pinyin()
+    run = data.draw(passage_substrings(seed_corpus, 2, 5))
+    run = fold_text(run)
+    assume(all(c in tables.readings for c in run))
+    syllables = [data.draw(st.sampled_from(tables.readings[c])) for c in run]
+    initials = data.draw(st.booleans())
+    q = "".join(s[0] for s in syllables) if initials else "".join(syllables)
+    resp = index.search(q, limit=1000)
+    check_hits(resp)
+    found = {normalize_text(h.passage[s:e]) for h in resp.results for s, e in h.highlights}
+    assert run in found, (q, run)
+
+
+@SETTINGS
+@given(s=st.text(alphabet=st.sampled_from("心灵港湾工會\u3000 \n\xa0ＡＢab1\t,。"), max_size=30))
+def test_normalize_maps_every_span_back(s):
+    from tui.search.normalize import span_to_orig
+
+    text, tmap = normalize(s)
+    assert text == normalize_text(s)
+    for a in range(len(text)):
+        for b in range(a + 1, min(len(text), a + 4) + 1):
+            oa, ob = span_to_orig(tmap, a, b)
+            assert 0 <= oa < ob <= len(s)
+            # The original span holds exactly the matched characters: the
+            # whitespace inside it is what normalisation removed.
+            assert normalize_text(s[oa:ob]) == text[a:b].strip()
+
+
+@SETTINGS
+@given(s=st.text(alphabet=st.sampled_from("港湾…㈣ＡＢ \n⑴ﬁ"), max_size=20))
+def test_expanding_characters_map_inside_bounds(s):
+    from tui.search.normalize import span_to_orig
+
+    text, tmap = normalize(s)
+    for a in range(len(text)):
+        for b in range(a + 1, len(text) + 1):
+            oa, ob = span_to_orig(tmap, a, b)
+            assert 0 <= oa < ob <= len(s)
+            assert text[a:b].strip() in normalize_text(s[oa:ob])
+
+
+def test_query_parsing_is_lenient():
+    q = parse_query('工会 "心灵 港湾" -国有 "unbalanced')
+    assert [(t.raw, t.phrase, t.exclude) for t in q.terms] == [
+        ("工会", False, False),
+        ("心灵 港湾", True, False),
+        ("国有", False, True),
+        ("unbalanced", True, False),
+    ]
+    assert parse_query("“心灵港湾”").terms[0].phrase
+    assert parse_query("").terms == ()
+
+
+def test_concurrent_searches_agree_with_sequential(seed_corpus):
+    idx = SearchIndex(seed_corpus.documents)  # cold: pinyin shadow built on demand
+    queries = ["xlgw", "工会改革", "心灵港弯", "G60 kczl", "外卖行业工会", "jiadinggongjiang"]
+    results: dict[str, list] = {}
+    errors = []
+
+    def worker(q):
+        try:
+            r = idx.search(q)
+            results.setdefault(q, []).append([(h.doc_id, h.start, h.end, tuple(h.highlights)) for h in r.results])
+        except Exception as e:  # pragma: no cover - the assertion below reports it
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(q,)) for q in queries * 3]
+    warm = threading.Thread(target=idx.warm)
+    warm.start()
+    for t in threads:
+        t.start()
+    for t in threads + [warm]:
+        t.join()
+    assert not errors
+    for q in queries:
+        expected = [(h.doc_id, h.start, h.end, tuple(h.highlights)) for h in idx.search(q).results]
+        assert expected
+        assert all(r == expected for r in results[q]), q
+
+
+def test_import_does_not_pull_textual_jieba_or_pypinyin():
+    code = (
+        "import sys\n"
+        "import tui.search\n"
+        "from tui.corpus.model import Document, Paragraph\n"
+        "d = Document(id='a', path='/a', title='t', encoding='utf-8', text='G60科创走廊', paragraphs=[Paragraph(0, 8)])\n"
+        "r = tui.search.SearchIndex([d]).search('G60')\n"
+        "assert r.total == 1, r\n"
+        "bad = [m for m in ('textual', 'rich', 'jieba', 'pypinyin') if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_jieba_is_quiet_and_caches_privately(tmp_path):
+    code = (
+        "import os, stat\n"
+        "from tui.search import lang\n"
+        "tok = lang.tokenizer()\n"
+        "d = tok.tmp_dir\n"
+        "print(d)\n"
+        "print(oct(stat.S_IMODE(os.stat(d).st_mode)))\n"
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""  # jieba's "Building prefix dict..." is silenced
+    cache_dir, mode = out.stdout.split()
+    assert cache_dir.startswith(str(tmp_path / "cache"))
+    assert mode == "0o700"
