@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
-import unicodedata
+from itertools import accumulate
+
+from rich.cells import get_character_cell_size
 
 # No line may start with these (kinsoku).
 CLOSE = set("，。、；：？！）」』》〉】〕］｝〗…—～·,.;:?!)]}%’”")
@@ -33,22 +34,13 @@ SPACES = " \t\u3000\u00a0\r\f\v\u200b\ufeff"
 GAP = "gap"
 
 
-@lru_cache(maxsize=8192)
-def _char_width(ch: str) -> int:
-    cp = ord(ch)
-    if cp < 0x300:
-        return 1 if cp >= 0x20 or ch == "\t" else 1
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def char_width(ch: str) -> int:
-    return 1 if ch < "\u0300" else _char_width(ch)
+    """Terminal cells of ``ch``, exactly as Rich (and so Textual) counts them."""
+    return get_character_cell_size(ch)
 
 
 def _is_wide(ch: str) -> bool:
-    return ch >= "\u1100" and _char_width(ch) == 2
+    return ch >= "\u1100" and get_character_cell_size(ch) == 2
 
 
 def _can_break(a: str, b: str) -> bool:
@@ -61,29 +53,31 @@ def _can_break(a: str, b: str) -> bool:
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
-    """Break ``text`` (no newlines) into ``(start, end)`` spans of at most ``width`` cells."""
+    """Break ``text`` (no newlines) into ``(start, end)`` spans of at most ``width`` cells.
+
+    Cell widths are summed once (in C, via ``accumulate``); each line end is
+    found by bisection, then moved back to the nearest break opportunity, so
+    the Python work is per line, not per character.
+    """
     width = max(2, width)
     n = len(text)
+    if n == 0:
+        return []
+    prefix = [0, *accumulate(map(get_character_cell_size, text))]
     out: list[tuple[int, int]] = []
     i = 0
-    cw = char_width
     while i < n:
-        w = 0
-        j = i
-        last_break = -1
-        while j < n:
-            c = text[j]
-            x = cw(c)
-            if w + x > width:
-                break
-            w += x
-            j += 1
-            if j < n and _can_break(c, text[j]):
-                last_break = j
+        j = bisect_right(prefix, prefix[i] + width) - 1
         if j >= n:
             out.append((i, n))
             break
-        k = last_break if last_break > i else max(j, i + 1)
+        if j <= i:
+            j = i + 1  # one character wider than the pane
+        k = j
+        while k > i and not _can_break(text[k - 1], text[k]):
+            k -= 1
+        if k == i:
+            k = j  # no break opportunity (a very long word): cut it
         out.append((i, k))
         i = k
         while i < n and text[i] == " ":

@@ -1,0 +1,72 @@
+"""The app on the real layers: bundled seeds, real corpus parser, real search."""
+
+from __future__ import annotations
+
+import pytest
+
+from app_support import app_plain, wait_index, wait_results
+from tui.app.app import YuelanApp
+from tui.app.reader import Reader
+from tui.app.widgets import DocTree
+
+search_mod = pytest.importorskip("tui.search")
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    from tui.corpus import load_corpus
+
+    return load_corpus(None)
+
+
+async def test_seeds_pinyin_search_opens_the_passage(seeds):
+    app = YuelanApp(corpus=seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        for _ in range(500):
+            if app.index is not None:
+                break
+            await pilot.pause(0.02)
+        assert app.index is not None, app.index_error
+        tree = app.query_one(DocTree)
+        assert len(tree.doc_nodes) == len(seeds.documents) == 5
+        await pilot.press("slash", *"xlgw")
+        for _ in range(500):
+            if app.last_response is not None and app.last_response.query == "xlgw":
+                break
+            await pilot.pause(0.02)
+        assert app.results, "xlgw finds 心灵港湾 in the seeds"
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        s, e = reader.hits[reader.current]
+        assert reader.doc.text[s:e] == "心灵港湾"
+        assert "心灵港湾" in app_plain(app)
+        assert f"hit {reader.current + 1}/{len(reader.hits)}" in app_plain(app)
+
+
+async def test_seeds_traditional_query_and_section_walk(seeds):
+    app = YuelanApp(corpus=seeds)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            if app.index is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("slash", *"工會改革")
+        for _ in range(500):
+            if app.last_response is not None and app.last_response.query == "工會改革":
+                break
+            await pilot.pause(0.02)
+        assert app.results
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        s, e = reader.hits[reader.current]
+        assert reader.doc.text[s:e] in ("工会改革", "工會改革")
+        # Walk every section of this document with ] and back with [.
+        doc = reader.doc
+        for _ in doc.sections:
+            await pilot.press("right_square_bracket")
+        await pilot.press(*["left_square_bracket"] * (len(doc.sections) + 1))
+        await pilot.pause()
+        assert app.is_running
