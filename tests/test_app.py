@@ -165,9 +165,14 @@ async def test_query_typed_while_indexing_runs_when_ready():
         await pilot.press("slash", *"xlgw")
         await pilot.pause(0.1)
         assert "indexing" in app_plain(app).splitlines()[0]
+        await pilot.press("enter")  # before the index is ready: opens when it is
         await wait_index(pilot, app)
         await wait_results(pilot, app, "xlgw")
         assert app.results and "results" in app_plain(app).splitlines()[0]
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert app.focused is reader and reader.doc.id == app.results[0].doc_id
+        assert reader.current is not None
 
 
 # --------------------------------------------------------------- open result
@@ -478,6 +483,10 @@ async def test_chrome_has_no_east_asian_ambiguous_glyphs():
         seen |= _chrome_chars(app)
         await pilot.press("question_mark")
         await pilot.pause()
+        seen |= _chrome_chars(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.press(*"xlgw")
+        await pilot.pause(0.5)
         seen |= _chrome_chars(app)
         ambiguous = {c for c in seen if unicodedata.east_asian_width(c) == "A"}
         assert not ambiguous, sorted(ambiguous)

@@ -70,3 +70,27 @@ async def test_seeds_traditional_query_and_section_walk(seeds):
         await pilot.press(*["left_square_bracket"] * (len(doc.sections) + 1))
         await pilot.pause()
         assert app.is_running
+
+
+async def test_seeds_results_fit_one_line_each_at_80_columns(seeds):
+    """A result's first line must never wrap: it would push the snippet out."""
+    from tui.app.widgets import ResultList
+
+    app = YuelanApp(corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            if app.index is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("j", "j", "enter", "tab")  # open a document, back to the list
+        await pilot.press("slash", *"kczl")
+        for _ in range(500):
+            if app.last_response is not None and app.last_response.query == "kczl":
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert app.results
+        lines = app_plain(app).splitlines()[1:-1]
+        assert not any(line.strip() in ("hit", "hits") for line in lines), "\n".join(lines)
+        results = app.query_one(ResultList)
+        assert results.virtual_size.height == 2 * results.option_count

@@ -82,6 +82,11 @@ class YuelanApp(App):
     Screen.too-small #too-small { display: block; }
 
     Toast { border-left: none; padding: 0 1; }
+    /* The palette's default borders are block elements (ambiguous width). */
+    CommandPalette #--input { border: blank; }
+    CommandPalette #--input.--list-visible { border-bottom: none; }
+    CommandPalette CommandList, CommandPalette CommandList:focus { border: blank; border-top: none; }
+    CommandPalette LoadingIndicator { border-bottom: blank; }
     """
 
     BINDINGS = [
@@ -128,6 +133,7 @@ class YuelanApp(App):
         self.last_response: Any = None
         self.pane = "left"  # in narrow layouts: which pane is shown
         self.error_message: str | None = None
+        self._open_when_ready: str | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -257,7 +263,7 @@ class YuelanApp(App):
             return
         self.open_document(0, 0, focus=False)
         n = len(self.documents)
-        self._set_search_status(f"{n} document{'s' if n != 1 else ''}; indexing...")
+        self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: start it after a refresh.
         self.call_after_refresh(self._start_index)
 
@@ -289,13 +295,16 @@ class YuelanApp(App):
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
             self.call_from_thread(self._index_failed, exc)
             return
-        self.call_from_thread(self._index_ready, index)
+        # Ready means warm: jieba's dictionary, the pinyin tables and the
+        # index's own tables are loaded, so the first search is fast. Until
+        # then the search bar says "indexing" and a typed query waits.
         warm = getattr(index, "warm", None)
         if warm is not None:
             try:
                 warm()
             except Exception:  # noqa: BLE001 - warming is an optimisation only
                 pass
+        self.call_from_thread(self._index_ready, index)
 
     def _index_failed(self, exc: Exception) -> None:
         self.index_error = f"search unavailable: {exc}"
@@ -419,6 +428,10 @@ class YuelanApp(App):
             self._set_search_status(f"{total} result{'s' if total != 1 else ''}{more} in {docs}, {ms:.0f} ms")
         # Keep highlights in the open document up to date with the new query.
         self._refresh_reader_hits()
+        if self._open_when_ready == query:
+            self._open_when_ready = None
+            if self.results:
+                self.open_result(0)
 
     def _refresh_reader_hits(self) -> None:
         if self.current_doc is None:
@@ -464,10 +477,15 @@ class YuelanApp(App):
     @on(SearchInput.Submitted, "#search")
     def _search_submitted(self) -> None:
         results = self.query_one(ResultList)
-        if self.results:
+        if self.query_text and (self.index is None or self.last_response is None
+                                or self.last_response.query != self.query_text):
+            # Results not in yet (indexing, or the search is running): open
+            # the top one as soon as it arrives.
+            self._open_when_ready = self.query_text
+            if self.index is None:
+                self.notify("Still indexing: the top result opens when it is ready.", markup=False)
+        elif self.results:
             self.open_result(results.highlighted or 0)
-        elif self.query_text and self.index is None:
-            self.notify("Still indexing: the results will appear when it is ready.")
 
     def open_result(self, i: int) -> None:
         if not (0 <= i < len(self.results)):

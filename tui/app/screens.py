@@ -60,13 +60,13 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 
 
 def help_text() -> str:
-    lines = ["yuelan - keys", ""]
+    lines = ["yuelan - keys        (Esc, q or ? closes; j/k, space/b scroll)", ""]
     for group, keys in KEYS:
         lines.append(group)
         for key, what in keys:
             lines.append(f"  {key:<22} {what}")
         lines.append("")
-    lines.append("The mouse works too: click, scroll. Press Esc, q or ? to close this help.")
+    lines.append("The mouse works too (click, wheel), but every action has a key.")
     return "\n".join(lines)
 
 

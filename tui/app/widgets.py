@@ -195,7 +195,9 @@ class ResultList(OptionList):
         self.rebuild()
 
     def rebuild(self) -> None:
-        width = max(10, self.scrollable_content_region.width or 40)
+        # Two cells spare: a scroll bar may appear once the options are in,
+        # and a prompt that wraps would push its snippet out of view.
+        width = max(10, (self.scrollable_content_region.width or 40) - 2)
         keep = self.highlighted
         self.clear_options()
         if not self.hits:
