@@ -61,6 +61,18 @@ WEAK_FOOTER = re.compile(
 
 SENTENCE_END = "。!?…"
 
+# Every boilerplate rule needs one of these; lines without any are skipped
+# with one search (most lines of a long document).
+HINT = re.compile(
+    BREADCRUMB_KEYWORD.pattern
+    + r"|[>»›→:©]|版权|copyright|联系我们|参考资料|推荐|相关|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读|"
+    + WEAK_FOOTER.pattern[1:-1]
+)
+
+
+def may_be_boilerplate(key: str) -> bool:
+    return HINT.search(key) is not None
+
 
 def is_breadcrumb(key: str, before_title: bool) -> bool:
     if len(key) <= 200 and BREADCRUMB_KEYWORD.search(key):

@@ -48,6 +48,7 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _top: int = field(default=1, repr=False, compare=False)
 
     @property
     def chars(self) -> int:
@@ -59,7 +60,8 @@ class Document:
             return None
         if self._starts is None or len(self._starts) != len(self.sections):
             self._starts = [s.start for s in self.sections]
-        top = min(s.level for s in self.sections)
+            self._top = min(s.level for s in self.sections)
+        top = self._top
         i = bisect_right(self._starts, offset) - 1
         # Sections nest, so the latest-starting section that holds the offset
         # is the innermost.  Nothing before an outermost-level section that

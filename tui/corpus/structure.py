@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from tui.corpus import boilerplate as bp
@@ -50,28 +49,46 @@ BARE_ARABIC = re.compile(r"^\d{1,3}$")
 BARE_CN = re.compile(rf"^{_CN}{{1,3}}$")
 DATE_ONLY = re.compile(r"^\d{2,4}\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*日?)?$")
 
+_SENTENCE_PUNCT = re.compile(r"[,;。!]")
+_TWO_HAN = re.compile(r"[\u3400-\u9fff].*[\u3400-\u9fff]")
 CLAUSE_END = re.compile(r"[。!?;]")
 CLAUSE_SOFT = re.compile(r"[,:]")
 _CLOSERS = "\"'”’」』)]》〉】"
 
 
-@dataclass
 class Line:
-    start: int  # offset of the first non-blank character
-    end: int  # offset after the last non-blank character
-    text: str  # the original characters, stripped
-    folded: Folded
-    indent: bool
-    blank_before: bool
+    """A non-blank line: its stripped span, text, and folded key."""
+
+    __slots__ = ("start", "end", "text", "key", "indent", "blank_before", "_folded", "_title_like")
+
+    def __init__(self, start: int, end: int, text: str, key: str, indent: bool, blank_before: bool):
+        self.start = start  # offset of the first non-blank character
+        self.end = end  # offset after the last non-blank character
+        self.text = text  # the original characters, stripped
+        self.key = key  # the same, folded (tui.text.fold) for matching rules
+        self.indent = indent
+        self.blank_before = blank_before
+        self._folded: Folded | None = None
+        self._title_like: bool | None = None
 
     @property
-    def key(self) -> str:
-        return self.folded.text
+    def folded(self) -> Folded:
+        """The fold of this line with its offset map (made only when needed)."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    @property
+    def title_like(self) -> bool:
+        if self._title_like is None:
+            self._title_like = title_like(self.key)
+        return self._title_like
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     lines: list[Line]
+    single: bool = True  # one line (hard-wrapped paragraphs have several)
     kind: str = BODY
     heading_end: int | None = None  # for headings: where the heading text ends
     title: str | None = None
@@ -92,16 +109,17 @@ class Block:
         return self.lines[0]
 
     @property
-    def single(self) -> bool:
-        return len(self.lines) == 1
-
-    @property
     def key(self) -> str:
         return self.lines[0].key
 
 
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Approximate display width: CJK (3 bytes in UTF-8) counts 2, ASCII 1.
+
+    Computed in C; exact widths per character would cost a Python loop per
+    character of the document."""
+    n = len(s)
+    return n + (len(s.encode("utf-8", "surrogatepass")) - n) // 2
 
 
 def clean_title(s: str) -> str:
@@ -112,24 +130,27 @@ def clean_title(s: str) -> str:
 
 
 def _split_lines(text: str) -> list[Line]:
+    # The fold is per character, so folding the whole text once and slicing it
+    # gives every line's key; only a few lines ever need their own offset map.
+    folded = fold(text)
+    ftext = folded.text
+    identity = folded.starts is None
     lines: list[Line] = []
     pos = 0
     blank = True
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        raw = text[pos:nl]
-        stripped = raw.strip(_WS + "\r\v\f")
+    strip_chars = _WS + "\r\v\f"
+    for raw in text.split("\n"):
+        stripped = raw.strip(strip_chars)
         if stripped:
-            lead = len(raw) - len(raw.lstrip(_WS + "\r\v\f"))
+            lead = len(raw) - len(raw.lstrip(strip_chars))
             start = pos + lead
-            lines.append(Line(start, start + len(stripped), stripped, fold(stripped), lead > 0, blank))
+            end = start + len(stripped)
+            key = ftext[start:end] if identity else ftext[folded.from_orig(start) : folded.from_orig(end)]
+            lines.append(Line(start, end, stripped, key, lead > 0, blank))
             blank = False
         else:
             blank = True
-        pos = nl + 1
+        pos += len(raw) + 1
     return lines
 
 
@@ -142,13 +163,13 @@ def title_like(key: str) -> bool:
     """A short line that could be a title: no sentence punctuation inside."""
     if not 2 <= len(key) <= 40:
         return False
-    if re.search(r"[,;。!]", key) or "?" in key[:-1]:
+    if _SENTENCE_PUNCT.search(key) or "?" in key[:-1]:
         return False
     if key.endswith(("...", ":", "、")):
         return False
     if DATE_ONLY.match(key):
         return False
-    return sum(1 for c in key if "\u3400" <= c <= "\u9fff") >= 2
+    return _TWO_HAN.search(key) is not None
 
 
 def _wrap_width(lines: list[Line]) -> int | None:
@@ -165,9 +186,14 @@ def _wrap_width(lines: list[Line]) -> int | None:
     return best if near >= max(5, 0.3 * len(widths)) else None
 
 
+_MARKER_FIRST = frozenset("#第(" + CN_NUM + "0123456789")
+
+
 def _marker(line: Line) -> tuple[str, float, int] | None:
     """(style, rank, end of marker in folded text) for a heading marker."""
     key = line.key
+    if not key or (key[0] not in _MARKER_FIRST and not CIRCLED.match(line.text)):
+        return None
     for style, rank, pattern in MARKERS:
         m = pattern.match(key)
         if m:
@@ -192,6 +218,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
             and _marker(line) is None
         ):
             blocks[-1].lines.append(line)
+            blocks[-1].single = False
         else:
             blocks.append(Block([line]))
     return blocks
@@ -232,6 +259,8 @@ def _mark_boilerplate(p: _Parse) -> None:
     footer_from = None
     for i, b in enumerate(blocks):
         key = b.key
+        if not before_title and not (b.single and bp.may_be_boilerplate(key)):
+            continue
         if b.single and bp.is_breadcrumb(key, before_title):
             b.kind = BOILERPLATE
         elif b.single and bp.is_metadata(key):
@@ -274,7 +303,7 @@ def _subtitle(p: _Parse, content: list[int], first_body: int) -> None:
     if first_body <= 0 or first_body + 1 >= len(content):
         return
     b = p.blocks[content[first_body]]
-    if b.kind == BODY and b.single and title_like(b.key) and _marker(b.first) is None:
+    if b.kind == BODY and b.single and b.first.title_like and _marker(b.first) is None:
         b.kind = TITLE
 
 
@@ -308,7 +337,7 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
         key = b.key
         nxt = blocks[idx[n + 1]] if n + 1 < len(idx) else None
         if b.single and (BARE_ARABIC.match(key) or BARE_CN.match(key)):
-            if nxt is not None and nxt.single and nxt.kind == BODY and title_like(nxt.key) and _marker(nxt.first) is None:
+            if nxt is not None and nxt.single and nxt.kind == BODY and nxt.first.title_like and _marker(nxt.first) is None:
                 b.kind = HEADING
                 b.style = "bare"
                 b.rank = 40 if BARE_ARABIC.match(key) else 20
@@ -330,24 +359,26 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
     """Short stand-alone title lines, in documents built of such titles."""
     blocks = p.blocks
     idx = content[first_body:]
+    # introduces[n]: a real body paragraph follows position n before the next
+    # heading (computed backwards once, so this stays linear).
+    introduces = [False] * (len(idx) + 1)
+    for n in range(len(idx) - 1, -1, -1):
+        b = blocks[idx[n]]
+        if b.kind == HEADING:
+            introduces[n] = False
+        elif b.kind == BODY and not (b.single and b.first.title_like):
+            introduces[n] = len(b.key) >= 20
+        else:
+            introduces[n] = introduces[n + 1]
     cands: list[int] = []  # positions in idx
     for n, i in enumerate(idx):
         b = blocks[i]
-        if b.kind != BODY or not b.single or not title_like(b.key):
+        if b.kind != BODY or not b.single or not b.first.title_like:
             continue
         prev = blocks[idx[n - 1]] if n > 0 else None
         if prev is not None and prev.kind == BODY and len(prev.key) > 40 and not ends_sentence(prev.lines[-1].key):
             continue  # the tail of a paragraph broken across lines
-        # Must introduce real text: a body paragraph follows before the next title.
-        ok = False
-        for j in idx[n + 1 :]:
-            nb = blocks[j]
-            if nb.kind == HEADING:
-                break
-            if nb.kind == BODY and not (nb.single and title_like(nb.key)):
-                ok = len(nb.key) >= 20
-                break
-        if ok:
+        if introduces[n + 1]:
             cands.append(n)
     has_markers = any(blocks[i].kind == HEADING for i in idx)
     if not has_markers and len(cands) < 2:
@@ -407,14 +438,17 @@ def parse_document(
     body_end = body_blocks[-1].end if body_blocks else len(text)
 
     sections: list[Section] = []
+    # The end of a section is the start of the next one at the same or an
+    # outer level: one backward pass with the next start seen per level.
+    next_start = [body_end] * (len(ranks) + 2)
+    ends = [body_end] * len(heads)
+    for k in range(len(heads) - 1, -1, -1):
+        level = level_of[heads[k].rank]
+        ends[k] = min(next_start[1 : level + 1])
+        next_start[level] = heads[k].start
     for k, b in enumerate(heads):
         level = level_of[b.rank]
-        end = body_end
-        for later in heads[k + 1 :]:
-            if level_of[later.rank] <= level:
-                end = later.start
-                break
-        end = max(end, b.heading_end or b.end)
+        end = max(ends[k], b.heading_end or b.end)
         sections.append(Section(b.title or "", level, b.start, end, b.heading_end or b.end))
 
     doc = Document(
