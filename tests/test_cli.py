@@ -107,3 +107,16 @@ def test_broken_pipe_is_quiet():
         timeout=60,
     )
     assert b"Traceback" not in p.stderr
+
+
+def test_undecodable_file_names_round_trip_through_json(tmp_path):
+    raw = b"bad-\xff\xfe"
+    with open(os.path.join(os.fsencode(str(tmp_path)), raw + b".txt"), "wb") as f:
+        f.write("标题\n\n正文内容,一段完整的话。\n".encode())
+    r = run_cli("list", str(tmp_path), "--json")
+    assert r.returncode == 0
+    (doc,) = json.loads(r.stdout)["documents"]
+    assert os.fsencode(doc["path"]).endswith(raw + b".txt")
+    assert os.path.exists(os.fsencode(doc["path"]))
+    shown = run_cli("show", doc["path"])
+    assert shown.returncode == 0 and "正文内容" in shown.stdout

@@ -175,22 +175,56 @@ def test_missing_path_is_an_error(tmp_path):
         load_corpus([str(tmp_path / "nope")])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
-def test_unreadable_file_and_directory(tmp_path, write):
-    write("ok.txt", SIMPLIFIED)
-    p = write("locked.txt", SIMPLIFIED)
-    os.chmod(p, 0)
-    d = tmp_path / "locked_dir"
-    d.mkdir()
-    os.chmod(d, 0)
+AS_NOBODY = """
+import json, os, sys
+import encodings.gb18030, encodings.big5hkscs, encodings.gb2312, encodings.big5, encodings.utf_16, encodings.utf_32
+from tui.corpus.decode import _common_chars
+_common_chars()
+import tui.corpus
+from tui.text.fold import _tables
+_tables()
+if os.geteuid() == 0:  # root ignores permission bits: drop to nobody first
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+c = tui.corpus.load_corpus([sys.argv[1]])
+print(json.dumps({"docs": [os.path.basename(d.path) for d in c.documents],
+                  "skipped": {os.path.basename(s.path): s.reason for s in c.skipped}}))
+"""
+
+
+def test_unreadable_file_and_directory_as_an_ordinary_user():
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from conftest import ROOT
+
+    top = tempfile.mkdtemp(prefix="yuelan-perm-")
     try:
-        corpus = load_corpus([str(tmp_path)])
+        os.chmod(top, 0o755)
+        for name in ("ok.txt", "locked.txt"):
+            with open(os.path.join(top, name), "w", encoding="utf-8") as f:
+                f.write(SIMPLIFIED)
+            os.chmod(os.path.join(top, name), 0o644)
+        os.chmod(os.path.join(top, "locked.txt"), 0)
+        locked_dir = os.path.join(top, "locked_dir")
+        os.mkdir(locked_dir)
+        with open(os.path.join(locked_dir, "inner.txt"), "w", encoding="utf-8") as f:
+            f.write(SIMPLIFIED)
+        os.chmod(locked_dir, 0)
+        r = subprocess.run([sys.executable, "-c", AS_NOBODY, top], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
     finally:
-        os.chmod(d, stat.S_IRWXU)
-    reasons = {os.path.basename(s.path): s.reason for s in corpus.skipped}
-    assert reasons["locked.txt"] == "permission denied"
-    assert reasons["locked_dir"] == "permission denied"
-    assert len(corpus.documents) == 1
+        for dirpath, dirnames, filenames in os.walk(top):
+            for d in dirnames:
+                os.chmod(os.path.join(dirpath, d), 0o755)
+        import shutil
+
+        os.chmod(locked_dir, 0o755)
+        shutil.rmtree(top)
+    assert out["docs"] == ["ok.txt"]
+    assert out["skipped"] == {"locked.txt": "permission denied", "locked_dir": "permission denied"}
 
 
 def test_ids_are_file_names_made_unique(write):
@@ -230,3 +264,46 @@ def test_round_trip_of_encodable_text(text, encoding):
     except NotText:
         return
     assert isinstance(decoded.text, str)
+
+
+def test_mojibake_is_repaired_only_when_lossless(write):
+    gbk_as_latin1 = SIMPLIFIED.encode("gbk").decode("latin-1")
+    utf8_as_latin1 = SIMPLIFIED.encode("utf-8").decode("latin-1")
+    lossy = SIMPLIFIED.encode("utf-8").decode("cp1252", errors="replace")
+    utf8_as_gbk = SIMPLIFIED.encode("utf-8").decode("gbk", errors="replace")
+    c = load_corpus(
+        [
+            write("a.txt", gbk_as_latin1),
+            write("b.txt", utf8_as_latin1),
+            write("c.txt", lossy),
+            write("d.txt", utf8_as_gbk),
+            write("e.txt", "标题\n\n正文锟斤拷锟斤拷内容,烫烫烫烫。\n"),
+            write("f.txt", SIMPLIFIED),
+        ]
+    )
+    docs = {os.path.basename(d.path): d for d in c.documents}
+    assert docs["a.txt"].text == SIMPLIFIED and "repaired" in docs["a.txt"].warnings[0]
+    assert docs["b.txt"].text == SIMPLIFIED and "repaired" in docs["b.txt"].warnings[0]
+    for name in ("c.txt", "d.txt", "e.txt"):
+        assert docs[name].warnings and "suspect" in docs[name].warnings[0], name
+    assert docs["c.txt"].text == lossy  # nothing rewritten when it cannot be exact
+    assert docs["f.txt"].warnings == []
+
+
+def test_sparse_file_is_not_read_to_its_end(tmp_path):
+    path = tmp_path / "sparse.txt"
+    with open(path, "wb") as f:
+        f.truncate(200 * 1024 * 1024)  # 200 MB of holes
+    corpus = load_corpus([str(path)])
+    assert corpus.documents == []
+    assert "NUL" in corpus.skipped[0].reason
+
+
+def test_hostile_file_names_are_opened_by_their_bytes(tmp_path):
+    names = [b"bad-\xff\xfe.txt", "esc-\x1b]0;x\x07.txt".encode(), "new\nline.txt".encode(), "rtl-\u202egnp.txt".encode(), b"[bold]x[i][@click=app.quit].txt"]
+    for raw in names:
+        with open(os.path.join(os.fsencode(str(tmp_path)), raw), "wb") as f:
+            f.write(SIMPLIFIED.encode("utf-8"))
+    corpus = load_corpus([str(tmp_path)])
+    assert len(corpus.documents) == len(names)
+    assert all(d.title == "关于加强社区养老服务的调研报告" for d in corpus.documents)

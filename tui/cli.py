@@ -107,8 +107,9 @@ def _safe(s: str) -> str:
 def cmd_list(args) -> int:
     corpus = _load(args)
     if args.json:
-        json.dump(corpus.to_json(), sys.stdout, ensure_ascii=False, indent=None)
-        sys.stdout.write("\n")
+        from tui.text import json_dumps
+
+        sys.stdout.write(json_dumps(corpus.to_json()) + "\n")
     else:
         for doc in corpus.documents:
             print(f"{_safe(doc.id)}  {_safe(doc.title)}  [{doc.encoding}, {doc.chars} chars]")
@@ -127,6 +128,8 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from tui.corpus import DocumentNotFound
 
+    if not args.paths and os.path.isfile(args.doc):
+        args.paths = [args.doc]  # `yuelan show some/file.txt` reads that file
     corpus = _load(args)
     try:
         doc = corpus.find(args.doc)

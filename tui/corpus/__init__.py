@@ -67,9 +67,12 @@ def _check_head(head: bytes) -> None:
 
 def load_document(path: str, *, id: str, encoding: str | None = None) -> Document:
     """Read and parse one file.  Raises OSError, ValueError or NotText."""
+    from tui.corpus import mojibake
+
     data = read_bounded(path, check_head=_check_head)
     decoded: Decoded = decode_bytes(data, encoding)
-    return parse_document(decoded.text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings)
+    text, warnings = mojibake.check(decoded.text)
+    return parse_document(text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings + warnings)
 
 
 def _ids(paths: list[str]) -> list[str]:

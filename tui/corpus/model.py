@@ -88,6 +88,7 @@ class Document:
             "chars": self.chars,
             "metadata": dict(self.metadata),
             "sections": [s.to_json() for s in self.sections],
+            "warnings": list(self.warnings),
         }
 
 

@@ -40,3 +40,19 @@ def escape_controls(text: str) -> str:
 
 def has_controls(text: str) -> bool:
     return _UNSAFE_RE.search(text) is not None
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def json_dumps(obj) -> str:
+    """JSON with Chinese as is, and lone surrogates (undecodable bytes of file
+    names, kept by ``surrogateescape``) as ``\\udcXX`` escapes: valid JSON that
+    any UTF-8 stream can carry, and ``os.fsencode`` of the decoded string gives
+    back the original bytes."""
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False)
+    if _SURROGATE_RE.search(text) is None:
+        return text
+    return _SURROGATE_RE.sub(lambda m: "\\u%04x" % ord(m.group()), text)

@@ -1,0 +1,61 @@
+"""Mojibake: text that was decoded with the wrong codec somewhere upstream.
+
+A repair is made only when it is lossless (the round trip through the wrong
+codec is exact and the result is clearly better Chinese); otherwise the text
+is kept as it is and flagged as suspect, so nothing is silently rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.corpus.decode import common_share
+
+# U+FFFD's UTF-8 bytes read as GBK; MSVC's fill bytes 0xCC / 0xCD read as GBK.
+_MARKERS = re.compile(r"锟斤拷|(?:烫){3,}|(?:屯){3,}")
+# Latin-1 (and cp1252's extra letters and punctuation) in runs: bytes >= 0x80
+# of a CJK encoding shown one byte per character.
+_LATIN1_RUN = re.compile(
+    "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{4,}"
+)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _han_share(text: str) -> float:
+    return len(_HAN.findall(text)) / max(1, len(text))
+
+
+def _try(text: str, wrong: str, right: str) -> str | None:
+    try:
+        fixed = text.encode(wrong).decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != text else None
+
+
+def check(text: str) -> tuple[str, list[str]]:
+    """(possibly repaired text, warnings)."""
+    warnings: list[str] = []
+    sample = text[:20000]
+    non_ascii = sum(1 for c in sample if ord(c) > 0x7F)
+    if non_ascii >= 8:
+        latin = sum(len(m) for m in _LATIN1_RUN.findall(sample))
+        if latin / non_ascii > 0.5:
+            # Chinese bytes shown as Latin-1 (or cp1252) characters.
+            for wrong in ("latin-1", "cp1252"):
+                for right, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
+                    fixed = _try(text, wrong, right)
+                    if fixed is not None and _han_share(fixed) > 0.3 and common_share(fixed) > 0.8:
+                        return fixed, [f"repaired mojibake: {label} text that had been read as Latin-1"]
+            warnings.append("suspect text: looks like Chinese bytes shown as Latin-1 (mojibake)")
+        elif _han_share(sample) > 0.3 and common_share(sample) < 0.6:
+            # UTF-8 bytes that were read as GBK and saved again: rare characters.
+            fixed = _try(text, "gb18030", "utf-8")
+            if fixed is not None and common_share(fixed) > 0.9:
+                return fixed, ["repaired mojibake: UTF-8 text that had been read as GBK"]
+            warnings.append("suspect text: many rare characters (mojibake or a wrong encoding?)")
+    found = _MARKERS.search(text)
+    if found:
+        warnings.append(f"suspect text: contains {found.group()[:6]} (mojibake from a lost encoding)")
+    return text, warnings
