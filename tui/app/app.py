@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from tui.app.reader import Reader
 from tui.app.screens import DocumentsProvider, HelpScreen, SectionsProvider
-from tui.app.widgets import SEP, cell_len, DocTree, NodeRef, ResultList, SearchInput, clip, safe
+from tui.app.widgets import SEP, title_section, DocTree, NodeRef, ResultList, SearchInput, clip, safe
 
 WIDE = 100  # columns from which both panes are shown side by side
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
@@ -538,17 +538,12 @@ class YuelanApp(App):
                 parts.append(f"hit {i + 1 if i is not None else '-'}/{len(reader.hits)}")
             else:
                 parts.append("no hits here")
-        parts.append(f"{reader.percent()}%")
+        parts.append("laying out..." if reader.laying_out else f"{reader.percent()}%")
         right = "  " + "  ".join(parts)
         width = max(10, status.size.width - 2 if status.size.width else 80)
         room = max(4, width - len(right))
-        title = safe(doc.title or doc.id)
-        if si is not None:
-            section = safe(doc.sections[si].title)
-            title = clip(title, max(4, min(cell_len(title), room // 2 - len(SEP))))
-            where = clip(title + SEP + section, room)
-        else:
-            where = clip(title, room)
+        section = safe(doc.sections[si].title) if si is not None else None
+        where = title_section(safe(doc.title or doc.id), section, room)
         status.update(Content(where + right))
 
     def action_next_hit(self, direction: int = 1) -> None:

@@ -18,12 +18,15 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from tui.app.layout import Layout, layout
 from tui.text import escape_controls
 
 # The reading measure: lines longer than this are hard to read.
 MAX_MEASURE = 100
+# Documents longer than this (characters) are laid out in a worker thread.
+BIG_DOCUMENT = 200_000
 
 
 def display_text(s: str) -> str:
@@ -109,6 +112,7 @@ class Reader(ScrollView, can_focus=True):
             self._runs = self._style_runs(doc)
             self._run_starts = [r.start for r in self._runs]
             self.lay = None
+            self.virtual_size = Size(0, 0)
         if hits is not None:
             self.set_hits(hits, current)
         self._cache.clear()
@@ -188,18 +192,54 @@ class Reader(ScrollView, can_focus=True):
         width = self.measure
         if self.lay is not None and self.lay.width == width:
             return
-        anchor = self.top_offset() if self.lay is not None else None
-        self.lay = layout(self.doc, width)
+        if len(self.doc.text) > BIG_DOCUMENT:
+            # Long texts are laid out in a thread; the old layout (or none)
+            # stays on screen meanwhile and the reader says so.
+            self._layout_in_thread(self.doc, width)
+            return
+        self._install(layout(self.doc, width))
+
+    def _install(self, lay: Layout) -> None:
+        anchor = reading = None
+        if self.lay is not None:
+            anchor, reading = self.top_offset(), self.reading_offset()
+        self.lay = lay
         self._cache.clear()
-        self.virtual_size = Size(width, len(self.lay))
-        if anchor is not None:
+        self.virtual_size = Size(lay.width, len(lay))
+        if self._pending_offset is not None:
+            offset, center = self._pending_offset
+            self._pending_offset = None
+            self.go_to(offset, center=center)
+        elif reading is not None and reading != anchor:
+            # The user was sent somewhere (a hit, a section): keep it in view.
+            self.go_to(reading, center=True)
+        elif anchor is not None:
             self._scroll_line(self.lay.line_at(anchor))
+        self.refresh()
+        self.post_message(self.Moved(self))
+
+    @property
+    def laying_out(self) -> bool:
+        return self.doc is not None and self.lay is None
+
+    def _layout_in_thread(self, doc, width: int) -> None:
+        def work() -> None:
+            lay = layout(doc, width)
+            if get_current_worker().is_cancelled:
+                return
+            self.app.call_from_thread(self._layout_done, doc, lay)
+
+        self.run_worker(work, thread=True, exclusive=True, group="layout")
+
+    def _layout_done(self, doc, lay: Layout) -> None:
+        if doc is self.doc and lay.width == self.measure:
+            self._install(lay)
 
     def on_resize(self) -> None:
         if self.doc is None:
             return
         self._relayout()
-        if self._pending_offset is not None:
+        if self._pending_offset is not None and self.lay is not None:
             offset, center = self._pending_offset
             self._pending_offset = None
             self.go_to(offset, center=center)

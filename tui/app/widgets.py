@@ -56,6 +56,21 @@ def clip(s: str, cells: int) -> str:
     return s
 
 
+def title_section(title: str, section: str | None, room: int) -> str:
+    """'title > section' in at most ``room`` cells, both parts kept readable."""
+    if not section:
+        return clip(title, room)
+    tw, sw = cell_len(title), cell_len(section)
+    if tw + len(SEP) + sw <= room:
+        return title + SEP + section
+    avail = max(2, room - len(SEP))
+    s_alloc = min(sw, avail // 2)
+    t_alloc = avail - s_alloc
+    if t_alloc > tw:
+        t_alloc, s_alloc = tw, avail - tw
+    return clip(title, t_alloc) + SEP + clip(section, s_alloc)
+
+
 class AsciiScrollBarRender(ScrollBarRender):
     """Scroll bars drawn with spaces and colour only (no block elements)."""
 
@@ -212,10 +227,10 @@ class ResultList(OptionList):
         section = safe(hit.section) if hit.section else ""
         count = self.counts.get(hit.doc_id)
         tail = f"  {count} hit{'s' if count != 1 else ''}" if count else ""
-        kind = "" if hit.match == "exact" else f" ({hit.match})"
+        # Say how it matched only when that explains a surprise.
+        kind = f" ({hit.match})" if hit.match in ("pinyin", "fuzzy") else ""
         head_room = max(4, width - len(tail) - len(kind))
-        head = title + (SEP + section if section else "")
-        head = clip(head, head_room)
+        head = title_section(title, section, head_room)
         first = Content.assemble((head, "bold"), (kind, "italic $text-muted"), (tail, "$text-muted"))
         snippet = self._snippet(hit, width)
         return first + Content("\n") + snippet
