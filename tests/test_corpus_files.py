@@ -307,3 +307,13 @@ def test_hostile_file_names_are_opened_by_their_bytes(tmp_path):
     corpus = load_corpus([str(tmp_path)])
     assert len(corpus.documents) == len(names)
     assert all(d.title == "关于加强社区养老服务的调研报告" for d in corpus.documents)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16", "utf-32", "big5"])
+def test_file_cut_mid_character_in_any_encoding(write, encoding):
+    source = TRADITIONAL if encoding == "big5" else SIMPLIFIED
+    data = source.rstrip("\n").encode(encoding)
+    cut = data[: len(data) - 1]
+    (doc,) = load_corpus([write("cut.txt", cut)]).documents
+    assert doc.text == source.rstrip("\n")[:-1]
+    assert "\ufffd" not in doc.text

@@ -128,23 +128,31 @@ def _prose_share(text: str) -> float:
             or 0x3000 <= cp <= 0x30FF
             or 0xFF00 <= cp <= 0xFFEF
             or 0xAC00 <= cp <= 0xD7AF
-            or cp in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0xB7)
+            or 0x2000 <= cp <= 0x206F  # general punctuation: dashes, quotes, ellipsis
+            or cp in (0xA0, 0xB7)
         ):
             good += 1
     return good / len(text)
 
 
-def _strict_utf8(data: bytes) -> tuple[str, list[str]] | None:
+def _strict_cut(data: bytes, enc: str) -> tuple[str, list[str]] | None:
+    """Strict decoding that tolerates an incomplete last character (a file
+    cut mid-write or mid-download); anything else invalid gives None."""
     try:
-        return data.decode("utf-8"), []
+        return data.decode(enc), []
     except UnicodeDecodeError as e:
-        # An incomplete character at the very end (a cut file) is dropped.
-        if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
+        if e.start >= len(data) - 4 and e.end >= len(data) - 1:
             try:
-                return data[: e.start].decode("utf-8"), ["incomplete last character dropped"]
+                return data[: e.start].decode(enc), ["incomplete last character dropped"]
             except UnicodeDecodeError:
                 return None
         return None
+    except LookupError:
+        return None
+
+
+def _strict_utf8(data: bytes) -> tuple[str, list[str]] | None:
+    return _strict_cut(data, "utf-8")
 
 
 def _utf16_guess(data: bytes) -> str | None:
@@ -189,10 +197,8 @@ _BIG5_FAMILY = {"big5", "big5hkscs", "cp950", "big5-hkscs"}
 
 
 def _strict(data: bytes, enc: str) -> str | None:
-    try:
-        return data.decode(enc)
-    except (UnicodeDecodeError, LookupError):
-        return None
+    result = _strict_cut(data, enc)
+    return None if result is None else result[0]
 
 
 def _detect(data: bytes) -> str | None:
@@ -253,11 +259,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     for bom, enc in BOMS:
         if data.startswith(bom):
             body = data[len(bom):]
-            text = _strict(body, enc.replace("-sig", ""))
-            if text is None:
-                text = body.decode(enc.replace("-sig", ""), errors="replace")
+            codec = enc.replace("-sig", "")
+            strict = _strict_cut(body, codec)
+            if strict is None:
+                text = body.decode(codec, errors="replace")
                 return _finish(Decoded(text, enc, ["undecodable bytes replaced"]))
-            return _finish(Decoded(text, enc))
+            return _finish(Decoded(strict[0], enc, strict[1]))
     enc16 = _utf16_guess(data) if b"\x00" in data[:SNIFF] else None
     if enc16:
         text = data[: len(data) // 2 * 2].decode(enc16, errors="replace")
