@@ -695,6 +695,24 @@ class YuelanApp(App):
         self.copy_to_clipboard(escape_for_clipboard(text))
         self.notify(clip(f"Copied {len(passage)} characters: {safe(cite)}", 120), markup=False, timeout=3)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(
+                    placeholder="Open a document, go to a section (pinyin ok), or a command...",
+                    id="--command-palette",
+                )
+            )
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, with an ASCII placeholder (no ambiguous glyphs)."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
