@@ -1,0 +1,386 @@
+"""One measurement in a fresh process (called by ``run.py``; not for humans).
+
+    _child.py MODE PATH --out FILE [--rounds N]
+
+Modes: ``index`` (cold load+index, search latency, brute force, peak RSS),
+``reopen`` (time to searchable in a new process), ``keys`` (keystroke to
+results in the app, headless), ``single`` (load and layout of one big
+document), ``profile`` (cProfile of load, index and one round of queries).
+Writes one JSON object to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+T_START = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from queries import QUERIES, TYPED, brute_terms  # noqa: E402
+
+
+def proc_status(pid: int | str = "self") -> dict[str, float]:
+    """VmRSS / VmHWM in MB (kernel figures: HWM is the peak RSS)."""
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(rest.split()[0]) / 1024
+    except OSError:
+        pass
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
+    return s[k]
+
+
+def stats(values: list[float]) -> dict:
+    return {"p50": pct(values, 50), "p95": pct(values, 95), "max": max(values) if values else float("nan"), "n": len(values)}
+
+
+def corpus_bytes(docs) -> int:
+    total = 0
+    for d in docs:
+        try:
+            total += os.path.getsize(d.path)
+        except OSError:
+            pass
+    return total
+
+
+# ------------------------------------------------------------ persistence
+def persistent_api():
+    """A persistent index, if ``tui.search`` has grown one.
+
+    Looks for ``tui.search.persist`` (``open_index(paths)``/``load_index(paths)``)
+    or ``SearchIndex.load``/``SearchIndex.open``.  Returns (label, open(paths)
+    -> index) or None.
+    """
+    try:
+        import importlib
+
+        mod = importlib.import_module("tui.search.persist")
+    except ImportError:
+        mod = None
+    if mod is not None:
+        for name in ("open_index", "load_index", "open", "load"):
+            fn = getattr(mod, name, None)
+            if callable(fn):
+                return f"tui.search.persist.{name}(paths)", fn
+    from tui.search import SearchIndex
+
+    for name in ("open", "load"):
+        fn = getattr(SearchIndex, name, None)
+        if callable(fn):
+            return f"SearchIndex.{name}(paths)", fn
+    return None
+
+
+# ------------------------------------------------------------------ modes
+def mode_index(path: str, rounds: int) -> dict:
+    res: dict = {"mode": "index"}
+    t0 = time.perf_counter()
+    from tui.corpus import load_corpus
+    from tui.search import SearchIndex
+
+    res["import_s"] = time.perf_counter() - t0
+    res["rss_after_import_mb"] = proc_status().get("VmRSS")
+    gc.collect()
+    t0 = time.perf_counter()
+    corpus = load_corpus([path])
+    t1 = time.perf_counter()
+    docs = list(corpus.documents)
+    index = SearchIndex(docs)
+    t2 = time.perf_counter()
+    index.warm()
+    t3 = time.perf_counter()
+    res.update(
+        load_s=t1 - t0,
+        build_s=t2 - t1,
+        warm_s=t3 - t2,
+        cold_s=t3 - t0,
+        documents=len(docs),
+        skipped=len(corpus.skipped),
+        bytes=corpus_bytes(docs),
+        chars=sum(len(d.text) for d in docs),
+        passages=getattr(index, "passages", None),
+    )
+    res["cold_mb_s"] = res["bytes"] / 1e6 / res["cold_s"]
+    res["rss_after_index_mb"] = proc_status().get("VmRSS")
+
+    per_query: dict[str, dict] = {}
+    wall: list[float] = []
+    first_round: list[float] = []
+    for r in range(rounds):
+        for kind, q, expect in QUERIES:
+            t = time.perf_counter()
+            resp = index.search(q, limit=20)
+            ms = (time.perf_counter() - t) * 1000
+            wall.append(ms)
+            if r == 0:
+                first_round.append(ms)
+            e = per_query.setdefault(q, {"kind": kind, "expect": expect, "wall_ms": [], "elapsed_ms": []})
+            e["wall_ms"].append(ms)
+            e["elapsed_ms"].append(getattr(resp, "elapsed_ms", float("nan")))
+            e["total"] = resp.total
+            e["error"] = getattr(resp, "error", None)
+            e["match"] = resp.results[0].match if resp.results else None
+    res["search"] = stats(wall)
+    res["search_first_round"] = stats(first_round)
+    st = proc_status()
+    res["peak_rss_mb"] = st.get("VmHWM")
+    res["rss_after_search_mb"] = st.get("VmRSS")
+
+    # Brute force: every term of every query, str.find over the joined texts.
+    big = "\n".join(d.text for d in docs)
+    bwall: list[float] = []
+    for _ in range(rounds):
+        for kind, q, expect in QUERIES:
+            t = time.perf_counter()
+            found = 0
+            for term in brute_terms(q):
+                i = big.find(term)
+                while i >= 0:
+                    found += 1
+                    i = big.find(term, i + len(term))
+            ms = (time.perf_counter() - t) * 1000
+            bwall.append(ms)
+            e = per_query[q]
+            e.setdefault("brute_ms", []).append(ms)
+            e["brute_found"] = found
+    res["brute"] = stats(bwall)
+    for q, e in per_query.items():
+        e["wall_p50"] = pct(e["wall_ms"], 50)
+        e["brute_p50"] = pct(e["brute_ms"], 50)
+        e["ok"] = (e["total"] > 0) == (e["expect"] == "hits") and not e["error"]
+    res["queries"] = per_query
+    del big
+
+    # A persistent index, when there is one: save it for the reopen child.
+    api = persistent_api()
+    res["persistent"] = api[0] if api else None
+    if api and callable(getattr(index, "save", None)):
+        try:
+            t = time.perf_counter()
+            index.save()
+            res["save_s"] = time.perf_counter() - t
+        except TypeError as exc:
+            res["save_error"] = f"index.save() signature not understood: {exc}"
+        except Exception as exc:  # noqa: BLE001
+            res["save_error"] = f"{type(exc).__name__}: {exc}"
+    return res
+
+
+def mode_reopen(path: str) -> dict:
+    res: dict = {"mode": "reopen"}
+    t0 = time.perf_counter()
+    api = persistent_api()
+    index = None
+    if api is not None:
+        label, fn = api
+        try:
+            index = fn([path])
+            res["how"] = f"persistent index: {label}"
+        except Exception as exc:  # noqa: BLE001
+            res["persistent_error"] = f"{label}: {type(exc).__name__}: {exc}"
+            index = None
+    if index is None:
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex
+
+        index = SearchIndex(load_corpus([path]).documents)
+        res["how"] = "no persistent index yet: load + index again (fresh process)"
+    warm = getattr(index, "warm", None)
+    if warm is not None:
+        warm()
+    resp = index.search("工会", limit=20)
+    res["reopen_s"] = time.perf_counter() - t0
+    res["process_s"] = time.perf_counter() - T_START
+    res["first_search_total"] = resp.total
+    res["peak_rss_mb"] = proc_status().get("VmHWM")
+    return res
+
+
+def mode_keys(path: str, rounds: int) -> dict:
+    import asyncio
+
+    res: dict = {"mode": "keys"}
+
+    async def main() -> None:
+        from tui.app.app import YuelanApp
+
+        app = YuelanApp([path])
+        t0 = time.perf_counter()
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.index is None and app.index_error is None:
+                await asyncio.sleep(0.01)
+                if time.perf_counter() - t0 > 1200:
+                    raise TimeoutError("index not ready after 20 min")
+            res["app_searchable_s"] = time.perf_counter() - t0
+            search = app.query_one("#search")
+            await pilot.press("slash")
+
+            async def until(query: str, limit: float = 120.0) -> float:
+                start = time.perf_counter()
+                while True:
+                    r = app.last_response
+                    if r is not None and r.query == query:
+                        return time.perf_counter()
+                    if time.perf_counter() - start > limit:
+                        raise TimeoutError(f"no results for {query!r} after {limit} s")
+                    await asyncio.sleep(0.0005)
+
+            lat: list[float] = []
+            per: dict[str, list] = {}
+            for _ in range(rounds):
+                for q in TYPED:
+                    prefix, last = q[:-1], q[-1]
+                    search.value = prefix
+                    search.cursor_position = len(prefix)
+                    if prefix.strip():
+                        await until(prefix.strip())
+                    await pilot.pause()
+                    waiter = asyncio.ensure_future(until(q))
+                    t = time.perf_counter()
+                    await pilot.press(last)
+                    done = await waiter
+                    ms = (done - t) * 1000
+                    lat.append(ms)
+                    resp = app.last_response
+                    per.setdefault(q, []).append(
+                        {"ms": ms, "search_ms": getattr(resp, "elapsed_ms", None), "total": resp.total, "shown": len(app.results)}
+                    )
+            res["keys"] = stats(lat)
+            res["typed"] = per
+            res["debounce_s"] = getattr(sys.modules.get("tui.app.app"), "DEBOUNCE", None)
+            res["peak_rss_mb"] = proc_status().get("VmHWM")
+
+    asyncio.run(main())
+    return res
+
+
+def mode_single(path: str) -> dict:
+    res: dict = {"mode": "single", "bytes": os.path.getsize(path)}
+    t0 = time.perf_counter()
+    from tui.corpus import load_document
+
+    t1 = time.perf_counter()
+    doc = load_document(path, id="single")
+    t2 = time.perf_counter()
+    from tui.app.layout import layout
+
+    t3 = time.perf_counter()
+    lay = layout(doc, 78)
+    t4 = time.perf_counter()
+    res.update(
+        import_s=t1 - t0,
+        load_document_s=t2 - t1,
+        layout_s=t4 - t3,
+        chars=len(doc.text),
+        paragraphs=len(doc.paragraphs),
+        sections=len(doc.sections),
+        lines=len(lay),
+        peak_rss_mb=proc_status().get("VmHWM"),
+    )
+    return res
+
+
+def mode_profile(path: str, out_prefix: str) -> dict:
+    import cProfile
+    import pstats
+
+    from tui.corpus import load_corpus
+    from tui.search import SearchIndex
+
+    res: dict = {"mode": "profile", "files": {}}
+    holder: dict = {}
+
+    def load():
+        holder["docs"] = list(load_corpus([path]).documents)
+
+    def build():
+        ix = SearchIndex(holder["docs"])
+        ix.warm()
+        holder["index"] = ix
+
+    def search():
+        for _, q, _ in QUERIES:
+            holder["index"].search(q, limit=20)
+
+    def app_search():
+        # What the app does after each search: find_in_document per result doc.
+        ix = holder["index"]
+        for _, q, _ in QUERIES:
+            resp = ix.search(q, limit=50)
+            seen = set()
+            for hit in resp.results:
+                if hit.doc_id not in seen:
+                    seen.add(hit.doc_id)
+                    ix.find_in_document(hit.doc, q)
+
+    for name, fn in (("load", load), ("index", build), ("search", search), ("app_search", app_search)):
+        prof = cProfile.Profile()
+        t = time.perf_counter()
+        prof.enable()
+        fn()
+        prof.disable()
+        wall = time.perf_counter() - t
+        fname = f"{out_prefix}-{name}.txt"
+        with open(fname, "w", encoding="utf-8") as fh:
+            st = pstats.Stats(prof, stream=fh)
+            st.sort_stats("tottime").print_stats(25)
+            st.sort_stats("cumulative").print_stats(25)
+        st = pstats.Stats(prof)
+        rows = []
+        for (file, line, func), (cc, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
+            rows.append((tt, ct, nc, f"{Path(file).name}:{line}({func})"))
+        rows.sort(reverse=True)
+        total = sum(r[0] for r in rows) or 1.0
+        res["files"][name] = fname
+        res[name] = {
+            "wall_s_profiled": wall,
+            "top_tottime": [
+                {"func": f, "tottime_s": tt, "share": tt / total, "cumtime_s": ct, "calls": nc} for tt, ct, nc, f in rows[:12]
+            ],
+        }
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["index", "reopen", "keys", "single", "profile"])
+    ap.add_argument("path")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    if args.mode == "index":
+        res = mode_index(args.path, args.rounds)
+    elif args.mode == "reopen":
+        res = mode_reopen(args.path)
+    elif args.mode == "keys":
+        res = mode_keys(args.path, args.rounds)
+    elif args.mode == "single":
+        res = mode_single(args.path)
+    else:
+        res = mode_profile(args.path, str(Path(args.out).with_suffix("")))
+    res["process_s"] = time.perf_counter() - T_START
+    Path(args.out).write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
