@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from conftest import run_cli
 from tui import cli_search
 
 KEYS = {"query", "elapsed_ms", "total", "results"}

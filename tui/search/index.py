@@ -55,6 +55,8 @@ WINDOW = 300  # target window size around the hits
 SCOPE_SCAN_LIMIT = 3000  # above this many candidate passages, rescan globally
 MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
 FULL_SCORE_LIMIT = 5000  # candidates scored in full (the rest by a cheap score)
+HEADING_BONUS = 0.8
+BOILERPLATE_PENALTY = 1.5
 
 _KIND_CODE = {"body": 0, HEADING: 1, TITLE: 2, BOILERPLATE: 3}
 
@@ -301,7 +303,8 @@ class SearchIndex:
             if w not in seen:
                 seen.append(w)
                 raws.append(raw)
-        return Split(seen, limit=max(40, 4 * len(text)), raw_words=raws)
+        coverage = sum(len(w) for w in seen) / len(text)
+        return Split(seen, limit=max(40, 4 * len(text)), raw_words=raws, coverage=min(1.0, coverage))
 
     def _needs_fuzzy(self, text: str, matchers: list[Matcher]) -> bool:
         """Fuzzy matching only for a term that matches nowhere as typed."""
@@ -393,11 +396,13 @@ class SearchIndex:
         return out
 
     def _kind_bonus(self, pid: int) -> float:
+        """Headings and titles up, boilerplate down; smaller than the gap
+        between a literal hit and a pinyin one, so exactness leads."""
         k = self._pkind[pid]
         if k in (1, 2):
-            return 1.0
+            return HEADING_BONUS
         if k == 3:
-            return -3.0
+            return -BOILERPLATE_PENALTY
         return 0.0
 
     def _cheap_score(self, cand: _Cand, plans: list[_TermPlan]) -> float:
@@ -414,6 +419,8 @@ class SearchIndex:
             plan = plans[ti]
             m = plan.matchers[mi]
             spans = m.spans(self, s, e)[:MAX_SPANS_PER_TERM]
+            if spans and pid in self._maps and self._maps[pid].folded is not None:
+                spans = [sp for sp in spans if self._whole_chars(pid, *sp)]
             if not spans:
                 return None
             q = m.quality
@@ -421,7 +428,7 @@ class SearchIndex:
                 lo = min(a for a, _ in spans)
                 hi = max(b for _, b in spans)
                 need = sum(b - a for a, b in spans)
-                q += 0.1 * need / max(need, hi - lo)
+                q = m.quality_for(need / max(need, hi - lo))
             elif m.kind == "literal":
                 if any(self._is_exact(pid, a, b, m.raw) for a, b in spans[:3]):
                     q += 0.03
@@ -449,6 +456,13 @@ class SearchIndex:
         extra = sum(len(sp) for sp in term_spans) - len(term_spans)
         score += 0.05 * min(4, extra)
         return score, term_spans, plans, kinds
+
+    def _whole_chars(self, pid: int, a: int, b: int) -> bool:
+        """The hit covers whole original characters: ".." inside "…" (which
+        folds to "...") is not a hit, its original span would show "…"."""
+        oa, ob = self._to_doc(pid, a, b)
+        orig = self.documents[self._pdoc[pid]].text[oa:ob]
+        return normalize(orig)[0] == self.text[a:b]
 
     def _is_exact(self, pid: int, a: int, b: int, raw: str) -> bool:
         """The original characters are exactly what the user typed."""

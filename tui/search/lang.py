@@ -251,7 +251,8 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
         ok = False
         for j in range(min(n, i + tables.max_syllable), i, -1):
             piece = word[i:j]
-            full = piece in tables.syllables
+            # A single letter is always a prefix (o: o, ou; a: a, ai, an...).
+            full = piece in tables.syllables and len(piece) > 1
             partial_end = j == n and not full and piece in tables.prefixes
             initial = j == i + 1 and not full and piece in INITIALS
             if not (full or partial_end or initial):
@@ -260,7 +261,8 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
                 continue  # "xia n": the last syllable was typed whole ("xian")
             pieces.append(piece)
             flags.append(not full)
-            ok |= rec(j, pieces, flags, nprefix + (not full))
+            # a, e, o are syllables too: they do not count as typed prefixes.
+            ok |= rec(j, pieces, flags, nprefix + (not full and piece not in tables.syllables))
             pieces.pop()
             flags.pop()
         if not ok:
@@ -271,6 +273,24 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
     if not found:
         return []
     found = list(dict.fromkeys(found))
-    found.sort(key=lambda pf: (sum(pf[1]), len(pf[0])))
-    fewest = sum(found[0][1])
-    return [pf for pf in found if sum(pf[1]) == fewest][:limit]
+
+    def typed_prefixes(pf) -> int:
+        return sum(1 for p, f in zip(*pf) if f and p not in tables.syllables)
+
+    found.sort(key=lambda pf: (typed_prefixes(pf), len(pf[0])))
+    fewest = typed_prefixes(found[0])
+    out = [pf for pf in found if typed_prefixes(pf) == fewest][:limit]
+    # Initials only (jko = 经开区) is always a reading when every letter can be one.
+    # Unless the word reads as whole syllables, letters typed one per
+    # character are a reading too, and win over a last piece read as a
+    # syllable being typed (swhsh: five characters, not s w h + sh...).
+    if fewest > 0 and n <= 16 and all(c in INITIALS for c in word):
+        initials = (tuple(word), (True,) * n)
+        out = [
+            (pieces, flags)
+            for pieces, flags in out
+            if not (len(pieces) >= 2 and flags[-1] and len(pieces[-1]) > 1 and all(len(p) == 1 for p in pieces[:-1]))
+        ]
+        if initials not in out:
+            out.append(initials)
+    return out
