@@ -91,6 +91,12 @@ def bench(name: str, docs, repeat: int) -> None:
             r = index.search(q, limit=20)
             times.append(r.elapsed_ms)
         print(f"{q:<22} {r.total:>7} {times[0]:>7.1f}ms {min(times):>7.1f}ms")
+    for word in ("xinlinggangwan", "xlgw", "心灵港湾"):
+        times = []
+        for i in range(1, len(word) + 1):
+            times.append(index.search(word[:i], limit=20).elapsed_ms)
+        steps = " ".join(f"{t:.0f}" for t in times)
+        print(f"typing {word!r} one key at a time (ms per key): {steps}")
     doc = docs[0]
     t0 = time.perf_counter()
     spans = index.find_in_document(doc, "工会")

@@ -235,3 +235,32 @@ def test_jieba_is_quiet_and_caches_privately(tmp_path):
     cache_dir, mode = out.stdout.split()
     assert cache_dir.startswith(str(tmp_path / "cache"))
     assert mode == "0o700"
+
+
+def test_typing_pinyin_incrementally_gives_the_same_results_as_a_fresh_index(seed_corpus):
+    typed = SearchIndex(seed_corpus.documents)
+    for word in ("xinlinggangwan", "jiadinggongjiang", "xlgw", "zgr"):
+        for i in range(1, len(word) + 1):
+            q = word[:i]
+            fresh = SearchIndex(seed_corpus.documents).search(q, limit=50)
+            got = typed.search(q, limit=50)
+            assert got.total == fresh.total, q
+            assert [(h.doc_id, h.start, h.highlights) for h in got.results] == [
+                (h.doc_id, h.start, h.highlights) for h in fresh.results
+            ], q
+    assert typed._pinyin_cache  # the positions were reused, not only recomputed
+
+
+def test_pinyin_refinement_rule():
+    from tui.search.matchers import Pinyin
+
+    def key(pieces, prefix):
+        return tuple(pieces), tuple(prefix)
+
+    m = Pinyin(("xin", "ling", "g"), (False, False, True), 0.8)
+    assert m.refines(key(["xin", "l"], [False, True]))
+    assert m.refines(key(["xin", "ling"], [False, False]))
+    assert m.refines(key(["x", "l"], [True, True]))
+    assert not m.refines(key(["xin", "li"], [False, False]))  # li is a whole syllable there
+    assert not m.refines(key(["xi", "l"], [False, True]))
+    assert not m.refines(key(["xin", "ling", "g", "w"], [False, False, True, True]))

@@ -24,12 +24,13 @@ so searches may run in worker threads while other threads read results.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
@@ -53,8 +54,11 @@ SEP = "\n"
 LONG_PASSAGE = 400  # paragraphs longer than this are shown as a window
 WINDOW = 300  # target window size around the hits
 SCOPE_SCAN_LIMIT = 3000  # above this many candidate passages, rescan globally
+CHUNK = 1 << 20  # characters per C-level scan call
+PINYIN_CACHE_ENTRIES = 32  # pinyin queries whose match positions are kept
+PINYIN_CACHE_POSITIONS = 400_000  # not cached (nor used) beyond this many
 MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
-FULL_SCORE_LIMIT = 5000  # candidates scored in full (the rest by a cheap score)
+FULL_SCORE_LIMIT = 1000  # candidates scored in full (the rest by a cheap score)
 HEADING_BONUS = 0.8
 BOILERPLATE_PENALTY = 1.5
 
@@ -68,10 +72,12 @@ class _TermPlan:
     words: int = 1
 
 
-@dataclass
 class _Cand:
-    pid: int
-    choice: list[int] = field(default_factory=list)  # matcher index per term
+    __slots__ = ("pid", "choice")
+
+    def __init__(self, pid: int, choice: list[int]) -> None:
+        self.pid = pid
+        self.choice = choice  # index of the matcher chosen for each term
 
 
 class SearchIndex:
@@ -119,6 +125,7 @@ class SearchIndex:
         self._shadow: str | None = None
         self._lock = threading.Lock()
         self._gate_cache: OrderedDict[str, bool] = OrderedDict()
+        self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -183,8 +190,9 @@ class SearchIndex:
                 if pid not in scored or cand[0] > scored[pid][0]:
                     scored[pid] = cand
         resp.total = len(scored)
-        order = sorted(scored, key=lambda p: (-round(scored[p][0], 6), p))
-        resp.results = [self._hit(pid, *scored[pid]) for pid in order[:limit]]
+        keys = [(-round(v[0], 6), pid) for pid, v in scored.items()]
+        order = [pid for _, pid in heapq.nsmallest(limit, keys)] if limit else []
+        resp.results = [self._hit(pid, *scored[pid]) for pid in order]
 
     def find_in_document(self, doc: Document, query: str) -> list[tuple[int, int]]:
         """Every hit of ``query`` in ``doc.text`` (document offsets, sorted).
@@ -255,7 +263,8 @@ class SearchIndex:
             if split is not None:
                 matchers.append(split)
         if 3 <= len(t.text) <= 32 and not any(c.isdigit() for c in t.text):
-            if (not t.latin or len(t.text) >= 4) and self._needs_fuzzy(t.text, matchers):
+            if not t.latin or len(t.text) >= 4:
+                # Run only when the term matches nowhere as typed (see _candidates).
                 matchers.append(Fuzzy(t.text))
         matchers.sort(key=lambda m: -m.quality)
         return _TermPlan(t, matchers)
@@ -313,7 +322,7 @@ class SearchIndex:
             return cached
         n = len(self.text)
         found = any(
-            m.search(self, 0, n) is not None for m in matchers if m.kind in ("literal", "pinyin")
+            self._search_chunked(m, 0, n) is not None for m in matchers if m.kind in ("literal", "pinyin")
         )
         self._gate_cache[text] = not found
         while len(self._gate_cache) > 256:
@@ -326,8 +335,24 @@ class SearchIndex:
     # ------------------------------------------------------------ candidates
     def _scan(self, m: Matcher, scope: list[int] | None) -> list[int]:
         """Passages where ``m`` matches, in order (one hit per passage is enough)."""
-        out: list[int] = []
         pstart, pend = self._pstart, self._pend
+        if scope is None and isinstance(m, Pinyin):
+            positions = self._pinyin_positions(m)
+            if positions is not None:
+                return self._pids_of(positions)
+        prefilter = getattr(m, "prefilter", None)
+        if prefilter and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
+            # Candidates from cheap literal scans, then the matcher on those only.
+            cands: set[int] = set()
+            for lit in prefilter:
+                cands.update(self._scan(lit, scope))
+            scope = sorted(cands)
+            return [
+                pid
+                for pid in scope
+                if m.search(self, pstart[pid], pend[pid]) is not None and m.accept(self, pstart[pid], pend[pid])
+            ]
+        out: list[int] = []
         if scope is not None and len(scope) <= SCOPE_SCAN_LIMIT:
             for pid in scope:
                 s, e = pstart[pid], pend[pid]
@@ -338,7 +363,7 @@ class SearchIndex:
         n = len(self.text)
         pos = 0
         while pos < n:
-            r = m.search(self, pos, n)
+            r = self._search_chunked(m, pos, n)
             if r is None:
                 break
             pid = bisect_right(pstart, r[0]) - 1
@@ -346,6 +371,81 @@ class SearchIndex:
                 out.append(pid)
             pos = pend[pid] + 1
         return out
+
+    def _pids_of(self, positions: Sequence[int]) -> list[int]:
+        """Passages holding these (sorted) positions, in order."""
+        out: list[int] = []
+        pstart, pend = self._pstart, self._pend
+        i = 0
+        n = len(positions)
+        while i < n:
+            pid = bisect_right(pstart, positions[i]) - 1
+            out.append(pid)
+            i = bisect_left(positions, pend[pid], i + 1)
+        return out
+
+    def _pinyin_positions(self, m: Pinyin):
+        """Every start of ``m`` in the shadow, or None when there are too many.
+
+        As the user types, each query refines the last one, so the positions
+        are cached and a new query checks only the positions of a cached query
+        it refines, instead of scanning the whole shadow again.
+        """
+        key = m.key
+        with self._lock:
+            cached = self._pinyin_cache.get(key)
+            if cached is not None:
+                self._pinyin_cache.move_to_end(key)
+                return cached
+            base = None
+            for k, pos in self._pinyin_cache.items():
+                if m.refines(k) and (base is None or len(k[0]) > len(base[0][0])):
+                    base = (k, pos)
+        shadow = self.shadow()
+        positions = array("q")
+        if base is not None:
+            match = m.pattern.match
+            positions.extend(p for p in base[1] if match(shadow, p))
+        else:
+            n = len(shadow)
+            pos = 0
+            finditer = m.starts.finditer
+            text = self.text
+            while pos < n:
+                end = pos + CHUNK
+                if end >= n:
+                    end = n
+                else:
+                    cut = text.find(SEP, end)
+                    end = n if cut < 0 else cut
+                for hit in finditer(shadow, pos, end):
+                    positions.append(hit.start())
+                if len(positions) > PINYIN_CACHE_POSITIONS:
+                    return None
+                pos = end + 1
+        with self._lock:
+            self._pinyin_cache[key] = positions
+            while len(self._pinyin_cache) > PINYIN_CACHE_ENTRIES:
+                self._pinyin_cache.popitem(last=False)
+        return positions
+
+    def _search_chunked(self, m: Matcher, pos: int, n: int) -> tuple[int, int] | None:
+        """``m.search`` over ``[pos, n)`` in slices of about CHUNK characters
+        cut at passage boundaries, so that no single C call holds the GIL for
+        long (the UI thread keeps running while a worker searches)."""
+        text = self.text
+        while pos < n:
+            end = pos + CHUNK
+            if end >= n:
+                end = n
+            else:
+                cut = text.find(SEP, end)
+                end = n if cut < 0 else cut
+            r = m.search(self, pos, end)
+            if r is not None:
+                return r
+            pos = end + 1
+        return None
 
     def _candidates(
         self, plans: list[_TermPlan], negative: Sequence[Term], scope: list[int] | None
@@ -356,8 +456,19 @@ class SearchIndex:
         for rank, ti in enumerate(order):
             plan = plans[ti]
             best: dict[int, int] = {}
+            as_typed = False  # a literal or pinyin hit anywhere in the corpus
             for mi, m in enumerate(plan.matchers):
-                for pid in self._scan(m, current):
+                if m.kind == "fuzzy":
+                    # Typos only for a term that matches nowhere as typed.
+                    if current is None:
+                        if as_typed:
+                            continue
+                    elif not self._needs_fuzzy(plan.term.text, plan.matchers):
+                        continue
+                found = self._scan(m, current)
+                if found and m.kind in ("literal", "pinyin"):
+                    as_typed = True
+                for pid in found:
                     if pid not in best:
                         best[pid] = mi
             if rank == 0:
@@ -381,7 +492,8 @@ class SearchIndex:
         pids = sorted(cands)
         if len(pids) > FULL_SCORE_LIMIT:
             cheap = {pid: self._cheap_score(cands[pid], plans) for pid in pids}
-            full = set(sorted(pids, key=lambda p: (-cheap[p], p))[:FULL_SCORE_LIMIT])
+            # sorted() is stable, also in reverse: ties keep document order.
+            full = set(sorted(pids, key=cheap.__getitem__, reverse=True)[:FULL_SCORE_LIMIT])
         else:
             cheap = None
             full = set(pids)

@@ -80,11 +80,34 @@ class Pinyin(Matcher):
 
     def __init__(self, pieces: tuple[str, ...], prefix: tuple[bool, ...], quality: float) -> None:
         self.pieces = pieces
+        self.prefix = prefix
         self.quality = quality
         tables = lang.pinyin()
-        self.pattern = re.compile(
-            "".join(tables.class_for(p, pre) for p, pre in zip(pieces, prefix))
-        )
+        body = "".join(tables.class_for(p, pre) for p, pre in zip(pieces, prefix))
+        self.pattern = re.compile(body)
+        self.starts = re.compile(f"(?={body})")  # every start, overlapping ones too
+
+    @property
+    def key(self) -> tuple:
+        return self.pieces, self.prefix
+
+    def refines(self, key: tuple) -> bool:
+        """Every match of this matcher starts where ``key``'s matcher matches.
+
+        True when this one is at least as long and each of its first pieces
+        asks for no less: the same piece, or a longer one where ``key`` had a
+        prefix (typing on: ``xin l`` -> ``xin li`` -> ``xin ling g``).
+        """
+        pieces, prefix = key
+        if len(pieces) > len(self.pieces):
+            return False
+        for p, pre, q, qpre in zip(pieces, prefix, self.pieces, self.prefix):
+            if p == q and (pre or not qpre):
+                continue
+            if pre and q.startswith(p):
+                continue
+            return False
+        return True
 
     def search(self, idx, pos, endpos):
         m = self.pattern.search(idx.shadow(), pos, endpos)
@@ -118,6 +141,10 @@ class Fuzzy(Matcher):
             alts.add(re.escape(term[:i]) + ANY + re.escape(term[i:]))
         ordered = sorted(alts, key=lambda a: (-len(a), a))
         self.pattern = re.compile("|".join(ordered))
+        # Any one-edit occurrence contains one half of the term unchanged:
+        # candidates come from two literal scans, the regex runs on those only.
+        h = n // 2
+        self.prefilter = [Literal(term[:h]), Literal(term[h:])]
 
     def search(self, idx, pos, endpos):
         m = self.pattern.search(idx.text, pos, endpos)
