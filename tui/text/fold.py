@@ -29,7 +29,8 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+import importlib.util
+import os
 
 # Code points considered when building the table.  Planes 0-2 hold every
 # character that NFKC, case folding or the T2S table change, except a few
@@ -41,8 +42,15 @@ _TABLE_LIMIT = 0x30000
 def t2s_table() -> dict[int, int]:
     """Traditional -> Simplified, character to character (OpenCC data)."""
     table: dict[int, int] = {}
-    data = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
-    for line in data.read_text(encoding="utf-8").splitlines():
+    # Found without importing the opencc package (its import costs ~60 ms and
+    # nothing of it but this data file is used).
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the opencc-python-reimplemented package is missing")
+    base = list(spec.submodule_search_locations)[0]
+    with open(os.path.join(base, "dictionary", "TSCharacters.txt"), encoding="utf-8") as f:
+        data = f.read()
+    for line in data.splitlines():
         parts = line.split("\t")
         if len(parts) != 2:
             continue
