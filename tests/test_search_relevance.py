@@ -302,3 +302,15 @@ def test_compatibility_and_expanding_characters_keep_exact_offsets():
     assert hl_texts(hit) == ["心灵港湾"]
     hit = index.search("(四)工会").results[0]
     assert hl_texts(hit) == ["㈣工会"]
+
+
+def test_common_phrase_is_not_also_split_into_words():
+    from tui.search.index import SPLIT_GATE
+
+    phrase = ["第{}段讲外卖行业工会。".format(i) for i in range(SPLIT_GATE)]
+    apart = ["外卖平台的行业工会成立了。"]
+    index = SearchIndex([make_doc("a", apart + phrase)])
+    resp = index.search("外卖行业工会", limit=5)
+    assert resp.total == SPLIT_GATE  # only the phrase: plenty of exact results
+    small = SearchIndex([make_doc("b", apart + phrase[:3])]).search("外卖行业工会", limit=10)
+    assert small.total == 4 and small.results[-1].passage == apart[0]

@@ -58,6 +58,7 @@ CHUNK = 1 << 20  # characters per C-level scan call
 PINYIN_CACHE_ENTRIES = 32  # pinyin queries whose match positions are kept
 PINYIN_CACHE_POSITIONS = 400_000  # not cached (nor used) beyond this many
 MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
+SPLIT_GATE = 200  # a phrase found in this many passages is not also split into words
 FULL_SCORE_LIMIT = 1000  # candidates scored in full (the rest by a cheap score)
 HEADING_BONUS = 0.8
 BOILERPLATE_PENALTY = 1.5
@@ -258,7 +259,7 @@ class SearchIndex:
             return _TermPlan(t, matchers)
         if t.latin and len(t.text) >= 2:
             matchers.extend(self._pinyin_matchers(t.text))
-        if t.has_cjk and len(t.text) >= 4:
+        if t.has_cjk and len(t.text) >= 4 and self._phrase_passages(t.text) < SPLIT_GATE:
             split = self._split_matcher(t)
             if split is not None:
                 matchers.append(split)
@@ -315,6 +316,33 @@ class SearchIndex:
         coverage = sum(len(w) for w in seen) / len(text)
         return Split(seen, limit=max(40, 4 * len(text)), raw_words=raws, coverage=min(1.0, coverage))
 
+    def _phrase_passages(self, text: str) -> int:
+        """Passages holding ``text`` literally, counted up to SPLIT_GATE."""
+        key = "phrase:" + text
+        cached = self._gate_cache.get(key)
+        if cached is not None:
+            return cached
+        m = Literal(text)
+        n = len(self.text)
+        count = 0
+        pos = 0
+        while pos < n and count < SPLIT_GATE:
+            r = self._search_chunked(m, pos, n)
+            if r is None:
+                break
+            count += 1
+            pos = self._pend[bisect_right(self._pstart, r[0]) - 1] + 1
+        self._remember(key, count)
+        return count
+
+    def _remember(self, key: str, value) -> None:
+        self._gate_cache[key] = value
+        while len(self._gate_cache) > 512:
+            try:
+                self._gate_cache.popitem(last=False)
+            except KeyError:
+                break
+
     def _needs_fuzzy(self, text: str, matchers: list[Matcher]) -> bool:
         """Fuzzy matching only for a term that matches nowhere as typed."""
         cached = self._gate_cache.get(text)
@@ -324,12 +352,7 @@ class SearchIndex:
         found = any(
             self._search_chunked(m, 0, n) is not None for m in matchers if m.kind in ("literal", "pinyin")
         )
-        self._gate_cache[text] = not found
-        while len(self._gate_cache) > 256:
-            try:
-                self._gate_cache.popitem(last=False)
-            except KeyError:
-                break
+        self._remember(text, not found)
         return not found
 
     # ------------------------------------------------------------ candidates
@@ -407,9 +430,11 @@ class SearchIndex:
             match = m.pattern.match
             positions.extend(p for p in base[1] if match(shadow, p))
         else:
+            if all(m.prefix) and len(m.pieces) <= 2:
+                return None  # two initials: too many starts to be worth keeping
             n = len(shadow)
             pos = 0
-            finditer = m.starts.finditer
+            search = m.pattern.search
             text = self.text
             while pos < n:
                 end = pos + CHUNK
@@ -418,8 +443,10 @@ class SearchIndex:
                 else:
                     cut = text.find(SEP, end)
                     end = n if cut < 0 else cut
-                for hit in finditer(shadow, pos, end):
+                hit = search(shadow, pos, end)
+                while hit is not None:
                     positions.append(hit.start())
+                    hit = search(shadow, hit.start() + 1, end)
                 if len(positions) > PINYIN_CACHE_POSITIONS:
                     return None
                 pos = end + 1
@@ -460,10 +487,9 @@ class SearchIndex:
             for mi, m in enumerate(plan.matchers):
                 if m.kind == "fuzzy":
                     # Typos only for a term that matches nowhere as typed.
-                    if current is None:
-                        if as_typed:
-                            continue
-                    elif not self._needs_fuzzy(plan.term.text, plan.matchers):
+                    if as_typed:
+                        continue
+                    if current is not None and not self._needs_fuzzy(plan.term.text, plan.matchers):
                         continue
                 found = self._scan(m, current)
                 if found and m.kind in ("literal", "pinyin"):

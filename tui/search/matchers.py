@@ -192,10 +192,17 @@ class Split(Matcher):
         self.limit = limit  # the words must stand within this many characters
 
     def search(self, idx, pos, endpos):
-        # Candidate retrieval uses the rarest-looking word (the longest); the
-        # passage is then checked with ``accept``.
-        first = max(self.literals, key=lambda m: len(m.needle))
-        return first.search(idx, pos, endpos)
+        # Candidates come from the rarest word; ``accept`` checks the rest.
+        return self._anchor(idx).search(idx, pos, endpos)
+
+    def _anchor(self, idx) -> Literal:
+        anchor = getattr(self, "_anchor_lit", None)
+        if anchor is None:
+            # Estimate each word's frequency on a sample of the index text.
+            sample = idx.text[: 1 << 21]
+            anchor = min(self.literals, key=lambda m: (sample.count(m.needle), -len(m.needle)))
+            self._anchor_lit = anchor
+        return anchor
 
     def cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
         """Spans of the tightest window holding every word, if close enough.
