@@ -333,7 +333,30 @@ def mode_profile(path: str, out_prefix: str) -> dict:
                     seen.add(hit.doc_id)
                     ix.find_in_document(hit.doc, q)
 
-    for name, fn in (("load", load), ("index", build), ("search", search), ("app_search", app_search)):
+    phases = [("load", load), ("index", build), ("search", search), ("app_search", app_search)]
+
+    def slowest() -> None:
+        # The slowest queries of the mix, each profiled on its own (3 runs).
+        ix = holder["index"]
+        timed = []
+        for _, q, _ in QUERIES:
+            t = time.perf_counter()
+            ix.search(q, limit=20)
+            timed.append((time.perf_counter() - t, q))
+        timed.sort(reverse=True)
+        res["slowest"] = [{"query": q, "wall_ms": w * 1000} for w, q in timed[:3]]
+        for i, (_, q) in enumerate(timed[:3]):
+            phases.append((f"q{i + 1}", lambda q=q: [ix.search(q, limit=20) for _ in range(3)]))
+
+    i = 0
+    while i < len(phases):
+        name, fn = phases[i]
+        i += 1
+        if name == "app_search":
+            phases.insert(i, ("_slowest", slowest))
+        if name.startswith("_"):
+            fn()
+            continue
         prof = cProfile.Profile()
         t = time.perf_counter()
         prof.enable()
@@ -352,8 +375,14 @@ def mode_profile(path: str, out_prefix: str) -> dict:
         rows.sort(reverse=True)
         total = sum(r[0] for r in rows) or 1.0
         res["files"][name] = fname
+        cum = sorted(
+            ((ct, nc, f"{Path(file).name}:{line}({func})") for (file, line, func), (cc, nc, tt, ct, _) in st.stats.items()  # type: ignore[attr-defined]
+             if "/tui/" in file),
+            reverse=True,
+        )
         res[name] = {
             "wall_s_profiled": wall,
+            "top_cumtime_tui": [{"func": f, "cumtime_s": ct, "calls": nc} for ct, nc, f in cum[:12]],
             "top_tottime": [
                 {"func": f, "tottime_s": tt, "share": tt / total, "cumtime_s": ct, "calls": nc} for tt, ct, nc, f in rows[:12]
             ],
