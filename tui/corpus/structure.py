@@ -134,7 +134,7 @@ def _split_lines(text: str) -> list[Line]:
     # gives every line's key; only a few lines ever need their own offset map.
     folded = fold(text)
     ftext = folded.text
-    identity = folded.starts is None
+    identity = folded.identity
     lines: list[Line] = []
     pos = 0
     blank = True

@@ -126,25 +126,44 @@ def _irregular_re(text: str, tables: _Tables) -> re.Pattern[str] | None:
 class Folded:
     """Folded text with a map back to the original.
 
-    ``starts[i]`` is the index in the original of the character that produced
-    folded character ``i``; ``starts`` is ``None`` when the map is the identity.
+    The map is kept as segments, not one entry per character: almost every
+    character folds to exactly one character, so a document is a handful of
+    linear runs broken only where a character expanded (``…`` -> ``...``,
+    a *flat* segment whose characters all come from one original character)
+    or vanished (a zero-width space).  ``f_starts[k]``/``o_starts[k]`` are
+    where segment ``k`` starts in the folded and the original text.  With no
+    segments the map is the identity.
     """
 
     text: str
     orig_len: int
-    starts: array | None = None
+    f_starts: array | None = None
+    o_starts: array | None = None
+    flat: bytes | None = None
+
+    @property
+    def identity(self) -> bool:
+        return self.f_starts is None
+
+    def _seg_end(self, k: int) -> int:
+        return self.f_starts[k + 1] if k + 1 < len(self.f_starts) else len(self.text)
 
     def to_orig(self, i: int) -> int:
         """Original index of folded index ``i`` (``len(text)`` maps to the end)."""
-        if self.starts is None:
+        if self.f_starts is None:
             return i
         if i >= len(self.text):
             return self.orig_len
-        return self.starts[i]
+        k = bisect_right(self.f_starts, i) - 1
+        if k < 0:
+            return 0
+        if self.flat[k]:
+            return self.o_starts[k]
+        return self.o_starts[k] + (i - self.f_starts[k])
 
     def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span ``[start, end)`` to the original span it came from."""
-        if self.starts is None:
+        if self.f_starts is None:
             return start, end
         n = len(self.text)
         start = max(0, min(start, n))
@@ -152,15 +171,24 @@ class Folded:
         if start == end:
             o = self.to_orig(start)
             return o, o
-        return self.starts[start], self.starts[end - 1] + 1
+        return self.to_orig(start), self.to_orig(end - 1) + 1
 
     def from_orig(self, o: int) -> int:
         """First folded index whose source is at or after original index ``o``."""
-        if self.starts is None:
+        if self.f_starts is None:
             return max(0, min(o, self.orig_len))
-        # starts is non-decreasing: count entries < o.
-        lo = bisect_right(self.starts, o - 1)
-        return lo
+        if o <= 0:
+            return 0
+        if o >= self.orig_len:
+            return len(self.text)
+        k = bisect_right(self.o_starts, o) - 1
+        if k < 0:
+            return 0
+        seg_end = self._seg_end(k)
+        if self.flat[k]:
+            return self.f_starts[k] if o == self.o_starts[k] else seg_end
+        offset = o - self.o_starts[k]
+        return self.f_starts[k] + offset if offset < seg_end - self.f_starts[k] else seg_end
 
 
 def fold(text: str) -> Folded:
@@ -169,23 +197,46 @@ def fold(text: str) -> Folded:
     pattern = _irregular_re(text, tables)
     if pattern is None:
         return Folded(text.translate(tables.simple), len(text))
-    matches = pattern.finditer(text)
     pieces: list[str] = []
-    starts = array("q")
-    pos = 0
-    for m in matches:
+    f_starts = array("q")
+    o_starts = array("q")
+    flat = bytearray()
+    pos = 0  # original index
+    fpos = 0  # folded index
+
+    def segment(f: int, o: int, is_flat: bool) -> None:
+        # Extend the previous linear segment when this one simply continues it.
+        if (
+            not is_flat
+            and flat
+            and not flat[-1]
+            and f - f_starts[-1] == o - o_starts[-1]
+        ):
+            return
+        f_starts.append(f)
+        o_starts.append(o)
+        flat.append(1 if is_flat else 0)
+
+    for m in pattern.finditer(text):
         i = m.start()
         if i > pos:
             pieces.append(text[pos:i].translate(tables.simple))
-            starts.extend(range(pos, i))
+            segment(fpos, pos, False)
+            fpos += i - pos
         out = tables.irregular[m.group()]
-        pieces.append(out)
-        starts.extend([i] * len(out))
+        if out:
+            pieces.append(out)
+            segment(fpos, i, True)
+            fpos += len(out)
         pos = i + 1
     if pos < len(text):
         pieces.append(text[pos:].translate(tables.simple))
-        starts.extend(range(pos, len(text)))
-    return Folded("".join(pieces), len(text), starts)
+        segment(fpos, pos, False)
+    if not f_starts:  # everything vanished
+        f_starts.append(0)
+        o_starts.append(0)
+        flat.append(0)
+    return Folded("".join(pieces), len(text), f_starts, o_starts, bytes(flat))
 
 
 def fold_text(text: str) -> str:
