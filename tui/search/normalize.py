@@ -57,11 +57,20 @@ def span_to_orig(tmap: TextMap | None, a: int, b: int) -> tuple[int, int]:
     return tmap.span(a, b)
 
 
+def _identity(f: Folded) -> bool:
+    """Whether the fold's offset map is the identity (``Folded.identity``;
+    older text layers said so with ``starts is None``)."""
+    ident = getattr(f, "identity", None)
+    if ident is not None:
+        return bool(ident)
+    return getattr(f, "starts", None) is None
+
+
 def normalize(orig: str) -> tuple[str, TextMap | None]:
     """The searchable form of ``orig`` and its map (None when the identity)."""
     f = fold(orig)
     ft = f.text
-    folded = f if f.starts is not None else None
+    folded = None if _identity(f) else f
     if _WS_RE.search(ft) is None:
         return ft, (TextMap(array("q"), array("q"), folded) if folded is not None else None)
     pieces: list[str] = []
