@@ -317,3 +317,37 @@ def test_file_cut_mid_character_in_any_encoding(write, encoding):
     (doc,) = load_corpus([write("cut.txt", cut)]).documents
     assert doc.text == source.rstrip("\n")[:-1]
     assert "\ufffd" not in doc.text
+
+
+def test_files_that_vanish_or_change_while_loading(tmp_path):
+    paths = []
+    for n in range(6):
+        p = tmp_path / f"{n}.txt"
+        p.write_text(SIMPLIFIED, encoding="utf-8")
+        paths.append(p)
+
+    def meddle(done, total):
+        # after the first file: remove one, truncate one, replace one with a FIFO
+        if done == 1:
+            paths[1].unlink()
+            paths[2].write_bytes(b"")
+            paths[3].unlink()
+            os.mkfifo(paths[3])
+            with open(paths[4], "ab") as f:
+                f.write("追加的内容。".encode())
+
+    corpus = load_corpus([str(tmp_path)], progress=meddle)
+    names = sorted(os.path.basename(d.path) for d in corpus.documents)
+    assert names == ["0.txt", "4.txt", "5.txt"]
+    reasons = {os.path.basename(s.path): s.reason for s in corpus.skipped}
+    assert "vanished" in reasons["1.txt"]
+    assert "empty" in reasons["2.txt"]
+    assert "FIFO" in reasons["3.txt"]
+
+
+def test_two_thousand_files_in_one_directory(tmp_path):
+    for n in range(2000):
+        (tmp_path / f"{n:04d}.txt").write_text(f"第{n}号文件\n\n正文内容,编号{n}。\n", encoding="utf-8")
+    corpus = load_corpus([str(tmp_path)])
+    assert len(corpus.documents) == 2000
+    assert corpus.documents[0].id == "0000" and corpus.documents[-1].id == "1999"

@@ -71,7 +71,8 @@ HINT = re.compile(
 
 
 def may_be_boilerplate(key: str) -> bool:
-    return HINT.search(key) is not None
+    # Every rule has a length bound of at most 400: long lines are prose.
+    return len(key) <= 400 and HINT.search(key) is not None
 
 
 def is_breadcrumb(key: str, before_title: bool) -> bool:

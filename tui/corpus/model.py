@@ -47,12 +47,22 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _folded: object | None = field(default=None, repr=False, compare=False)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
     _top: int = field(default=1, repr=False, compare=False)
 
     @property
     def chars(self) -> int:
         return len(self.text)
+
+    @property
+    def folded(self):
+        """``tui.text.fold(self.text)``, computed once (parsing already made it)."""
+        if self._folded is None:
+            from tui.text import fold
+
+            self._folded = fold(self.text)
+        return self._folded
 
     def section_at(self, offset: int) -> int | None:
         """Index of the innermost section containing ``offset``, if any."""

@@ -129,7 +129,7 @@ def clean_title(s: str) -> str:
     return s
 
 
-def _split_lines(text: str) -> list[Line]:
+def _split_lines(text: str) -> tuple[list[Line], Folded]:
     # The fold is per character, so folding the whole text once and slicing it
     # gives every line's key; only a few lines ever need their own offset map.
     folded = fold(text)
@@ -151,7 +151,7 @@ def _split_lines(text: str) -> list[Line]:
         else:
             blank = True
         pos += len(raw) + 1
-    return lines
+    return lines, folded
 
 
 def ends_sentence(key: str) -> bool:
@@ -418,7 +418,7 @@ def parse_document(
     warnings: list[str] | None = None,
 ) -> Document:
     """Build a Document from decoded text (line endings already normalised)."""
-    lines = _split_lines(text)
+    lines, folded = _split_lines(text)
     p = _Parse(text, _blocks(lines))
     _mark_boilerplate(p)
     content = _content(p.blocks)
@@ -452,6 +452,7 @@ def parse_document(
         sections.append(Section(b.title or "", level, b.start, end, b.heading_end or b.end))
 
     doc = Document(
+        _folded=folded,
         id=id,
         path=path,
         title=title,
