@@ -4,6 +4,14 @@ from pathlib import Path
 
 import pytest
 
+# No test may touch the real user cache/config/data directories; subprocesses
+# inherit these too.
+import tempfile as _tempfile
+
+_STATE = _tempfile.mkdtemp(prefix="yuelan-test-home-")
+for _var, _sub in (("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
+    os.environ[_var] = os.path.join(_STATE, _sub)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"

@@ -120,3 +120,18 @@ def test_undecodable_file_names_round_trip_through_json(tmp_path):
     assert os.path.exists(os.fsencode(doc["path"]))
     shown = run_cli("show", doc["path"])
     assert shown.returncode == 0 and "正文内容" in shown.stdout
+
+
+def test_index_reports_what_changed(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("标题甲\n\n正文内容,一段完整的话。\n", encoding="utf-8")
+    r = run_cli("index", str(docs))
+    assert r.returncode == 0, r.stderr
+    assert "1 new" in r.stdout and "new: " in r.stdout
+    r = run_cli("index", str(docs))
+    assert "0 new, 0 changed, 0 removed, 1 unchanged" in r.stdout
+    (docs / "b.txt").write_text("标题乙\n\n正文。\n", encoding="utf-8")
+    (docs / "a.txt").unlink()
+    r = run_cli("index", str(docs))
+    assert "1 new, 0 changed, 1 removed, 0 unchanged" in r.stdout

@@ -180,7 +180,7 @@ import json, os, sys
 import encodings.gb18030, encodings.big5hkscs, encodings.gb2312, encodings.big5, encodings.utf_16, encodings.utf_32
 from tui.corpus.decode import _common_chars
 _common_chars()
-import tui.corpus
+import tui.corpus, tui.corpus.cache
 from tui.text.fold import _tables
 _tables()
 if os.geteuid() == 0:  # root ignores permission bits: drop to nobody first
@@ -326,7 +326,7 @@ def test_files_that_vanish_or_change_while_loading(tmp_path):
         p.write_text(SIMPLIFIED, encoding="utf-8")
         paths.append(p)
 
-    def meddle(done, total):
+    def meddle(done, total, done_bytes, total_bytes):
         # after the first file: remove one, truncate one, replace one with a FIFO
         if done == 1:
             paths[1].unlink()

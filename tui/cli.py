@@ -21,7 +21,7 @@ from tui import __version__
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
-SUBCOMMANDS = ("list", "show", "search", "help")
+SUBCOMMANDS = ("list", "show", "search", "index", "help")
 
 
 class UsageError(Exception):
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_show.add_argument("--section", metavar="N", help="section number as listed by 'yuelan list' (1-based)")
     p_show.set_defaults(func=cmd_show)
 
+    p_index = sub.add_parser("index", help="build or refresh the cached index, showing progress and what changed")
+    _add_corpus_args(p_index)
+    p_index.set_defaults(func=cmd_index)
+
     try:
         from tui import cli_search
     except ImportError:
@@ -85,9 +89,11 @@ def _load(args):
     from tui.corpus import PathError, load_corpus
 
     try:
-        corpus = load_corpus(args.paths or None, encoding=getattr(args, "encoding", None))
+        corpus = load_corpus(args.paths or None, encoding=getattr(args, "encoding", None), cache=True)
     except PathError as e:
         raise UsageError(str(e)) from None
+    for notice in corpus.notices:
+        print(f"yuelan: note: {notice}", file=sys.stderr)
     if getattr(args, "encoding", None):
         import codecs
 
@@ -123,6 +129,72 @@ def cmd_list(args) -> int:
         print("yuelan: no readable documents found", file=sys.stderr)
         return EXIT_ERROR
     return 0
+
+
+class _Progress:
+    """A one-line progress bar on stderr (files, MB, rate, ETA), only on a terminal."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.start = self.clock()
+        self.last = 0.0
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, done_bytes: int, total_bytes: int) -> None:
+        now = self.clock()
+        if not self.live or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-6)
+        rate = done_bytes / elapsed
+        eta = (total_bytes - done_bytes) / rate if rate > 0 else 0.0
+        frac = done_bytes / total_bytes if total_bytes else 1.0
+        bar = "#" * int(frac * 24)
+        line = (
+            f"\r[{bar:<24}] {done}/{total} files  {done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
+            f"  {rate / 1e6:.1f} MB/s  ETA {eta:.0f}s "
+        )
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.live:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
+
+
+def cmd_index(args) -> int:
+    import time
+
+    from tui.corpus import PathError, load_corpus
+
+    progress = _Progress()
+    start = time.monotonic()
+    try:
+        corpus = load_corpus(args.paths or None, encoding=args.encoding, cache=True, progress=progress)
+    except PathError as e:
+        raise UsageError(str(e)) from None
+    finally:
+        progress.finish()
+    elapsed = time.monotonic() - start
+    for notice in corpus.notices:
+        print(f"yuelan: note: {notice}", file=sys.stderr)
+    ch = corpus.changes
+    size = sum(len(d.text.encode("utf-8", "surrogatepass")) for d in corpus.documents)
+    print(
+        f"{len(corpus.documents)} documents ({size / 1e6:.1f} MB) in {elapsed:.2f}s: "
+        f"{len(ch.get('new', []))} new, {len(ch.get('changed', []))} changed, "
+        f"{len(ch.get('removed', []))} removed, {len(ch.get('unchanged', []))} unchanged; "
+        f"{len(corpus.skipped)} skipped"
+    )
+    for kind in ("new", "changed", "removed"):
+        for path in ch.get(kind, [])[:50]:
+            print(f"  {kind}: {_safe(path)}")
+    for s in corpus.skipped:
+        print(f"  skipped: {_safe(s.path)}: {s.reason}")
+    return 0 if corpus.documents else EXIT_ERROR
 
 
 def cmd_show(args) -> int:

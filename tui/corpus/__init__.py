@@ -65,13 +65,13 @@ def _check_head(head: bytes) -> None:
         raise NotText(reason)
 
 
-def load_document(path: str, *, id: str, encoding: str | None = None) -> Document:
+def load_document(path: str, *, id: str, encoding: str | None = None, stat_out: list | None = None) -> Document:
     """Read and parse one file.  Raises OSError, ValueError or NotText."""
     from tui.corpus import mojibake
 
-    data = read_bounded(path, check_head=_check_head)
+    data = read_bounded(path, check_head=_check_head, stat_out=stat_out)
     decoded: Decoded = decode_bytes(data, encoding)
-    text, warnings = mojibake.check(decoded.text)
+    text, warnings = mojibake.check(decoded.text, repair=encoding is None)
     return parse_document(text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings + warnings)
 
 
@@ -101,29 +101,84 @@ def load_corpus(
     paths: list[str] | None = None,
     encoding: str | None = None,
     progress=None,
+    cache: bool = False,
 ) -> Corpus:
     """Load every text file under ``paths`` (default: the bundled seeds).
 
     Never raises for a bad file: it is listed in ``Corpus.skipped`` with the
     reason.  Raises ``PathError`` only when a named path does not exist.
-    ``progress(done, total)`` is called after each file, if given.
+    ``progress(done, total, done_bytes, total_bytes)`` is called after each
+    file, if given.  With
+    ``cache``, parsed documents are kept in the user cache directory and only
+    new or changed files are parsed again (``Corpus.changes`` says which);
+    problems with the cache become ``Corpus.notices``, never errors.
     """
-    if not paths:
-        paths = [str(default_seed_dir())]
-    candidates, skipped = discover(list(paths))
+    from tui.corpus import cache as cachemod
+
+    roots = list(paths) if paths else [str(default_seed_dir())]
+    candidates, skipped = discover(roots)
     ids = _ids([c.path for c in candidates])
-    documents: list[Document] = []
-    for n, (cand, ident) in enumerate(zip(candidates, ids)):
+    notices: list[str] = []
+    cpath = cachemod.cache_path(roots, encoding) if cache else None
+    if cache and cpath is None:
+        notices.append("no writable cache directory: documents are parsed every time")
+    old: dict[str, cachemod.Entry] = {}
+    if cpath and os.path.exists(cpath):
         try:
-            documents.append(load_document(cand.path, id=ident, encoding=encoding))
-        except NotText as e:
-            skipped.append(Skipped(cand.path, str(e)))
-        except OSError as e:
-            skipped.append(Skipped(cand.path, reason_for(e)))
-        except ValueError as e:
-            skipped.append(Skipped(cand.path, str(e)))
-        except RecursionError:
-            skipped.append(Skipped(cand.path, "too deeply nested to parse"))
+            old = cachemod.load(cpath)
+        except cachemod.CacheError as e:
+            notices.append(f"the document cache was unusable ({e}); rebuilding it")
+    fresh: dict[str, cachemod.Entry] = {}
+    changes: dict[str, list[str]] = {"new": [], "changed": [], "removed": [], "unchanged": []}
+    documents: list[Document] = []
+    total_bytes = sum(c.size for c in candidates)
+    done_bytes = 0
+    for n, (cand, ident) in enumerate(zip(candidates, ids)):
+        prior = old.get(cand.path)
+        try:
+            key = cachemod.FileKey.of(os.stat(cand.path))
+        except OSError:
+            key = None
+        if prior is not None and key is not None and prior.key == key:
+            changes["unchanged"].append(cand.path)
+            fresh[cand.path] = prior
+            if prior.document is not None:
+                prior.document.id = ident
+                documents.append(prior.document)
+            else:
+                skipped.append(Skipped(cand.path, prior.skipped or "skipped"))
+        else:
+            changes["changed" if prior is not None else "new"].append(cand.path)
+            stat_out: list = []
+            reason = None
+            try:
+                doc = load_document(cand.path, id=ident, encoding=encoding, stat_out=stat_out)
+                documents.append(doc)
+                if stat_out:
+                    fresh[cand.path] = cachemod.Entry(cachemod.FileKey.of(stat_out[0]), document=doc)
+            except NotText as e:
+                reason = str(e)
+            except OSError as e:
+                reason = reason_for(e)
+            except ValueError as e:
+                reason = str(e)
+            except RecursionError:
+                reason = "too deeply nested to parse"
+            if reason is not None:
+                skipped.append(Skipped(cand.path, reason))
+                if stat_out or key is not None:
+                    fkey = cachemod.FileKey.of(stat_out[0]) if stat_out else key
+                    fresh[cand.path] = cachemod.Entry(fkey, skipped=reason)
+        done_bytes += cand.size
         if progress is not None:
-            progress(n + 1, len(candidates))
-    return Corpus(documents, skipped)
+            progress(n + 1, len(candidates), done_bytes, total_bytes)
+    changes["removed"] = sorted(set(old) - set(fresh))
+    if cpath and (changes["new"] or changes["changed"] or changes["removed"] or not os.path.exists(cpath)):
+        try:
+            cachemod.save(cpath, fresh)
+        except OSError as e:
+            notices.append(f"could not write the document cache: {e.strerror or e}")
+    corpus = Corpus(documents, skipped)
+    corpus.notices = notices
+    corpus.changes = changes
+    return corpus

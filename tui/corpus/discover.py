@@ -23,6 +23,7 @@ MAX_BYTES = 256 * 1024 * 1024
 class Candidate:
     path: str  # absolute
     explicit: bool  # named by the user (any extension is tried)
+    size: int = 0  # bytes, when listed (for progress)
 
 
 class PathError(Exception):
@@ -86,7 +87,7 @@ def discover(paths: list[str]) -> tuple[list[Candidate], list[Skipped]]:
             key = (st.st_dev, st.st_ino)
             if key not in seen_files:
                 seen_files.add(key)
-                found.append(Candidate(path, True))
+                found.append(Candidate(path, True, st.st_size))
     return found, skipped
 
 
@@ -139,19 +140,22 @@ def _walk(
         if key in seen_files:
             continue  # the same file reached twice (hard link or symlink)
         seen_files.add(key)
-        found.append(Candidate(path, False))
+        found.append(Candidate(path, False, st.st_size))
 
 
-def read_bounded(path: str, limit: int = MAX_BYTES, check_head=None) -> bytes:
+def read_bounded(path: str, limit: int = MAX_BYTES, check_head=None, stat_out: list | None = None) -> bytes:
     """Read a regular file without ever blocking on a FIFO or device.
 
     ``check_head(first_chunk)`` may raise to stop early (e.g. a sparse or
-    binary file is not read to its end).  Raises OSError or ValueError.
+    binary file is not read to its end).  ``stat_out``, if given, receives the
+    ``fstat`` of the open file.  Raises OSError or ValueError.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
+        if stat_out is not None:
+            stat_out.append(st)  # what was actually read: the key for caches
         kind = _kind(st.st_mode)
         if kind or stat.S_ISDIR(st.st_mode):
             raise ValueError(f"not a regular file ({kind or 'directory'})")

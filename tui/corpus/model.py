@@ -119,6 +119,8 @@ class DocumentNotFound(LookupError):
 class Corpus:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. the cache was rebuilt
+    changes: dict[str, list[str]] = field(default_factory=dict)  # new/changed/removed/unchanged paths
 
     def find(self, ref: str) -> Document:
         """A document by id, path, a unique id prefix, or a unique title substring."""

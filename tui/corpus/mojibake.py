@@ -34,8 +34,9 @@ def _try(text: str, wrong: str, right: str) -> str | None:
     return fixed if fixed != text else None
 
 
-def check(text: str) -> tuple[str, list[str]]:
-    """(possibly repaired text, warnings)."""
+def check(text: str, repair: bool = True) -> tuple[str, list[str]]:
+    """(possibly repaired text, warnings).  With ``repair=False`` (the user
+    forced an encoding) suspect text is only flagged."""
     warnings: list[str] = []
     sample = text[:20000]
     non_ascii = sum(1 for c in sample if ord(c) > 0x7F)
@@ -47,12 +48,16 @@ def check(text: str) -> tuple[str, list[str]]:
                 for right, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
                     fixed = _try(text, wrong, right)
                     if fixed is not None and _han_share(fixed) > 0.3 and common_share(fixed) > 0.8:
+                        if not repair:
+                            return text, [f"suspect text: looks like {label} text read as Latin-1"]
                         return fixed, [f"repaired mojibake: {label} text that had been read as Latin-1"]
             warnings.append("suspect text: looks like Chinese bytes shown as Latin-1 (mojibake)")
         elif _han_share(sample) > 0.3 and common_share(sample) < 0.6:
             # UTF-8 bytes that were read as GBK and saved again: rare characters.
             fixed = _try(text, "gb18030", "utf-8")
             if fixed is not None and common_share(fixed) > 0.9:
+                if not repair:
+                    return text, ["suspect text: looks like UTF-8 text read as GBK"]
                 return fixed, ["repaired mojibake: UTF-8 text that had been read as GBK"]
             warnings.append("suspect text: many rare characters (mojibake or a wrong encoding?)")
     found = _MARKERS.search(text)

@@ -1,0 +1,158 @@
+"""The persistent document cache: reuse, incremental refresh, corruption, races."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.corpus import cache as cachemod
+from tui.corpus import load_corpus
+
+DOC_A = "第一份文件\n\n一、概况\n\n这里是第一份文件的正文,介绍总体情况。\n\n二、措施\n\n这里介绍具体措施,共有三条。\n"
+DOC_B = "第二份文件\n\n正文第一段,内容比较简单。\n\n正文第二段,也比较简单。\n"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "a.txt").write_text(DOC_A, encoding="utf-8")
+    (d / "b.txt").write_text(DOC_B, encoding="utf-8")
+    (d / "bin.txt").write_bytes(b"\x00\x01\x02")
+    return d
+
+
+def summary(corpus):
+    return {k: sorted(os.path.basename(p) for p in v) for k, v in corpus.changes.items()}
+
+
+def same_documents(c1, c2):
+    assert [d.to_json() for d in c1.documents] == [d.to_json() for d in c2.documents]
+    for a, b in zip(c1.documents, c2.documents):
+        assert a.text == b.text
+        assert list(a.paragraphs) == list(b.paragraphs)
+    assert c1.skipped == c2.skipped
+
+
+def test_second_open_parses_nothing_and_gives_the_same_documents(corpus_dir):
+    first = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(first)["new"] == ["a.txt", "b.txt", "bin.txt"]
+    second = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(second) == {"new": [], "changed": [], "removed": [], "unchanged": ["a.txt", "b.txt", "bin.txt"]}
+    same_documents(first, second)
+    assert second.notices == []
+
+
+def test_only_changed_new_and_removed_files_are_redone(corpus_dir):
+    load_corpus([str(corpus_dir)], cache=True)
+    (corpus_dir / "a.txt").write_text(DOC_A + "\n三、补充\n\n新增加的一段内容。\n", encoding="utf-8")
+    os.utime(corpus_dir / "a.txt", ns=(1, 10**18))
+    (corpus_dir / "b.txt").unlink()
+    (corpus_dir / "c.txt").write_text(DOC_B, encoding="utf-8")
+    c = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(c) == {"new": ["c.txt"], "changed": ["a.txt"], "removed": ["b.txt"], "unchanged": ["bin.txt"]}
+    a = next(d for d in c.documents if d.id == "a")
+    assert [s.title for s in a.sections] == ["一、概况", "二、措施", "三、补充"]
+    fresh = load_corpus([str(corpus_dir)], cache=False)
+    same_documents(c, fresh)
+
+
+def _corrupt(path, how):
+    data = open(path, "rb").read()
+    if how == "truncated":
+        data = data[: len(data) // 2]
+    elif how == "empty":
+        data = b""
+    elif how == "garbage":
+        data = os.urandom(200)
+    elif how == "version":
+        data = data[:8] + (99).to_bytes(4, "little") + data[12:]
+    elif how == "offsets":
+        data = data.replace(b'"text": [0,', b'"text": [999999999,', 1)
+    elif how == "pickle":
+        data = b"\x80\x04\x95" + data
+    open(path, "wb").write(data)
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "garbage", "version", "offsets", "pickle"])
+def test_a_bad_cache_is_rebuilt_with_a_notice(corpus_dir, how):
+    first = load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    _corrupt(path, how)
+    again = load_corpus([str(corpus_dir)], cache=True)
+    assert again.notices and "rebuilding" in again.notices[0]
+    same_documents(first, again)
+    # and it is valid again afterwards
+    third = load_corpus([str(corpus_dir)], cache=True)
+    assert third.notices == [] and summary(third)["unchanged"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=8))
+def test_no_byte_flip_makes_loading_raise(corpus_dir, flips):
+    load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    data = bytearray(open(path, "rb").read())
+    for pos, val in flips:
+        data[pos % len(data)] = val
+    open(path, "wb").write(bytes(data))
+    c = load_corpus([str(corpus_dir)], cache=True)
+    assert sorted(d.id for d in c.documents) == ["a", "b"]
+
+
+def test_unwritable_cache_directory_is_a_notice_not_an_error(corpus_dir, tmp_path, monkeypatch):
+    ro = tmp_path / "readonly-home"
+    ro.mkdir()
+    (ro / "file").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(ro / "file"))  # a file where a directory must go
+    c = load_corpus([str(corpus_dir)], cache=True)
+    assert len(c.documents) == 2
+    assert c.notices and "cache" in c.notices[0]
+
+
+def test_encoding_override_has_its_own_cache(corpus_dir):
+    (corpus_dir / "g.txt").write_bytes(DOC_B.encode("gbk"))
+    auto = load_corpus([str(corpus_dir)], cache=True)
+    forced = load_corpus([str(corpus_dir)], cache=True, encoding="latin-1")
+    g_auto = next(d for d in auto.documents if d.id == "g")
+    g_forced = next(d for d in forced.documents if d.id == "g")
+    assert g_auto.text == DOC_B and g_forced.text != DOC_B
+
+
+WRITER = """
+import sys
+from tui.corpus import load_corpus
+for _ in range(15):
+    c = load_corpus([sys.argv[1]], cache=True)
+    assert sorted(d.id for d in c.documents) == ["a", "b"], c.documents
+    assert not [n for n in c.notices if "rebuilding" in n], c.notices
+print("ok")
+"""
+
+
+def test_two_instances_on_one_corpus(corpus_dir):
+    from conftest import ROOT
+
+    env = dict(os.environ)
+    procs = []
+    for _ in range(2):
+        procs.append(
+            subprocess.Popen([sys.executable, "-c", WRITER, str(corpus_dir)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        )
+    # keep touching a file so both keep rewriting the cache
+    for k in range(15):
+        (corpus_dir / "b.txt").write_text(DOC_B + "补充" * k, encoding="utf-8")
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert out.strip() == "ok"
+
+
+def test_cache_directory_is_private(corpus_dir):
+    load_corpus([str(corpus_dir)], cache=True)
+    d = cachemod.cache_dir()
+    assert os.stat(d).st_mode & 0o077 == 0

@@ -1,0 +1,239 @@
+"""A persistent cache of parsed documents, so reopening a corpus is instant.
+
+One file per opened corpus (its roots and encoding override) in the user
+cache directory.  Entries are keyed by path, size, mtime and inode: only
+changed, new or removed files are read and parsed again.
+
+The format cannot execute code on load: a fixed magic and version, a JSON
+header, then one binary blob (the texts as UTF-8 and the paragraphs as
+little-endian 64-bit integers).  Anything unexpected (truncation, another
+version, a bad offset) makes the whole cache invalid: it is ignored and
+rebuilt, with a notice; it never raises into the caller.  Writes go to a
+temporary file in the same directory and are moved into place atomically,
+so two instances on one corpus never see a half-written cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import sys
+import tempfile
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tui.corpus.model import Document, Paragraph, Section
+
+MAGIC = b"YUELANC\x01"
+VERSION = 1
+_HEAD = struct.Struct("<8sIQ")  # magic, version, header length
+_KINDS = ["body", "heading", "title", "boilerplate"]
+_KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
+
+
+class CacheError(ValueError):
+    pass
+
+
+def cache_dir() -> str | None:
+    """The private cache directory (mode 0700), or None when there is none
+    (no home, read-only file system, disabled with YUELAN_NO_CACHE=1)."""
+    if os.environ.get("YUELAN_NO_CACHE"):
+        return None
+    try:
+        import platformdirs
+
+        path = os.path.join(platformdirs.user_cache_dir("yuelan", appauthor=False), "corpus")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.stat(path)
+        if st.st_uid != os.getuid():
+            return None  # never trust a directory somebody else owns
+        if st.st_mode & 0o077:
+            os.chmod(path, 0o700)
+        if not os.access(path, os.W_OK):
+            return None
+        return path
+    except (OSError, ImportError, RuntimeError):
+        return None
+
+
+def cache_path(roots: list[str], encoding: str | None) -> str | None:
+    base = cache_dir()
+    if base is None:
+        return None
+    key = json.dumps([sorted(os.path.abspath(r) for r in roots), encoding or ""], ensure_ascii=True)
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return os.path.join(base, f"{digest}.ylc")
+
+
+@dataclass(frozen=True)
+class FileKey:
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> "FileKey":
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class _Paragraphs(Sequence):
+    """Paragraphs backed by a flat integer array, made into objects on access
+    (reopening 100 MB would otherwise build hundreds of thousands of them)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: array):
+        self._data = data
+
+    def __len__(self) -> int:
+        return len(self._data) // 4
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        s, e, k, sec = self._data[4 * i : 4 * i + 4]
+        return Paragraph(s, e, _KINDS[k], None if sec < 0 else sec)
+
+    def __iter__(self):
+        d = self._data
+        for j in range(0, len(d), 4):
+            sec = d[j + 3]
+            yield Paragraph(d[j], d[j + 1], _KINDS[d[j + 2]], None if sec < 0 else sec)
+
+
+@dataclass
+class Entry:
+    key: FileKey
+    document: Document | None = None
+    skipped: str | None = None  # the reason, for a file that was not a document
+
+
+def load(path: str) -> dict[str, Entry]:
+    """path -> Entry.  Raises CacheError for anything but a valid cache."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise CacheError(str(e)) from None
+    if len(data) < _HEAD.size:
+        raise CacheError("truncated")
+    magic, version, hlen = _HEAD.unpack_from(data)
+    if magic != MAGIC:
+        raise CacheError("not a yuelan cache")
+    if version != VERSION:
+        raise CacheError(f"version {version}, expected {VERSION}")
+    start = _HEAD.size
+    if start + hlen > len(data):
+        raise CacheError("truncated header")
+    try:
+        header = json.loads(data[start : start + hlen].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise CacheError(f"bad header: {e}") from None
+    blob = memoryview(data)[start + hlen :]
+    try:
+        return _entries(header, blob)
+    except (KeyError, TypeError, ValueError, IndexError, UnicodeDecodeError, OverflowError) as e:
+        raise CacheError(f"bad entry: {e}") from None
+
+
+def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
+    if not isinstance(header, dict) or header.get("version") != VERSION:
+        raise CacheError("bad header")
+    out: dict[str, Entry] = {}
+    n = len(blob)
+    for d in header["docs"]:
+        key = FileKey(int(d["size"]), int(d["mtime_ns"]), int(d["ino"]))
+        if "skipped" in d:
+            out[d["path"]] = Entry(key, skipped=str(d["skipped"]))
+            continue
+        t_off, t_len = d["text"]
+        p_off, p_cnt = d["paras"]
+        if not (0 <= t_off <= t_off + t_len <= n and 0 <= p_off <= p_off + 32 * p_cnt <= n):
+            raise CacheError("offset out of range")
+        text = bytes(blob[t_off : t_off + t_len]).decode("utf-8", "surrogatepass")
+        paras = array("q")
+        paras.frombytes(blob[p_off : p_off + 32 * p_cnt])
+        if sys.byteorder != "little":
+            paras.byteswap()
+        length = len(text)
+        for j in range(0, len(paras), 4):
+            if not (0 <= paras[j] <= paras[j + 1] <= length and 0 <= paras[j + 2] < len(_KINDS)):
+                raise CacheError("paragraph out of range")
+        sections = []
+        for t, level, s, e, h in d["sections"]:
+            if not (0 <= s <= h <= e <= length and level >= 1):
+                raise CacheError("section out of range")
+            sections.append(Section(str(t), int(level), int(s), int(e), int(h)))
+        doc = Document(
+            id=str(d["id"]),
+            path=d["path"],
+            title=str(d["title"]),
+            encoding=str(d["encoding"]),
+            text=text,
+            metadata={str(k): str(v) for k, v in d["metadata"].items()},
+            sections=sections,
+            paragraphs=_Paragraphs(paras),
+            warnings=[str(w) for w in d["warnings"]],
+        )
+        out[d["path"]] = Entry(key, document=doc)
+    return out
+
+
+def save(path: str, entries: dict[str, Entry]) -> None:
+    """Write atomically; errors are raised as OSError for the caller to report."""
+    docs = []
+    chunks: list[bytes] = []
+    offset = 0
+    for p, entry in entries.items():
+        base = {"path": p, "size": entry.key.size, "mtime_ns": entry.key.mtime_ns, "ino": entry.key.ino}
+        if entry.document is None:
+            docs.append({**base, "skipped": entry.skipped or ""})
+            continue
+        doc = entry.document
+        text = doc.text.encode("utf-8", "surrogatepass")
+        paras = array("q")
+        for para in doc.paragraphs:
+            paras.extend((para.start, para.end, _KIND_CODE.get(para.kind, 0), -1 if para.section is None else para.section))
+        if sys.byteorder != "little":
+            paras.byteswap()
+        praw = paras.tobytes()
+        docs.append(
+            {
+                **base,
+                "id": doc.id,
+                "title": doc.title,
+                "encoding": doc.encoding,
+                "metadata": doc.metadata,
+                "warnings": doc.warnings,
+                "sections": [[s.title, s.level, s.start, s.end, s.heading_end] for s in doc.sections],
+                "text": [offset, len(text)],
+                "paras": [offset + len(text), len(praw) // 32],
+            }
+        )
+        chunks.append(text)
+        chunks.append(praw)
+        offset += len(text) + len(praw)
+    header = json.dumps({"version": VERSION, "docs": docs}, ensure_ascii=True).encode("ascii")
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ylc", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(_HEAD.pack(MAGIC, VERSION, len(header)))
+            f.write(header)
+            for c in chunks:
+                f.write(c)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
