@@ -30,7 +30,7 @@ def vm_hwm_mb(pid: int) -> float | None:
 
 
 def run_tty(argv: list[str], markers: dict[str, bytes], *, timeout: float, cols: int = 120, rows: int = 40,
-            cwd: str | None = None) -> dict:
+            cwd: str | None = None, extra_env: dict | None = None) -> dict:
     """Run ``argv`` in a pty until every marker was seen (or ``timeout``).
 
     Returns {marker name: seconds or None, "quit_s": seconds from ctrl+q to
@@ -40,6 +40,7 @@ def run_tty(argv: list[str], markers: dict[str, bytes], *, timeout: float, cols:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), LANG="C.UTF-8")
     env.pop("TEXTUAL", None)
+    env.update(extra_env or {})
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, close_fds=True, start_new_session=True,
                             env=env, cwd=cwd)
