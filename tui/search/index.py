@@ -153,6 +153,9 @@ class SearchIndex:
     def warm(self) -> None:
         """Load jieba and the pinyin tables and build the shadow now."""
         lang.tokenizer()
+        tables = lang.pinyin()
+        for letter in lang.INITIALS:  # the classes typed initials need
+            tables.class_for(letter, True)
         self.shadow()
         import rapidfuzz.distance.Levenshtein  # noqa: F401
 

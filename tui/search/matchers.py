@@ -23,7 +23,7 @@ Q_PINYIN_FULL = 0.8
 Q_PINYIN_PARTIAL = 0.76
 Q_PINYIN_INITIALS = 0.7
 Q_SPLIT = 0.6
-Q_FUZZY = 0.55
+Q_FUZZY = 0.62  # one edit from the whole term: above words far apart, below words together
 
 
 class Matcher:
@@ -234,7 +234,7 @@ class Split(Matcher):
 
     def quality_for(self, compactness: float) -> float:
         """0.45..0.7: more of the term covered, words closer together: better."""
-        return Q_SPLIT - 0.15 + 0.2 * self.coverage + 0.05 * compactness
+        return Q_SPLIT - 0.15 + 0.15 * self.coverage + 0.1 * compactness
 
     def accept(self, idx, pos, endpos):
         return self.cluster(idx, pos, endpos) is not None
