@@ -257,10 +257,21 @@ def _mark_boilerplate(p: _Parse) -> None:
     total = len(p.text) or 1
     before_title = True
     footer_from = None
+    half = 0.5 * total
     for i, b in enumerate(blocks):
         key = b.key
-        if not before_title and not (b.single and bp.may_be_boilerplate(key)):
-            continue
+        if not before_title:
+            # Only strong footers (second half) may be long; other rules are
+            # bounded at 200 characters.  This keeps ordinary prose cheap.
+            if not b.single:
+                continue
+            if len(key) > 200:
+                if b.start >= half and bp.is_strong_footer(key):
+                    footer_from = i
+                    break
+                continue
+            if not bp.may_be_boilerplate(key):
+                continue
         if b.single and bp.is_breadcrumb(key, before_title):
             b.kind = BOILERPLATE
         elif b.single and bp.is_metadata(key):
