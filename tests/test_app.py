@@ -550,3 +550,48 @@ async def test_long_document_is_laid_out_in_a_thread(monkeypatch):
         await pilot.pause()
         assert reader.lay.width == reader.measure
         assert reader.lay.line_at(reader.hits[reader.current][0]) in visible_lines(reader)
+
+
+async def test_resizing_through_odd_sizes_never_crashes():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵港湾")
+        await pilot.press("enter")
+        for size in [(100, 30), (99, 30), (80, 24), (61, 16), (60, 15), (59, 15), (60, 14), (30, 10),
+                     (12, 4), (1, 1), (200, 60), (81, 24), (100, 15)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert app.is_running
+            app_plain(app)
+        assert "hit " in app_plain(app)
+
+
+async def test_random_keys_soak():
+    """A few hundred seeded random keys across every screen: no exception."""
+    import random
+
+    from textual import events
+
+    keys = ["j", "k", "g", "G", "n", "N", "y", "tab", "escape", "enter", "space", "b", "slash",
+            "left_square_bracket", "right_square_bracket", "question_mark", "up", "down", "pageup",
+            "pagedown", "home", "end", "left", "right", "x", "l", "g", "backspace"]
+    rng = random.Random(4)
+    app = make_app()
+    async with app.run_test(size=(90, 26)) as pilot:
+        await wait_index(pilot, app)
+        for _ in range(20):
+            for _ in range(20):
+                key = rng.choice(keys)
+                char = {"slash": "/", "question_mark": "?", "left_square_bracket": "[",
+                        "right_square_bracket": "]", "space": " "}.get(key, key if len(key) == 1 else None)
+                app.post_message(events.Key(key, char))
+            await pilot.pause(0.05)
+            if rng.random() < 0.3:
+                await pilot.resize_terminal(rng.choice([60, 80, 100, 130]), rng.choice([15, 24, 40]))
+            assert app.is_running
+        # Let the queued keys drain before the app shuts down.
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert app.is_running
+        app_plain(app)

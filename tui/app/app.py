@@ -21,6 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
@@ -167,7 +168,7 @@ class YuelanApp(App):
             self._take_future()
         else:
             self._load_corpus()
-        self._focus(self.query_one(DocTree))
+        self._focus(self._q(DocTree))
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -204,7 +205,7 @@ class YuelanApp(App):
         self._apply_pane()
         if focus:
             if pane == "reader":
-                self._focus(self.query_one(Reader))
+                self._focus(self._q(Reader))
             else:
                 self._focus(self._left_widget())
 
@@ -218,8 +219,8 @@ class YuelanApp(App):
             widget.focus()
 
     def _left_widget(self):
-        switcher = self.query_one("#left", ContentSwitcher)
-        return self.query_one(ResultList) if switcher.current == "results" else self.query_one(DocTree)
+        switcher = self._q("#left", ContentSwitcher)
+        return self._q(ResultList) if switcher.current == "results" else self._q(DocTree)
 
     # ---------------------------------------------------------------- corpus
 
@@ -254,11 +255,11 @@ class YuelanApp(App):
     def _corpus_ready(self, corpus) -> None:
         self.corpus = corpus
         self.documents = list(corpus.documents)
-        tree = self.query_one(DocTree)
+        tree = self._q(DocTree)
         tree.populate(self.documents, getattr(corpus, "skipped", []))
         if not self.documents:
             self._set_search_status("no readable documents")
-            self.query_one(Reader).clear_document()
+            self._q(Reader).clear_document()
             self._update_status()
             return
         self.open_document(0, 0, focus=False)
@@ -322,13 +323,23 @@ class YuelanApp(App):
 
     # ---------------------------------------------------------------- search
 
+    def _q(self, selector, expect_type=None):
+        """``query_one`` on the main screen, also while a dialog (help, palette)
+        is on top: results and index progress arrive at any time."""
+        screen = self.get_screen_main()
+        base = screen if screen is not None else self
+        return base.query_one(selector, expect_type) if expect_type else base.query_one(selector)
+
     def _set_search_status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(Content(text))
+        try:
+            self._q("#search-status", Static).update(Content(text))
+        except NoMatches:
+            pass
 
     @on(SearchInput.Changed, "#search")
     def _query_changed(self, event: SearchInput.Changed) -> None:
         self.query_text = event.value.strip()
-        switcher = self.query_one("#left", ContentSwitcher)
+        switcher = self._q("#left", ContentSwitcher)
         if not self.query_text:
             if self._search_timer is not None:
                 self._search_timer.stop()
@@ -352,8 +363,8 @@ class YuelanApp(App):
         self.hits_by_doc = {}
         self.result_docs = []
         self.last_response = None
-        self.query_one(ResultList).show_results("", [], {})
-        reader = self.query_one(Reader)
+        self._q(ResultList).show_results("", [], {})
+        reader = self._q(Reader)
         reader.set_hits([], None)
         self.current_hit_passage = None
         self._update_status()
@@ -413,7 +424,7 @@ class YuelanApp(App):
         self.hits_by_doc = hits_by_doc
         self.result_docs = order
         counts = {k: len(v) for k, v in hits_by_doc.items()}
-        results = self.query_one(ResultList)
+        results = self._q(ResultList)
         results.show_results(query, self.results, counts)
         if getattr(resp, "error", None):
             self._set_search_status(f"error: {resp.error}")
@@ -438,7 +449,7 @@ class YuelanApp(App):
             return
         doc = self.documents[self.current_doc]
         spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
-        self.query_one(Reader).set_hits(spans, None)
+        self._q(Reader).set_hits(spans, None)
         self._update_status()
 
     # ------------------------------------------------------------- opening
@@ -446,7 +457,7 @@ class YuelanApp(App):
     def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None) -> None:
         doc = self.documents[doc_index]
         self.current_doc = doc_index
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
         current = None
         if hit_target is not None and spans:
@@ -476,7 +487,7 @@ class YuelanApp(App):
 
     @on(SearchInput.Submitted, "#search")
     def _search_submitted(self) -> None:
-        results = self.query_one(ResultList)
+        results = self._q(ResultList)
         if self.query_text and (self.index is None or self.last_response is None
                                 or self.last_response.query != self.query_text):
             # Results not in yet (indexing, or the search is running): open
@@ -515,16 +526,19 @@ class YuelanApp(App):
         if self.current_doc is None:
             return
         doc = self.documents[self.current_doc]
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         section = doc.section_at(reader.reading_offset()) if doc.sections else None
-        tree = self.query_one(DocTree)
+        tree = self._q(DocTree)
         if not tree.doc_nodes:
             return
         tree.reveal(NodeRef(self.current_doc, section))
 
     def _update_status(self) -> None:
-        status = self.query_one("#status", Static)
-        reader = self.query_one(Reader)
+        try:
+            status = self._q("#status", Static)
+        except NoMatches:  # shutting down
+            return
+        reader = self._q(Reader)
         doc = reader.doc
         if doc is None:
             status.update(Content("no document open"))
@@ -553,7 +567,7 @@ class YuelanApp(App):
         if not self.result_docs:
             self.notify("No hits for this search.", markup=False)
             return
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         doc = reader.doc
         if doc is not None and reader.hits:
             if reader.current is None:
@@ -598,12 +612,12 @@ class YuelanApp(App):
         self.notify(clip(msg, 120), markup=False, timeout=3)
 
     def _goto_hit(self, i: int | None) -> None:
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         reader.set_current(i, center=True)
         self._update_status()
 
     def action_section(self, direction: int) -> None:
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         doc = reader.doc
         if doc is None or not doc.sections:
             self.notify("This document has no sections.", markup=False)
@@ -645,10 +659,10 @@ class YuelanApp(App):
     def action_focus_search(self) -> None:
         if self.narrow:
             self._show_pane("left", focus=False)
-        self._focus(self.query_one(SearchInput))
+        self._focus(self._q(SearchInput))
 
     def action_focus_results(self) -> None:
-        switcher = self.query_one("#left", ContentSwitcher)
+        switcher = self._q("#left", ContentSwitcher)
         if switcher.current == "results":
             self._show_pane("left")
 
@@ -663,11 +677,11 @@ class YuelanApp(App):
 
     def action_back(self) -> None:
         focused = self.focused
-        switcher = self.query_one("#left", ContentSwitcher)
+        switcher = self._q("#left", ContentSwitcher)
         if isinstance(focused, SearchInput):
             self._show_pane("left")
         elif isinstance(focused, ResultList):
-            self.query_one(SearchInput).value = ""
+            self._q(SearchInput).value = ""
             switcher.current = "tree"
             self._show_pane("left")
         elif isinstance(focused, Reader):
@@ -677,7 +691,7 @@ class YuelanApp(App):
             self._show_pane("left")
 
     def action_copy(self) -> None:
-        reader = self.query_one(Reader)
+        reader = self._q(Reader)
         doc = reader.doc
         if doc is None:
             self.notify("Nothing to copy.", markup=False)
@@ -714,6 +728,8 @@ class YuelanApp(App):
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     def action_help(self) -> None:
+        if not isinstance(self.screen, MainScreen):
+            return
         self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------- palette

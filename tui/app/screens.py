@@ -88,12 +88,19 @@ class HelpScreen(ModalScreen[None]):
         Binding("b,pageup", "scroll(-10)", "Page up", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._dismissing = False
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Content(help_text()), id="help-text")
 
     def action_dismiss_help(self) -> None:
-        self.dismiss(None)
+        # Keys queued behind the first close must not pop the main screen.
+        if self.is_current and not self._dismissing:
+            self._dismissing = True
+            self.dismiss(None)
 
     def action_scroll(self, delta: int) -> None:
         scroller = self.query_one("#help", VerticalScroll)

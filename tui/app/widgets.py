@@ -267,6 +267,26 @@ class ResultList(OptionList):
         if self.hits:
             self.rebuild()
 
+    def action_page_down(self) -> None:
+        self._safe_page(1)
+
+    def action_page_up(self) -> None:
+        self._safe_page(-1)
+
+    def _safe_page(self, direction: int) -> None:
+        # Textual 8.2's OptionList raises KeyError paging before its line map
+        # is built (e.g. right after the options change while hidden).
+        try:
+            if direction > 0:
+                super().action_page_down()
+            else:
+                super().action_page_up()
+        except (KeyError, IndexError):
+            if self.option_count:
+                step = max(1, self.scrollable_content_region.height // 2)
+                current = self.highlighted or 0
+                self.highlighted = max(0, min(self.option_count - 1, current + direction * step))
+
     def action_first(self) -> None:
         if self.option_count:
             self.highlighted = 0
