@@ -314,3 +314,17 @@ def test_common_phrase_is_not_also_split_into_words():
     assert resp.total == SPLIT_GATE  # only the phrase: plenty of exact results
     small = SearchIndex([make_doc("b", apart + phrase[:3])]).search("外卖行业工会", limit=10)
     assert small.total == 4 and small.results[-1].passage == apart[0]
+
+
+def test_find_in_document_on_a_very_long_document_returns_every_hit():
+    from tui.search.index import FULL_SCORE_LIMIT
+
+    n = FULL_SCORE_LIMIT + 50
+    doc = make_doc("long", [f"第{i}段:心灵港湾。" for i in range(n)])
+    index = SearchIndex([doc])
+    resp = index.search("心灵港湾", limit=3)
+    assert resp.total == n and len(resp.results) == 3
+    assert all(h.highlights for h in resp.results)
+    spans = index.find_in_document(doc, "心灵港湾")
+    assert len(spans) == n
+    assert {doc.text[s:e] for s, e in spans} == {"心灵港湾"}

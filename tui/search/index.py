@@ -69,8 +69,7 @@ _KIND_CODE = {"body": 0, HEADING: 1, TITLE: 2, BOILERPLATE: 3}
 @dataclass
 class _TermPlan:
     term: Term
-    matchers: list[Matcher]
-    words: int = 1
+    matchers: list[Matcher]  # best quality first
 
 
 class _Cand:
@@ -214,7 +213,7 @@ class SearchIndex:
             spans: set[tuple[int, int]] = set()
             for plans in self._interpretations(q):
                 cands = self._candidates(plans, q.negative, scope)
-                for pid, (_, term_spans, _, _) in self._score_all(cands, plans).items():
+                for pid, (_, term_spans, _, _) in self._score_all(cands, plans, full=True).items():
                     for tspans in term_spans:
                         for a, b in tspans:
                             spans.add(self._to_doc(pid, a, b))
@@ -517,9 +516,11 @@ class SearchIndex:
         return {pid: _Cand(pid, c) for pid, c in choice.items()}
 
     # --------------------------------------------------------------- scoring
-    def _score_all(self, cands: dict[int, _Cand], plans: list[_TermPlan]) -> dict[int, tuple]:
+    def _score_all(self, cands: dict[int, _Cand], plans: list[_TermPlan], full: bool = False) -> dict[int, tuple]:
+        """Scores (and spans) of the candidates; beyond FULL_SCORE_LIMIT only
+        the best by a cheap score get spans, unless ``full``."""
         pids = sorted(cands)
-        if len(pids) > FULL_SCORE_LIMIT:
+        if len(pids) > FULL_SCORE_LIMIT and not full:
             cheap = {pid: self._cheap_score(cands[pid], plans) for pid in pids}
             # sorted() is stable, also in reverse: ties keep document order.
             full = set(sorted(pids, key=cheap.__getitem__, reverse=True)[:FULL_SCORE_LIMIT])

@@ -85,7 +85,6 @@ class Pinyin(Matcher):
         tables = lang.pinyin()
         body = "".join(tables.class_for(p, pre) for p, pre in zip(pieces, prefix))
         self.pattern = re.compile(body)
-        self.starts = re.compile(f"(?={body})")  # every start, overlapping ones too
 
     @property
     def key(self) -> tuple:
