@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import struct
 import sys
@@ -164,8 +165,17 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
         if sys.byteorder != "little":
             paras.byteswap()
         length = len(text)
-        for j in range(0, len(paras), 4):
-            if not (0 <= paras[j] <= paras[j + 1] <= length and 0 <= paras[j + 2] < len(_KINDS)):
+        if paras:
+            # Checked with C-level passes over strided slices, not a loop.
+            starts, ends, kinds = paras[0::4], paras[1::4], paras[2::4]
+            if (
+                min(starts) < 0
+                or max(ends) > length
+                or not all(map(operator.le, starts, ends))
+                or min(kinds) < 0
+                or max(kinds) >= len(_KINDS)
+                or max(paras[3::4]) >= len(d["sections"])
+            ):
                 raise CacheError("paragraph out of range")
         sections = []
         for t, level, s, e, h in d["sections"]:
