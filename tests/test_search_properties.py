@@ -264,3 +264,12 @@ def test_pinyin_refinement_rule():
     assert not m.refines(key(["xin", "li"], [False, False]))  # li is a whole syllable there
     assert not m.refines(key(["xi", "l"], [False, True]))
     assert not m.refines(key(["xin", "ling", "g", "w"], [False, False, True, True]))
+
+
+def test_search_can_be_cancelled(seed_corpus):
+    idx = SearchIndex(seed_corpus.documents)
+    resp = idx.search("xlgw", cancelled=lambda: True)
+    assert resp.error == "cancelled" and resp.results == [] and resp.total == 0
+    # Not cancelled: the same index still answers, and the flag does not leak.
+    assert idx.search("xlgw", cancelled=lambda: False).total == 2
+    assert idx.search("xlgw").total == 2

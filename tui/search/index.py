@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
 from tui.search import lang
@@ -70,6 +70,10 @@ _KIND_CODE = {"body": 0, HEADING: 1, TITLE: 2, BOILERPLATE: 3}
 class _TermPlan:
     term: Term
     matchers: list[Matcher]  # best quality first
+
+
+class _Cancelled(Exception):
+    """Raised inside a search when its ``cancelled`` callback says so."""
 
 
 class _Cand:
@@ -124,6 +128,7 @@ class SearchIndex:
         self.text = SEP.join(parts)
         self._shadow: str | None = None
         self._lock = threading.Lock()
+        self._local = threading.local()  # per-thread search state (cancellation)
         self._gate_cache: OrderedDict[str, bool] = OrderedDict()
         self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
 
@@ -159,16 +164,30 @@ class SearchIndex:
         import rapidfuzz.distance.Levenshtein  # noqa: F401
 
     # ----------------------------------------------------------------- search
-    def search(self, query: str, limit: int = 20) -> SearchResponse:
+    def search(self, query: str, limit: int = 20, *, cancelled: Callable[[], bool] | None = None) -> SearchResponse:
+        """Ranked passages for ``query``; never raises.
+
+        ``cancelled``, if given, is polled between slices of work (e.g. a
+        Textual worker's ``lambda: worker.is_cancelled``): when it returns
+        True the search stops early and the response carries
+        ``error == "cancelled"`` and no results.
+        """
         t0 = time.perf_counter()
         loaded = lang.load_seconds
         resp = SearchResponse(query=query if isinstance(query, str) else str(query))
+        self._local.cancelled = cancelled
         try:
             self._search(resp, limit)
+        except _Cancelled:
+            resp.results = []
+            resp.total = 0
+            resp.error = "cancelled"
         except Exception as exc:  # noqa: BLE001 - never raise on user input
             resp.results = []
             resp.total = 0
             resp.error = f"search failed: {type(exc).__name__}: {exc}"
+        finally:
+            self._local.cancelled = None
         # One-time loading (jieba, pinyin tables) is start-up, not search.
         load = max(0.0, lang.load_seconds - loaded)
         resp.load_ms = load * 1000.0
@@ -394,6 +413,8 @@ class SearchIndex:
             pid = bisect_right(pstart, r[0]) - 1
             if (allowed is None or pid in allowed) and m.accept(self, pstart[pid], pend[pid]):
                 out.append(pid)
+                if len(out) % 4096 == 0:
+                    self._check_cancelled()
             pos = pend[pid] + 1
         return out
 
@@ -452,11 +473,17 @@ class SearchIndex:
                 if len(positions) > PINYIN_CACHE_POSITIONS:
                     return None
                 pos = end + 1
+                self._check_cancelled()
         with self._lock:
             self._pinyin_cache[key] = positions
             while len(self._pinyin_cache) > PINYIN_CACHE_ENTRIES:
                 self._pinyin_cache.popitem(last=False)
         return positions
+
+    def _check_cancelled(self) -> None:
+        cancelled = getattr(self._local, "cancelled", None)
+        if cancelled is not None and cancelled():
+            raise _Cancelled
 
     def _search_chunked(self, m: Matcher, pos: int, n: int) -> tuple[int, int] | None:
         """``m.search`` over ``[pos, n)`` in slices of about CHUNK characters
@@ -474,6 +501,7 @@ class SearchIndex:
             if r is not None:
                 return r
             pos = end + 1
+            self._check_cancelled()
         return None
 
     def _candidates(
@@ -483,6 +511,7 @@ class SearchIndex:
         choice: dict[int, list[int]] = {}
         current = scope
         for rank, ti in enumerate(order):
+            self._check_cancelled()
             plan = plans[ti]
             best: dict[int, int] = {}
             as_typed = False  # a literal or pinyin hit anywhere in the corpus
@@ -528,7 +557,9 @@ class SearchIndex:
             cheap = None
             full = set(pids)
         out = {}
-        for pid in pids:
+        for i, pid in enumerate(pids):
+            if i % 1024 == 1023:
+                self._check_cancelled()
             if pid in full:
                 r = self._score(cands[pid], plans)
                 if r is not None:
