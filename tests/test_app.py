@@ -558,8 +558,7 @@ async def test_resizing_through_odd_sizes_never_crashes():
         await wait_index(pilot, app)
         await search(pilot, app, "心灵港湾")
         await pilot.press("enter")
-        for size in [(100, 30), (99, 30), (80, 24), (61, 16), (60, 15), (59, 15), (60, 14), (30, 10),
-                     (12, 4), (1, 1), (200, 60), (81, 24), (100, 15)]:
+        for size in [(99, 30), (80, 24), (60, 15), (59, 15), (12, 4), (1, 1), (200, 60), (100, 15)]:
             await pilot.resize_terminal(*size)
             await pilot.pause()
             assert app.is_running
@@ -568,7 +567,8 @@ async def test_resizing_through_odd_sizes_never_crashes():
 
 
 async def test_random_keys_soak():
-    """A few hundred seeded random keys across every screen: no exception."""
+    """300 seeded random keys across every screen: no exception.  (Run with
+    other seeds by hand when changing key handling: seeds 2 and 3 found bugs.)"""
     import random
 
     from textual import events
@@ -580,8 +580,8 @@ async def test_random_keys_soak():
     app = make_app()
     async with app.run_test(size=(90, 26)) as pilot:
         await wait_index(pilot, app)
-        for _ in range(20):
-            for _ in range(20):
+        for _ in range(12):
+            for _ in range(25):
                 key = rng.choice(keys)
                 char = {"slash": "/", "question_mark": "?", "left_square_bracket": "[",
                         "right_square_bracket": "]", "space": " "}.get(key, key if len(key) == 1 else None)
