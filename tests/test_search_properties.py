@@ -114,6 +114,9 @@ def test_pinyin_of_any_run_of_characters_finds_it(index, seed_corpus, data):
     syllables = [data.draw(st.sampled_from(tables.readings[c])) for c in run]
     initials = data.draw(st.booleans())
     q = "".join(s[0] for s in syllables) if initials else "".join(syllables)
+    # Where the letters themselves occur (an e-mail address), the literal hit
+    # is the better one and the pinyin is not highlighted there.
+    assume(q not in index.text)
     resp = index.search(q, limit=1000)
     check_hits(resp)
     # In every document, find_in_document highlights (part of) each occurrence
