@@ -324,6 +324,10 @@ async def test_narrow_shows_one_pane_and_tab_switches(size):
         await pilot.pause()
         assert right.display and not left.display
         assert "hit " in app_plain(app)
+        # Laid out at the width it is shown at, with the hit in view.
+        reader = app.query_one(Reader)
+        assert reader.lay.width == reader.measure == min(reader.scrollable_content_region.width, 100)
+        assert reader.lay.line_at(reader.hits[reader.current][0]) in visible_lines(reader)
         await pilot.press("escape")
         await pilot.pause()
         assert left.display and app.focused is app.query_one(ResultList)

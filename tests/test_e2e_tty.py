@@ -28,50 +28,60 @@ pytestmark = [
 class Terminal:
     def __init__(self, cols: int, rows: int, env: dict[str, str]) -> None:
         self.name = f"yuelan-e2e-{uuid.uuid4().hex[:8]}"
+        # A private tmux server: its buffers (OSC 52 copies) are ours alone.
+        self.tmux = ["tmux", "-L", self.name]
         envs = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env}
         cmd = " ".join(
-            ["env", *(shlex.quote(f"{k}={v}") for k, v in envs.items()), shlex.quote(sys.executable), "-m", "tui"]
+            # pytest exports COLUMNS, which Textual would take over the real size.
+            ["env", "-u", "COLUMNS", "-u", "LINES", *(shlex.quote(f"{k}={v}") for k, v in envs.items()),
+             shlex.quote(sys.executable), "-m", "tui"]
         )
         # Never redirect the app's stderr: Textual draws there.
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), "-c", str(ROOT),
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows), "-c", str(ROOT),
              f"{cmd}; echo; echo '[exited with' $?']'; sleep 600"],
             check=True,
         )
+        subprocess.run([*self.tmux, "set-option", "-g", "set-clipboard", "on"], check=True)
+
+    def buffer(self) -> str:
+        out = subprocess.run([*self.tmux, "show-buffer"], capture_output=True, text=True, errors="replace")
+        return out.stdout
 
     def screen(self, escapes: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-t", self.name, "-p"] + (["-e"] if escapes else [])
+        args = [*self.tmux, "capture-pane", "-t", self.name, "-p"] + (["-e"] if escapes else [])
         return subprocess.run(args, capture_output=True, text=True, errors="replace").stdout
 
-    def wait(self, text: str, secs: float = 20.0) -> str:
+    def wait(self, text: str, secs: float = 20.0, unless: str | None = None) -> str:
         end = time.monotonic() + secs
         while time.monotonic() < end:
             screen = self.screen()
-            if text in screen:
+            if text in screen and (unless is None or unless not in screen):
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} did not appear within {secs}s; the screen:\n{self.screen()}")
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", "--", text], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", "--", text], check=True)
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
-ENVS = {
-    "utf8": {},
-    "lang_c": {"LANG": "C", "LC_ALL": "C"},
-    "posix_no_coercion": {"LANG": "C", "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"},
+ENVS = {  # name: (size, environment)
+    "utf8": ((100, 30), {}),
+    "lang_c_80x24": ((80, 24), {"LANG": "C", "LC_ALL": "C"}),
+    "posix_no_coercion": ((100, 30), {"LANG": "C", "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}),
 }
 
 
 @pytest.mark.parametrize("env", list(ENVS))
 def test_pinyin_search_open_result_and_quit(env):
-    term = Terminal(100, 30, ENVS[env])
+    size, variables = ENVS[env]
+    term = Terminal(*size, variables)
     try:
         term.wait("上海市金山區總工會")  # the document list is up
         term.wait("5 documents")  # the index is ready
@@ -79,12 +89,20 @@ def test_pinyin_search_open_result_and_quit(env):
         term.type("xlgw")  # 心灵港湾 by pinyin initials
         term.wait("results in")
         term.keys("Enter")  # opens the top result
-        screen = term.wait("hit 1/")
+        screen = term.wait("hit 1/", unless="laying out")
         assert "心灵港湾" in screen
         coloured = term.screen(escapes=True)
         # The current hit is drawn in reverse video (SGR 7) right before the word.
         assert re.search(r"\x1b\[[0-9;]*\b7m(\x1b\[[0-9;]*m)*心灵港湾", coloured), coloured
         assert "\\u" not in screen  # no escaped Chinese under LANG=C
+        # y copies the passage with its citation through OSC 52.
+        assert term.buffer() == ""
+        term.keys("y")
+        end = time.monotonic() + 10
+        while "心灵港湾" not in term.buffer() and time.monotonic() < end:
+            time.sleep(0.1)
+        copied = term.buffer()
+        assert "心灵港湾" in copied and "\u203a" in copied, copied
         term.keys("q")
         term.wait("[exited with 0]", 10)
     finally:

@@ -203,6 +203,8 @@ class YuelanApp(App):
     def _show_pane(self, pane: str, focus: bool = True) -> None:
         self.pane = pane
         self._apply_pane()
+        if pane == "reader":
+            self.call_after_refresh(self._q(Reader).ensure_layout)
         if focus:
             if pane == "reader":
                 self._focus(self._q(Reader))

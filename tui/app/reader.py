@@ -102,6 +102,7 @@ class Reader(ScrollView, can_focus=True):
         # Where the user was sent (a section, a hit): the reading position
         # while it is on screen, even when it is not the top line.
         self.anchor: int | None = None
+        self._layout_scheduled = False
 
     # ------------------------------------------------------------------ state
 
@@ -187,7 +188,7 @@ class Reader(ScrollView, can_focus=True):
         return max(4, min(width, MAX_MEASURE))
 
     def _relayout(self) -> None:
-        if self.doc is None:
+        if self.doc is None or self.scrollable_content_region.width <= 0:
             return
         width = self.measure
         if self.lay is not None and self.lay.width == width:
@@ -235,8 +236,12 @@ class Reader(ScrollView, can_focus=True):
         if doc is self.doc and lay.width == self.measure:
             self._install(lay)
 
-    def on_resize(self) -> None:
-        if self.doc is None:
+    def ensure_layout(self) -> None:
+        """Lay out for the current width (if shown) and apply a pending jump.
+
+        A hidden reader (narrow terminals show one pane) has no width: it is
+        laid out when it is shown, not at a guessed width."""
+        if self.doc is None or self.scrollable_content_region.width <= 0:
             return
         self._relayout()
         if self._pending_offset is not None and self.lay is not None:
@@ -244,6 +249,17 @@ class Reader(ScrollView, can_focus=True):
             self._pending_offset = None
             self.go_to(offset, center=center)
         self.refresh()
+
+    def _scheduled_layout(self) -> None:
+        self._layout_scheduled = False
+        self.ensure_layout()
+
+    def on_resize(self) -> None:
+        self.ensure_layout()
+
+    def on_show(self) -> None:
+        # Becoming visible does not always bring a Resize event.
+        self.call_after_refresh(self.ensure_layout)
 
     # -------------------------------------------------------------- position
 
@@ -271,6 +287,8 @@ class Reader(ScrollView, can_focus=True):
 
     def go_to(self, offset: int, *, center: bool = False, only_if_hidden: bool = False) -> None:
         """Scroll so that ``offset`` is in view (a third down when ``center``)."""
+        if self.lay is not None and self.lay.width != self.measure and self.scrollable_content_region.width > 0:
+            self._relayout()
         if self.lay is None or self.scrollable_content_region.height <= 0:
             self._pending_offset = (offset, center)
             return
@@ -318,6 +336,12 @@ class Reader(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        if self.doc is not None and (self.lay is None or self.lay.width != self.measure):
+            # Drawn at a width it is not laid out for (shown without a Resize
+            # event): lay out right after this frame.
+            if not self._layout_scheduled:
+                self._layout_scheduled = True
+                self.call_later(self._scheduled_layout)
         index = round(self.scroll_y) + y
         strip = self._cache.get(index)
         if strip is None or strip.cell_length != width:
