@@ -599,3 +599,22 @@ async def test_random_keys_soak():
             await pilot.pause(0.05)
         assert app.is_running
         app_plain(app)
+
+
+async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "G60")  # only in the third document
+        assert app.result_docs == ["003_g60"]
+        await pilot.press("escape")  # to the results, query kept
+        app.hits_by_doc.pop("003_g60")  # as if it ranked below the shown results
+        app.open_document(2)
+        reader = app.query_one(Reader)
+        for _ in range(100):
+            if reader.hits:
+                break
+            await pilot.pause(0.01)
+        assert reader.hits and reader.doc.text[reader.hits[0][0]:reader.hits[0][1]] == "G60"
+        await pilot.press("n")
+        assert reader.current == 0

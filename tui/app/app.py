@@ -465,9 +465,30 @@ class YuelanApp(App):
         if hit_target is not None and spans:
             current = reader_index(spans, hit_target)
         reader.show(doc, offset, hits=spans, current=current, center=hit_target is not None)
+        if self.query_text and doc.id not in self.hits_by_doc and self.index is not None:
+            # Not among the ranked results: find its hits in the background.
+            self._find_hits(doc, self.query_text)
         self._update_status()
         if focus:
             self._show_pane("reader")
+
+    @work(thread=True, exclusive=True, group="find")
+    def _find_hits(self, doc, query: str) -> None:
+        try:
+            spans = sorted(self.index.find_in_document(doc, query))
+        except Exception:  # noqa: BLE001 - highlights are a bonus here
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._found_hits, doc, query, spans)
+
+    def _found_hits(self, doc, query: str, spans) -> None:
+        if query != self.query_text:
+            return
+        self.hits_by_doc.setdefault(doc.id, spans)
+        reader = self._q(Reader)
+        if reader.doc is doc and spans:
+            reader.set_hits(spans, None)
+            self._update_status()
 
     @on(DocTree.NodeSelected, "#tree")
     def _tree_selected(self, event: DocTree.NodeSelected) -> None:
