@@ -280,7 +280,8 @@ class SearchIndex:
             return _TermPlan(t, matchers)
         if t.latin and len(t.text) >= 2:
             matchers.extend(self._pinyin_matchers(t.text))
-        if t.has_cjk and len(t.text) >= 4 and self._phrase_passages(t.text) < SPLIT_GATE:
+        if t.has_cjk and len(t.text) >= 4:
+            # Used only while the phrase is rare (checked in _candidates).
             split = self._split_matcher(t)
             if split is not None:
                 matchers.append(split)
@@ -521,6 +522,13 @@ class SearchIndex:
                     if as_typed:
                         continue
                     if current is not None and not self._needs_fuzzy(plan.term.text, plan.matchers):
+                        continue
+                if m.kind == "split":
+                    # Words apart only while the phrase itself is rare.
+                    if current is None:
+                        phrase_count = sum(1 for mi2 in best.values() if plan.matchers[mi2].kind == "literal")
+                        self._remember("phrase:" + plan.term.text, min(phrase_count, SPLIT_GATE))
+                    if self._phrase_passages(plan.term.text) >= SPLIT_GATE:
                         continue
                 found = self._scan(m, current)
                 if found and m.kind in ("literal", "pinyin"):
