@@ -47,11 +47,19 @@ class MainScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
+        # Size classes before the first layout: changing them later restyles
+        # every widget, which costs start-up time.
+        width, height = self.app.size
+        self.set_class(width < MIN_W or height < MIN_H, "too-small", update=False)
+        self.set_class(width < WIDE, "narrow", update=False)
+        self.set_class(False, "show-reader", update=False)
+        self.set_class(True, "show-left", update=False)
         yield from self.app.compose_main()
 
     def on_mount(self) -> None:
-        # Children may still be mounting; start once the screen is complete.
-        self.call_after_refresh(self.app.main_mounted)
+        # The composed children are mounted by now: fill the tree before the
+        # first frame when the corpus is already loaded.
+        self.app.main_mounted()
 
 
 class YuelanApp(App):
