@@ -119,6 +119,7 @@ def run(args) -> int:
             return EXIT_USAGE
         return EXIT_OK
     status = EXIT_OK
+    index.warm()  # a batch: load jieba and pinyin once, up front
     for line in sys.stdin:
         q = line.rstrip("\r\n")
         resp = index.search(q, limit=limit)

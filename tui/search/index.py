@@ -381,10 +381,14 @@ class SearchIndex:
     def _scan(self, m: Matcher, scope: list[int] | None) -> list[int]:
         """Passages where ``m`` matches, in order (one hit per passage is enough)."""
         pstart, pend = self._pstart, self._pend
-        if scope is None and isinstance(m, Pinyin):
+        if isinstance(m, Pinyin) and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
             positions = self._pinyin_positions(m)
             if positions is not None:
-                return self._pids_of(positions)
+                pids = self._pids_of(positions)
+                if scope is None:
+                    return pids
+                allowed = set(scope)
+                return [pid for pid in pids if pid in allowed]
         prefilter = getattr(m, "prefilter", None)
         if prefilter and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
             # Candidates from cheap literal scans, then the matcher on those only.
