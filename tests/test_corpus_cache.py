@@ -156,3 +156,44 @@ def test_cache_directory_is_private(corpus_dir):
     load_corpus([str(corpus_dir)], cache=True)
     d = cachemod.cache_dir()
     assert os.stat(d).st_mode & 0o077 == 0
+
+
+def test_a_fifo_or_device_planted_as_the_cache_is_never_opened(corpus_dir):
+    load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    os.unlink(path)
+    os.mkfifo(path)
+    c = load_corpus([str(corpus_dir)], cache=True)  # must not hang
+    assert c.notices and "rebuilding" in c.notices[0]
+    os.unlink(path)
+    os.symlink("/dev/zero", path)
+    c = load_corpus([str(corpus_dir)], cache=True)
+    assert c.notices and "rebuilding" in c.notices[0]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [(b'"metadata": {}', b'"metadata": []'), (b'"sections": [[', b'"sections": [["x", 100000000, 0, 0, 0], [')],
+)
+def test_wrong_types_and_absurd_values_in_the_header(corpus_dir, old, new):
+    first = load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    data = open(path, "rb").read()
+    assert old in data
+    head = data.replace(old, new, 1)
+    # keep the header length field consistent so only the content is wrong
+    import struct
+
+    magic, version, hlen = struct.unpack_from("<8sIQ", data)
+    head = head[:8] + struct.pack("<IQ", version, hlen + len(new) - len(old)) + head[20:]
+    open(path, "wb").write(head)
+    again = load_corpus([str(corpus_dir)], cache=True)
+    assert again.notices and "rebuilding" in again.notices[0]
+    same_documents(first, again)
+
+
+def test_a_permission_change_is_noticed(corpus_dir):
+    load_corpus([str(corpus_dir)], cache=True)
+    os.chmod(corpus_dir / "a.txt", 0o600)  # changes ctime only
+    c = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(c)["changed"] == ["a.txt"]

@@ -351,3 +351,47 @@ def test_two_thousand_files_in_one_directory(tmp_path):
     corpus = load_corpus([str(tmp_path)])
     assert len(corpus.documents) == 2000
     assert corpus.documents[0].id == "0000" and corpus.documents[-1].id == "1999"
+
+
+def test_one_bad_byte_does_not_make_a_legacy_file_unreadable(write):
+    data = SIMPLIFIED.encode("gbk")
+    data = data[:120] + b"\xff" + data[120:]
+    (doc,) = load_corpus([write("gbk-bad.txt", data)]).documents
+    assert doc.encoding == "gb18030"
+    assert doc.title == "关于加强社区养老服务的调研报告"
+    assert doc.text.count("\ufffd") == 1 and doc.warnings
+    big5 = TRADITIONAL.encode("big5")
+    big5 = big5[:80] + b"\xff" + big5[80:]
+    (doc,) = load_corpus([write("big5-bad.txt", big5)]).documents
+    assert doc.encoding == "big5" and doc.title == "關於加強社區養老服務的調研報告"
+
+
+def test_very_deep_directories(tmp_path):
+    d = tmp_path
+    for n in range(1500):
+        d = d / "d"
+    d.mkdir(parents=True)
+    (d / "deep.txt").write_text(SIMPLIFIED, encoding="utf-8")
+    corpus = load_corpus([str(tmp_path)])
+    assert [doc.title for doc in corpus.documents] == ["关于加强社区养老服务的调研报告"]
+
+
+@pytest.mark.parametrize("name", ["rot13", "base64", "idna", "punycode", "no-such-codec"])
+def test_non_text_encodings_are_refused(name):
+    from tui.corpus.decode import text_encoding
+
+    with pytest.raises(NotText):
+        text_encoding(name)
+
+
+def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path, write):
+    from tui.corpus import discover as disc
+
+    p = write("doc.txt", SIMPLIFIED)
+    outside = tmp_path.parent / (tmp_path.name + "-outside.txt")
+    outside.write_text("外面的秘密文件内容,不应被读取。\n", encoding="utf-8")
+    (cand,), _ = disc.discover([str(tmp_path)])
+    os.unlink(p)
+    os.symlink(outside, p)
+    with pytest.raises(ValueError, match="symlink"):
+        disc.read_bounded(cand.path, nofollow=cand.nofollow)

@@ -88,20 +88,28 @@ def build_parser() -> argparse.ArgumentParser:
 def _load(args):
     from tui.corpus import PathError, load_corpus
 
+    check_args(args)
     try:
         corpus = load_corpus(args.paths or None, encoding=getattr(args, "encoding", None), cache=True)
     except PathError as e:
         raise UsageError(str(e)) from None
     for notice in corpus.notices:
         print(f"yuelan: note: {notice}", file=sys.stderr)
-    if getattr(args, "encoding", None):
-        import codecs
-
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {args.encoding!r}") from None
     return corpus
+
+
+def check_args(args) -> None:
+    """Argument mistakes found before any work is done."""
+    from tui.corpus.decode import NotText, text_encoding
+
+    for p in getattr(args, "paths", None) or []:
+        if p == "":
+            raise UsageError("an empty path was given")
+    if getattr(args, "encoding", None):
+        try:
+            args.encoding = text_encoding(args.encoding)
+        except NotText as e:
+            raise UsageError(str(e)) from None
 
 
 def _safe(s: str) -> str:
@@ -170,6 +178,7 @@ def cmd_index(args) -> int:
 
     from tui.corpus import PathError, load_corpus
 
+    check_args(args)
     progress = _Progress()
     start = time.monotonic()
     try:

@@ -65,11 +65,13 @@ def _check_head(head: bytes) -> None:
         raise NotText(reason)
 
 
-def load_document(path: str, *, id: str, encoding: str | None = None, stat_out: list | None = None) -> Document:
+def load_document(
+    path: str, *, id: str, encoding: str | None = None, stat_out: list | None = None, nofollow: bool = False
+) -> Document:
     """Read and parse one file.  Raises OSError, ValueError or NotText."""
     from tui.corpus import mojibake
 
-    data = read_bounded(path, check_head=_check_head, stat_out=stat_out)
+    data = read_bounded(path, check_head=_check_head, stat_out=stat_out, nofollow=nofollow)
     decoded: Decoded = decode_bytes(data, encoding)
     text, warnings = mojibake.check(decoded.text, repair=encoding is None)
     return parse_document(text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings + warnings)
@@ -151,13 +153,15 @@ def load_corpus(
             changes["changed" if prior is not None else "new"].append(cand.path)
             stat_out: list = []
             reason = None
+            content_skip = False
             try:
-                doc = load_document(cand.path, id=ident, encoding=encoding, stat_out=stat_out)
+                doc = load_document(cand.path, id=ident, encoding=encoding, stat_out=stat_out, nofollow=cand.nofollow)
                 documents.append(doc)
                 if stat_out:
                     fresh[cand.path] = cachemod.Entry(cachemod.FileKey.of(stat_out[0]), document=doc)
             except NotText as e:
                 reason = str(e)
+                content_skip = True
             except OSError as e:
                 reason = reason_for(e)
             except ValueError as e:
@@ -166,9 +170,10 @@ def load_corpus(
                 reason = "too deeply nested to parse"
             if reason is not None:
                 skipped.append(Skipped(cand.path, reason))
-                if stat_out or key is not None:
-                    fkey = cachemod.FileKey.of(stat_out[0]) if stat_out else key
-                    fresh[cand.path] = cachemod.Entry(fkey, skipped=reason)
+                # Only content decides a cached skip; a passing failure
+                # (permission denied, vanished) must be retried next time.
+                if stat_out and content_skip:
+                    fresh[cand.path] = cachemod.Entry(cachemod.FileKey.of(stat_out[0]), skipped=reason)
         done_bytes += cand.size
         if progress is not None:
             progress(n + 1, len(candidates), done_bytes, total_bytes)

@@ -4,6 +4,11 @@ One file per opened corpus (its roots and encoding override) in the user
 cache directory.  Entries are keyed by path, size, mtime and inode: only
 changed, new or removed files are read and parsed again.
 
+Entries are keyed by size, mtime, ctime and inode, and the whole cache by the
+parser's version, so a changed rule re-parses everything once.  Only skips
+that depend on the content are cached (binary, empty...), never a passing
+failure such as "permission denied".
+
 The format cannot execute code on load: a fixed magic and version, a JSON
 header, then one binary blob (the texts as UTF-8 and the paragraphs as
 little-endian 64-bit integers).  Anything unexpected (truncation, another
@@ -27,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.corpus.model import Document, Paragraph, Section
+from tui.corpus.structure import PARSER_VERSION
 
 MAGIC = b"YUELANC\x01"
 VERSION = 1
@@ -75,10 +81,11 @@ class FileKey:
     size: int
     mtime_ns: int
     ino: int
+    ctime_ns: int = 0  # changes with chmod/chown and with any rewrite
 
     @classmethod
     def of(cls, st: os.stat_result) -> "FileKey":
-        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 class _Paragraphs(Sequence):
@@ -117,13 +124,36 @@ class Entry:
     skipped: str | None = None  # the reason, for a file that was not a document
 
 
+def _read_regular(path: str) -> bytes:
+    """The cache file's bytes; never follows a symlink or opens a FIFO/device
+    planted where the cache should be."""
+    import stat as _stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not _stat.S_ISREG(st.st_mode):
+            raise CacheError("not a regular file")
+        if st.st_uid != os.getuid():
+            raise CacheError("owned by another user")
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 24)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load(path: str) -> dict[str, Entry]:
     """path -> Entry.  Raises CacheError for anything but a valid cache."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = _read_regular(path)
     except OSError as e:
-        raise CacheError(str(e)) from None
+        raise CacheError(e.strerror or str(e)) from None
     if len(data) < _HEAD.size:
         raise CacheError("truncated")
     magic, version, hlen = _HEAD.unpack_from(data)
@@ -141,17 +171,21 @@ def load(path: str) -> dict[str, Entry]:
     blob = memoryview(data)[start + hlen :]
     try:
         return _entries(header, blob)
-    except (KeyError, TypeError, ValueError, IndexError, UnicodeDecodeError, OverflowError) as e:
-        raise CacheError(f"bad entry: {e}") from None
+    except CacheError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any malformed content means: rebuild
+        raise CacheError(f"bad entry: {type(e).__name__}") from None
 
 
 def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
     if not isinstance(header, dict) or header.get("version") != VERSION:
         raise CacheError("bad header")
+    if header.get("parser") != PARSER_VERSION:
+        raise CacheError("made by another version of the document parser")
     out: dict[str, Entry] = {}
     n = len(blob)
     for d in header["docs"]:
-        key = FileKey(int(d["size"]), int(d["mtime_ns"]), int(d["ino"]))
+        key = FileKey(int(d["size"]), int(d["mtime_ns"]), int(d["ino"]), int(d["ctime_ns"]))
         if "skipped" in d:
             out[d["path"]] = Entry(key, skipped=str(d["skipped"]))
             continue
@@ -179,7 +213,7 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
                 raise CacheError("paragraph out of range")
         sections = []
         for t, level, s, e, h in d["sections"]:
-            if not (0 <= s <= h <= e <= length and level >= 1):
+            if not (0 <= s <= h <= e <= length and 1 <= level <= 64):
                 raise CacheError("section out of range")
             sections.append(Section(str(t), int(level), int(s), int(e), int(h)))
         doc = Document(
@@ -203,7 +237,13 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     chunks: list[bytes] = []
     offset = 0
     for p, entry in entries.items():
-        base = {"path": p, "size": entry.key.size, "mtime_ns": entry.key.mtime_ns, "ino": entry.key.ino}
+        base = {
+            "path": p,
+            "size": entry.key.size,
+            "mtime_ns": entry.key.mtime_ns,
+            "ino": entry.key.ino,
+            "ctime_ns": entry.key.ctime_ns,
+        }
         if entry.document is None:
             docs.append({**base, "skipped": entry.skipped or ""})
             continue
@@ -231,7 +271,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
         chunks.append(text)
         chunks.append(praw)
         offset += len(text) + len(praw)
-    header = json.dumps({"version": VERSION, "docs": docs}, ensure_ascii=True).encode("ascii")
+    header = json.dumps({"version": VERSION, "parser": PARSER_VERSION, "docs": docs}, ensure_ascii=True).encode("ascii")
     directory = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ylc", dir=directory)
     try:

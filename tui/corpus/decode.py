@@ -245,6 +245,19 @@ def _legacy(data: bytes) -> Decoded | None:
     if chinese and chinese[0][0] >= 0.5:
         share, enc, text = chinese[0]
         return Decoded(text, enc)
+    # A few bad bytes (a stray byte, a UTF-8 footer pasted into a GBK file)
+    # must not make a whole legacy file unreadable: accept a lenient reading
+    # when it is overwhelmingly good Chinese, with a warning.
+    lenient = []
+    for enc, codec in (("gb18030", "gb18030"), ("big5", "big5hkscs")):
+        text = data.decode(codec, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(2, len(text) // 200):
+            lenient.append((common_share(text[:SNIFF]), bad, enc, text))
+    lenient.sort(key=lambda c: (c[0], -c[1]), reverse=True)
+    if lenient and lenient[0][0] >= 0.8:
+        share, bad, enc, text = lenient[0]
+        return Decoded(text, enc, [f"{bad} undecodable byte sequence(s) replaced"])
     return None
 
 
@@ -253,13 +266,22 @@ def _kana_hangul_share(text: str) -> float:
     return n / max(1, len(text))
 
 
+def text_encoding(name: str) -> str:
+    """The codec's canonical name; raises NotText for unknown codecs and for
+    codecs that are not text encodings (rot13, base64, idna, punycode...)."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, TypeError, ValueError):
+        raise NotText(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode", "raw-unicode-escape", "unicode-escape"):
+        raise NotText(f"{name!r} is not a text encoding")
+    return info.name
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode a document.  Raises ``NotText`` for binary or empty content."""
     if encoding:
-        try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            raise NotText(f"unknown encoding {encoding!r}") from None
+        name = text_encoding(encoding)
         text = _strict(data, name)
         if text is None:
             text = data.decode(name, errors="replace")

@@ -24,6 +24,7 @@ class Candidate:
     path: str  # absolute
     explicit: bool  # named by the user (any extension is tried)
     size: int = 0  # bytes, when listed (for progress)
+    nofollow: bool = False  # was not a symlink when listed: must not become one
 
 
 class PathError(Exception):
@@ -92,58 +93,67 @@ def discover(paths: list[str]) -> tuple[list[Candidate], list[Skipped]]:
 
 
 def _walk(
-    directory: str,
+    top: str,
     root: str,
     found: list[Candidate],
     skipped: list[Skipped],
     seen_dirs: set[tuple[int, int]],
     seen_files: set[tuple[int, int]],
 ) -> None:
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as e:
-        skipped.append(Skipped(directory, _reason(e)))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue  # hidden files and directories
-        path = entry.path
+    """Depth-first, in name order, with an explicit stack: a directory tree
+    thousands of levels deep must not exhaust Python's recursion limit."""
+    stack: list[str] = [top]
+    while stack:
+        directory = stack.pop()
         try:
-            is_link = entry.is_symlink()
-            if is_link:
-                real = os.path.realpath(path)
-                if not _within(real, root):
-                    skipped.append(Skipped(path, "symlink leads outside the opened directory"))
-                    continue
-            st = os.stat(path)
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            skipped.append(Skipped(path, _reason(e)))
+            skipped.append(Skipped(directory, _reason(e)))
             continue
-        kind = _kind(st.st_mode)
-        if kind:
-            skipped.append(Skipped(path, f"not a regular file ({kind})"))
-            continue
-        key = (st.st_dev, st.st_ino)
-        if stat.S_ISDIR(st.st_mode):
-            if key in seen_dirs:
+        subdirs: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and directories
+            path = entry.path
+            try:
+                is_link = entry.is_symlink()
                 if is_link:
-                    skipped.append(Skipped(path, "symlink loop (directory already visited)"))
+                    real = os.path.realpath(path)
+                    if not _within(real, root):
+                        skipped.append(Skipped(path, "symlink leads outside the opened directory"))
+                        continue
+                st = os.stat(path)
+            except OSError as e:
+                skipped.append(Skipped(path, _reason(e)))
                 continue
-            seen_dirs.add(key)
-            _walk(path, root, found, skipped, seen_dirs, seen_files)
-            continue
-        suffix = os.path.splitext(entry.name)[1].lower()
-        if suffix and suffix not in TEXT_SUFFIXES:
-            skipped.append(Skipped(path, f"not a text file type ({suffix})"))
-            continue
-        if key in seen_files:
-            continue  # the same file reached twice (hard link or symlink)
-        seen_files.add(key)
-        found.append(Candidate(path, False, st.st_size))
+            kind = _kind(st.st_mode)
+            if kind:
+                skipped.append(Skipped(path, f"not a regular file ({kind})"))
+                continue
+            key = (st.st_dev, st.st_ino)
+            if stat.S_ISDIR(st.st_mode):
+                if key in seen_dirs:
+                    if is_link:
+                        skipped.append(Skipped(path, "symlink loop (directory already visited)"))
+                    continue
+                seen_dirs.add(key)
+                subdirs.append(path)
+                continue
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if suffix and suffix not in TEXT_SUFFIXES:
+                skipped.append(Skipped(path, f"not a text file type ({suffix})"))
+                continue
+            if key in seen_files:
+                continue  # the same file reached twice (hard link or symlink)
+            seen_files.add(key)
+            found.append(Candidate(path, False, st.st_size, nofollow=not is_link))
+        stack.extend(reversed(subdirs))
 
 
-def read_bounded(path: str, limit: int = MAX_BYTES, check_head=None, stat_out: list | None = None) -> bytes:
+def read_bounded(
+    path: str, limit: int = MAX_BYTES, check_head=None, stat_out: list | None = None, nofollow: bool = False
+) -> bytes:
     """Read a regular file without ever blocking on a FIFO or device.
 
     ``check_head(first_chunk)`` may raise to stop early (e.g. a sparse or
@@ -151,7 +161,16 @@ def read_bounded(path: str, limit: int = MAX_BYTES, check_head=None, stat_out: l
     ``fstat`` of the open file.  Raises OSError or ValueError.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
+    if nofollow:
+        # A file found as a regular file may have been swapped for a symlink
+        # (to outside the opened root) since it was listed.
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if nofollow and e.errno == errno.ELOOP:
+            raise ValueError("replaced by a symlink while being read") from None
+        raise
     try:
         st = os.fstat(fd)
         if stat_out is not None:

@@ -26,6 +26,10 @@ from tui.corpus import boilerplate as bp
 from tui.corpus.model import BODY, BOILERPLATE, HEADING, TITLE, Document, Paragraph, Section
 from tui.text import Folded, fold
 
+# Bump when a rule changes what a document parses into: cached documents
+# made by another version are parsed again.
+PARSER_VERSION = 2
+
 MAX_TITLE = 100  # characters of a section title shown in a table of contents
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
 
