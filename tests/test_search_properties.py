@@ -276,3 +276,23 @@ def test_search_can_be_cancelled(seed_corpus):
     # Not cancelled: the same index still answers, and the flag does not leak.
     assert idx.search("xlgw", cancelled=lambda: False).total == 2
     assert idx.search("xlgw").total == 2
+
+
+@SETTINGS
+@given(
+    s=st.text(alphabet=st.sampled_from("心灵港湾工會\u3000 \n\xa0ＡＢab1…㈣\u200b,。"), max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=4),
+)
+def test_passages_cut_from_the_document_fold_match_folding_them_alone(s, cuts):
+    from tui.search.normalize import fold_slice, normalize_folded, span_to_orig
+    from tui.text import fold
+
+    doc_fold = fold(s)
+    bounds = sorted({0, len(s), *[min(c, len(s)) for c in cuts]})
+    for start, end in zip(bounds, bounds[1:]):
+        alone, alone_map = normalize(s[start:end])
+        text, tmap = normalize_folded(*fold_slice(doc_fold, start, end))
+        assert text == alone
+        for a in range(len(text)):
+            for b in range(a + 1, min(len(text), a + 3) + 1):
+                assert span_to_orig(tmap, a, b) == span_to_orig(alone_map, a, b)

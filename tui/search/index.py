@@ -46,7 +46,7 @@ from tui.search.matchers import (
     Split,
     min_window,
 )
-from tui.search.normalize import TextMap, normalize, span_to_orig
+from tui.search.normalize import TextMap, fold_slice, normalize, normalize_folded, span_to_orig
 from tui.search.query import Query, Term, is_cjk, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
 
@@ -107,8 +107,12 @@ class SearchIndex:
             self._dfirst.append(len(self._pstart))
             self._doc_titles.append(normalize(doc.title or "")[0])
             self._section_titles.append([normalize(s.title)[0] for s in doc.sections])
+            doc_fold = _doc_fold(doc)
             for s, e, kind, section in _doc_passages(doc):
-                text, tmap = normalize(doc.text[s:e])
+                if doc_fold is not None:
+                    text, tmap = normalize_folded(*fold_slice(doc_fold, s, e))
+                else:
+                    text, tmap = normalize(doc.text[s:e])
                 if not text:
                     continue
                 pid = len(self._pstart)
@@ -723,6 +727,18 @@ def _selectivity(plan: _TermPlan):
     t = plan.term
     # Literal-only and longer terms first: they leave fewer passages.
     return (0 if t.phrase else 1, 0 if t.has_cjk or any(c.isdigit() for c in t.text) else 1, -len(t.text))
+
+
+def _doc_fold(doc: Document):
+    """The document's whole fold (``Document.folded``, made by parsing), if it
+    is usable; passages are then cut from it instead of being folded again."""
+    try:
+        f = getattr(doc, "folded", None)
+    except Exception:  # noqa: BLE001 - fall back to folding passages
+        return None
+    if f is None or not hasattr(f, "span_to_orig") or getattr(f, "orig_len", -1) != len(doc.text):
+        return None
+    return f
 
 
 def _doc_passages(doc: Document):

@@ -66,11 +66,40 @@ def _identity(f: Folded) -> bool:
     return getattr(f, "starts", None) is None
 
 
+class DocSlice:
+    """The fold map of one passage, read from its document's whole fold
+    (``Document.folded``), so that passages need not be folded again."""
+
+    __slots__ = ("folded", "fstart", "ostart")
+
+    def __init__(self, folded: Folded, fstart: int, ostart: int) -> None:
+        self.folded = folded
+        self.fstart = fstart  # passage start in the folded document
+        self.ostart = ostart  # passage start in the original document
+
+    def span_to_orig(self, a: int, b: int) -> tuple[int, int]:
+        oa, ob = self.folded.span_to_orig(self.fstart + a, self.fstart + b)
+        return oa - self.ostart, ob - self.ostart
+
+
+def fold_slice(doc_fold: Folded, start: int, end: int) -> tuple[str, DocSlice | None]:
+    """Folded text of ``original[start:end]`` taken from the document's fold."""
+    if _identity(doc_fold):
+        return doc_fold.text[start:end], None
+    fs = doc_fold.from_orig(start)
+    fe = doc_fold.from_orig(end)
+    return doc_fold.text[fs:fe], DocSlice(doc_fold, fs, start)
+
+
 def normalize(orig: str) -> tuple[str, TextMap | None]:
     """The searchable form of ``orig`` and its map (None when the identity)."""
     f = fold(orig)
-    ft = f.text
-    folded = None if _identity(f) else f
+    return normalize_folded(f.text, None if _identity(f) else f)
+
+
+def normalize_folded(ft: str, folded) -> tuple[str, TextMap | None]:
+    """Whitespace handling of already folded text; ``folded`` maps it back
+    (anything with ``span_to_orig``; None when the fold was the identity)."""
     if _WS_RE.search(ft) is None:
         return ft, (TextMap(array("q"), array("q"), folded) if folded is not None else None)
     pieces: list[str] = []
