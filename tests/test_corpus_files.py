@@ -355,24 +355,34 @@ def test_two_thousand_files_in_one_directory(tmp_path):
 
 def test_one_bad_byte_does_not_make_a_legacy_file_unreadable(write):
     data = SIMPLIFIED.encode("gbk")
-    data = data[:120] + b"\xff" + data[120:]
+    cut = data.index(b",") + 1  # a stray byte between two characters
+    data = data[:cut] + b"\xff" + data[cut:]
     (doc,) = load_corpus([write("gbk-bad.txt", data)]).documents
     assert doc.encoding == "gb18030"
     assert doc.title == "关于加强社区养老服务的调研报告"
     assert doc.text.count("\ufffd") == 1 and doc.warnings
     big5 = TRADITIONAL.encode("big5")
-    big5 = big5[:80] + b"\xff" + big5[80:]
+    cut = big5.index(b",") + 1
+    big5 = big5[:cut] + b"\xff" + big5[cut:]
     (doc,) = load_corpus([write("big5-bad.txt", big5)]).documents
     assert doc.encoding == "big5" and doc.title == "關於加強社區養老服務的調研報告"
 
 
 def test_very_deep_directories(tmp_path):
-    d = tmp_path
-    for n in range(1500):
-        d = d / "d"
-    d.mkdir(parents=True)
-    (d / "deep.txt").write_text(SIMPLIFIED, encoding="utf-8")
-    corpus = load_corpus([str(tmp_path)])
+    d = str(tmp_path)
+    for n in range(1100):  # deeper than Python's recursion limit
+        d = os.path.join(d, "d")
+        os.mkdir(d)
+    with open(os.path.join(d, "deep.txt"), "w", encoding="utf-8") as f:
+        f.write(SIMPLIFIED)
+    try:
+        corpus = load_corpus([str(tmp_path)])
+    finally:
+        # Python 3.11's rmtree recurses: remove the tower bottom-up here.
+        os.unlink(os.path.join(d, "deep.txt"))
+        while d != str(tmp_path):
+            os.rmdir(d)
+            d = os.path.dirname(d)
     assert [doc.title for doc in corpus.documents] == ["关于加强社区养老服务的调研报告"]
 
 
@@ -385,7 +395,9 @@ def test_non_text_encodings_are_refused(name):
 
 
 def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path, write):
-    from tui.corpus import discover as disc
+    import importlib
+
+    disc = importlib.import_module("tui.corpus.discover")
 
     p = write("doc.txt", SIMPLIFIED)
     outside = tmp_path.parent / (tmp_path.name + "-outside.txt")

@@ -250,15 +250,26 @@ def _legacy(data: bytes) -> Decoded | None:
     # when it is overwhelmingly good Chinese, with a warning.
     lenient = []
     for enc, codec in (("gb18030", "gb18030"), ("big5", "big5hkscs")):
-        text = data.decode(codec, errors="replace")
+        text = data.decode(codec, errors=_RESYNC)
         bad = text.count("\ufffd")
-        if bad <= max(2, len(text) // 200):
+        if bad <= max(4, len(text) // 100):
             lenient.append((common_share(text[:SNIFF]), bad, enc, text))
     lenient.sort(key=lambda c: (c[0], -c[1]), reverse=True)
     if lenient and lenient[0][0] >= 0.8:
         share, bad, enc, text = lenient[0]
         return Decoded(text, enc, [f"{bad} undecodable byte sequence(s) replaced"])
     return None
+
+
+def _resync(err: UnicodeDecodeError):
+    # Python's CJK codecs report a bad lead byte together with the byte after
+    # it; skipping both shifts every later pair out of step until the next
+    # ASCII byte.  Replace one byte and resume right after it instead.
+    return "\ufffd", err.start + 1
+
+
+_RESYNC = "yuelan-resync"
+codecs.register_error(_RESYNC, _resync)
 
 
 def _kana_hangul_share(text: str) -> float:
