@@ -135,3 +135,21 @@ def test_index_reports_what_changed(tmp_path):
     (docs / "a.txt").unlink()
     r = run_cli("index", str(docs))
     assert "1 new, 0 changed, 1 removed, 0 unchanged" in r.stdout
+
+
+def test_chinese_arguments_under_an_ascii_locale():
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}
+    r = run_cli("show", "金山區總工會", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "金山" in r.stdout
+    r = run_cli("search", "心灵港湾", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["total"] > 0
+
+
+def test_file_names_with_newlines_cannot_fake_rows(tmp_path):
+    (tmp_path / "bad\nname\tx.txt").write_text("标题\n\n正文内容,一段完整的话。\n", encoding="utf-8")
+    r = run_cli("list", str(tmp_path))
+    assert r.returncode == 0
+    assert len(r.stdout.strip().splitlines()) == 1  # one document row, no section rows
+    assert "\u2424" in r.stdout

@@ -315,3 +315,119 @@ def test_no_input_makes_the_parser_raise(lines):
     for p in doc.paragraphs:
         assert 0 <= p.start < p.end <= len(text)
     doc.to_json()
+
+
+# Rules added after a review on documents nobody here had seen.
+
+
+def test_formal_numerals_head_the_ordinary_ones():
+    text = "施政报告\n\n壹、總體情況\n\n今年各項工作穩步推進,成效明顯。\n\n貳、分項成果\n\n一、教育\n\n新建學校三所,增加學位兩千個。\n\n二、醫療\n\n新建社區醫院兩所,服務居民十萬人。\n\n參、明年計畫\n\n繼續推進各項民生工程建設。\n"
+    assert outline(parse(text)) == [
+        ("壹、總體情況", 1),
+        ("貳、分項成果", 1),
+        ("一、教育", 2),
+        ("二、醫療", 2),
+        ("參、明年計畫", 1),
+    ]
+
+
+def test_table_of_contents_is_not_listed_twice():
+    text = (
+        "某某管理规定\n\n目　录\n\n第一章　总则\n第二章　管理\n第三章　附则\n\n"
+        "第一章　总则\n\n第一条　为了规范管理工作,提高效率,根据有关规定制定本规定。\n\n"
+        "第二章　管理\n\n第二条　各部门应当按照职责分工做好管理工作,确保落实到位。\n\n"
+        "第三章　附则\n\n第三条　本规定自发布之日起施行,由办公室负责解释。\n"
+    )
+    assert [t for t, _ in outline(parse(text))] == ["第一章 总则", "第二章 管理", "第三章 附则"]
+
+
+def test_enumerated_list_items_are_not_headings():
+    text = (
+        "管理办法\n\n一、禁止事项\n\n第五条　在保护区内禁止下列行为:\n（一）倾倒垃圾、排放污水;\n（二）露营、烧烤;\n（三）其他破坏环境的行为。\n\n"
+        "二、附则\n\n本办法自发布之日起施行,各单位遵照执行。\n"
+    )
+    assert outline(parse(text)) == [("一、禁止事项", 1), ("二、附则", 1)]
+
+
+def test_a_sentence_starting_like_a_chapter_is_not_one():
+    text = "读书笔记\n\n第一节课上,老师讲了很多关于阅读方法的内容,大家都觉得很有收获。\n\n第二段正文,继续记录课堂上的讨论内容。\n"
+    assert outline(parse(text)) == []
+
+
+def test_roman_and_half_parenthesised_numbers():
+    text = "实施方案\n\nⅠ、总体要求\n\n坚持问题导向,突出工作重点。\n\nⅡ、主要任务\n\n1）完善制度\n\n建立健全各项管理制度,形成长效机制。\n\n2）加强培训\n\n分批组织业务培训,提升能力水平。\n"
+    assert outline(parse(text)) == [("Ⅰ、总体要求", 1), ("Ⅱ、主要任务", 1), ("1）完善制度", 2), ("2）加强培训", 2)]
+
+
+def test_photo_captions_are_never_headings():
+    text = (
+        "社区新闻\n\n老人食堂开张了\n\n社区老人食堂昨天正式开张,每天供应午餐和晚餐,价格实惠,深受欢迎...\n\n"
+        "图为志愿者为老人打饭　本报记者 李华 摄\n\n"
+        "健身步道修好了\n\n小区周边的健身步道完成改造,全长两公里,沿途设置了休息座椅...\n"
+    )
+    titles = [t for t, _ in outline(parse(text))]
+    assert titles == ["老人食堂开张了", "健身步道修好了"]
+
+
+def test_short_headlines_may_have_one_comma_or_exclamation():
+    text = (
+        "晚报快讯\n\n地铁新线开通，出行更方便\n\n今天上午,地铁新线正式开通运营,沿线居民出行时间大幅缩短。\n\n"
+        "点赞！保安小哥拾金不昧\n\n昨天下午,一名保安在小区门口捡到钱包,第一时间交还失主。\n"
+    )
+    assert [t for t, _ in outline(parse(text))] == ["地铁新线开通，出行更方便", "点赞！保安小哥拾金不昧"]
+
+
+def test_titles_skip_separators_dates_and_invisible_lines():
+    assert parse("==========\n\n年度工作总结\n\n正文内容,一段完整的话。\n").title == "年度工作总结"
+    assert parse("2025年12月18日\n\n市政府召开常务会议\n\n会议研究了有关事项。\n").title == "市政府召开常务会议"
+    assert parse("\u2060\n\n正文第一段,这是一段很长的正文内容,没有标题,讲述了一件事情的经过和结果。\n", "记录.txt").title == "记录"
+
+
+def test_headline_broken_over_two_lines_is_joined():
+    text = "国务院办公厅关于进一步加强\n农村饮水安全保障工作的通知\n\n各省、自治区、直辖市人民政府:\n\n为做好有关工作,现通知如下。\n"
+    assert parse(text).title == "国务院办公厅关于进一步加强农村饮水安全保障工作的通知"
+
+
+def test_markdown_title_front_matter_and_code_fences():
+    md = "---\ntitle: 团队周报\ndate: 2025-12-12\n---\n\n本周完成了三项工作。\n\n## 一、本周进展\n\n完成接口联调。\n\n```\n# 这是代码里的注释\n```\n\n## 二、下周计划\n\n继续测试。\n"
+    doc = parse(md, "weekly.md")
+    assert doc.title == "团队周报"
+    assert outline(doc) == [("一、本周进展", 1), ("二、下周计划", 1)]
+    doc = parse("# 建设方案\n\n引言部分。\n\n## 1 背景\n\n内容。\n\n### 1.1 现状\n\n内容。\n", "plan.md")
+    assert doc.title == "建设方案"
+    assert outline(doc) == [("1 背景", 1), ("1.1 现状", 2)]
+
+
+def test_more_boilerplate_shapes():
+    text = (
+        "新闻中心 | 本地新闻 | 正文\n\n【字体：大 中 小】\n\n地铁票价调整听证会举行\n\n"
+        "2025-12-18 10:00:00 来源：本地日报 | 作者：李四\n\n听证会上,代表们就票价方案充分发表了意见。\n\n"
+        "文字｜小林 / 编辑｜阿May\n\n— END —\n"
+    )
+    doc = parse(text)
+    assert doc.title == "地铁票价调整听证会举行"
+    assert doc.metadata == {"date": "2025-12-18 10:00:00", "source": "本地日报", "author": "李四", "editor": "阿May"}
+    kinds = [p.kind for p in doc.paragraphs]
+    assert kinds == [BOILERPLATE, BOILERPLATE, TITLE, BOILERPLATE, "body", BOILERPLATE, BOILERPLATE]
+
+
+def test_prose_that_mentions_boilerplate_words_stays_prose():
+    text = (
+        "防汛工作总结\n\n一、做法\n\n我们标注了每处积水点的所在位置,建立台账,逐一整改。\n\n"
+        "二、体会\n\n" + "这一段是正文,内容较长,用于把下面的段落推到文档的后半部分。" * 3 + "\n\n"
+        "上一篇文章介绍了去年的情况,今年我们在此基础上进一步改进了工作方法。\n\n"
+        "关于我们社区下一步的打算,主要有三点,下面分别说明。\n"
+    )
+    doc = parse(text)
+    assert all(p.kind != BOILERPLATE for p in doc.paragraphs)
+
+
+def test_section_lookup_on_many_nested_sections_and_trailing_lines():
+    # This shape was quadratic (16 s for 200 KB); now each lookup climbs parents.
+    text = "第一章 总则\n\n" + "\n".join(f"{i % 999 + 1}、标题{i}" for i in range(4000)) + "\n" + "电话：123\n" * 20000
+    doc = parse(text)
+    assert len(doc.sections) == 4001
+    last = doc.paragraphs[-1]
+    assert last.kind == BOILERPLATE
+    assert doc.section_at(doc.sections[2].start) == 2
+    assert doc.section_at(doc.sections[0].start) == 0

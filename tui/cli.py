@@ -118,6 +118,12 @@ def _safe(s: str) -> str:
     return escape_controls(s)
 
 
+def _name(s: str) -> str:
+    from tui.text import escape_name
+
+    return escape_name(s)
+
+
 def cmd_list(args) -> int:
     corpus = _load(args)
     if args.json:
@@ -126,13 +132,13 @@ def cmd_list(args) -> int:
         sys.stdout.write(json_dumps(corpus.to_json()) + "\n")
     else:
         for doc in corpus.documents:
-            print(f"{_safe(doc.id)}  {_safe(doc.title)}  [{doc.encoding}, {doc.chars} chars]")
+            print(f"{_name(doc.id)}  {_safe(doc.title)}  [{doc.encoding}, {doc.chars} chars]")
             for n, s in enumerate(doc.sections, 1):
                 print(f"  {n:>3}  {'  ' * (s.level - 1)}{_safe(s.title)}")
             for w in doc.warnings:
                 print(f"  warning: {w}")
         for s in corpus.skipped:
-            print(f"skipped: {_safe(s.path)}: {s.reason}", file=sys.stderr)
+            print(f"skipped: {_name(s.path)}: {s.reason}", file=sys.stderr)
     if not corpus.documents:
         print("yuelan: no readable documents found", file=sys.stderr)
         return EXIT_ERROR
@@ -200,9 +206,9 @@ def cmd_index(args) -> int:
     )
     for kind in ("new", "changed", "removed"):
         for path in ch.get(kind, [])[:50]:
-            print(f"  {kind}: {_safe(path)}")
+            print(f"  {kind}: {_name(path)}")
     for s in corpus.skipped:
-        print(f"  skipped: {_safe(s.path)}: {s.reason}")
+        print(f"  skipped: {_name(s.path)}: {s.reason}")
     return 0 if corpus.documents else EXIT_ERROR
 
 
@@ -211,11 +217,15 @@ def cmd_show(args) -> int:
 
     if not args.paths and os.path.isfile(args.doc):
         args.paths = [args.doc]  # `yuelan show some/file.txt` reads that file
+    elif not os.path.exists(args.doc):
+        from tui.text import redecode_arg
+
+        args.doc = redecode_arg(args.doc)
     corpus = _load(args)
     try:
         doc = corpus.find(args.doc)
     except DocumentNotFound as e:
-        raise UsageError(str(e)) from None
+        raise UsageError(_safe(str(e))) from None
     if args.section is None:
         text = doc.text
     else:

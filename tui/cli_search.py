@@ -70,6 +70,10 @@ def run(args) -> int:
         return EXIT_USAGE
     paths = list(getattr(args, "paths", None) or [])
     query = getattr(args, "query", None)
+    if query is not None and not getattr(args, "stdin", False):
+        from tui.text import redecode_arg
+
+        query = redecode_arg(query)  # typed Chinese under LC_ALL=C arrives as surrogates
     use_stdin = bool(getattr(args, "stdin", False))
     if use_stdin:
         if query is not None:
@@ -84,18 +88,18 @@ def run(args) -> int:
             return EXIT_USAGE
     encoding = getattr(args, "encoding", None)
     if encoding:
-        import codecs
+        from tui.corpus.decode import NotText, text_encoding
 
         try:
-            codecs.lookup(encoding)
-        except LookupError:
-            _err(f"unknown encoding {encoding!r}")
+            encoding = text_encoding(encoding)
+        except NotText as e:
+            _err(str(e))
             return EXIT_USAGE
 
     from tui.corpus import PathError, load_corpus
 
     try:
-        corpus = load_corpus(paths or None, encoding=encoding)
+        corpus = load_corpus(paths or None, encoding=encoding, cache=True)
     except PathError as e:
         _err(str(e))
         return EXIT_USAGE

@@ -133,6 +133,7 @@ def _prose_share(text: str) -> float:
             or 0xFF00 <= cp <= 0xFFEF
             or 0xAC00 <= cp <= 0xD7AF
             or 0x2000 <= cp <= 0x206F  # general punctuation: dashes, quotes, ellipsis
+            or 0x2500 <= cp <= 0x257F  # box drawing (tables in plain text)
             or cp in (0xA0, 0xB7)
         ):
             good += 1

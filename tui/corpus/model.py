@@ -49,7 +49,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     _folded: object | None = field(default=None, repr=False, compare=False)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
-    _top: int = field(default=1, repr=False, compare=False)
+    _parents: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def chars(self) -> int:
@@ -65,24 +65,30 @@ class Document:
         return self._folded
 
     def section_at(self, offset: int) -> int | None:
-        """Index of the innermost section containing ``offset``, if any."""
+        """Index of the innermost section containing ``offset``, if any.
+
+        Only the last section starting at or before ``offset`` and its
+        ancestors can contain it (a section ends where the next one of its
+        level or an outer one begins), so this climbs the parent chain:
+        O(log n + depth), whatever the shape of the document."""
         if not self.sections:
             return None
         if self._starts is None or len(self._starts) != len(self.sections):
             self._starts = [s.start for s in self.sections]
-            self._top = min(s.level for s in self.sections)
-        top = self._top
+            parents: list[int] = []
+            stack: list[int] = []
+            for i, s in enumerate(self.sections):
+                while stack and self.sections[stack[-1]].level >= s.level:
+                    stack.pop()
+                parents.append(stack[-1] if stack else -1)
+                stack.append(i)
+            self._parents = parents
         i = bisect_right(self._starts, offset) - 1
-        # Sections nest, so the latest-starting section that holds the offset
-        # is the innermost.  Nothing before an outermost-level section that
-        # does not hold it can hold it either.
         while i >= 0:
             s = self.sections[i]
             if s.start <= offset < s.end:
                 return i
-            if s.level == top:
-                return None
-            i -= 1
+            i = self._parents[i]
         return None
 
     def section_text(self, index: int) -> str:

@@ -22,6 +22,10 @@ _LATIN1_RUN = re.compile(
 _NOT_HAN = re.compile(r"[^\u3400-\u9fff]+")
 
 
+def _latin_letters(run: str) -> int:
+    return sum(1 for c in run if "\u00c0" <= c <= "\u00ff")
+
+
 def _han_share(text: str) -> float:
     return len(_NOT_HAN.sub("", text)) / max(1, len(text))
 
@@ -41,7 +45,9 @@ def check(text: str, repair: bool = True) -> tuple[str, list[str]]:
     sample = text[:4000]
     non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
     if non_ascii >= 8:
-        latin = sum(len(m) for m in _LATIN1_RUN.findall(sample))
+        # Runs must hold real Latin-1 letters: "……" leaders and "——" rules
+        # in a table of contents are CJK punctuation, not mojibake.
+        latin = sum(len(m) for m in _LATIN1_RUN.findall(sample) if _latin_letters(m) * 4 >= len(m))
         if latin / non_ascii > 0.5:
             # Chinese bytes shown as Latin-1 (or cp1252) characters.
             for wrong in ("latin-1", "cp1252"):

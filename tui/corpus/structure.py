@@ -28,13 +28,14 @@ from tui.text import Folded, fold
 
 # Bump when a rule changes what a document parses into: cached documents
 # made by another version are parsed again.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 MAX_TITLE = 100  # characters of a section title shown in a table of contents
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
 
 _WS = " \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
-CN_NUM = "一二三四五六七八九十百零〇两"
+# Ordinary and formal (大写) numerals, in folded form (貳 -> 贰, 參 -> 参).
+CN_NUM = "一二三四五六七八九十百零〇两壹贰叁参肆伍陆柒捌玖拾佰"
 _CN = f"[{CN_NUM}]"
 
 # (style, rank, pattern on folded text).  Lower rank = outer level.
@@ -42,10 +43,13 @@ MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
     ("md", 0, re.compile(r"^(#{1,6})\s+\S")),
     ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*(?:[章编篇卷]|部分)")),
     ("section", 11, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*节")),
+    ("roman", 15, re.compile(r"^(?:x{0,2})(?:ix|iv|v?i{1,3}|v)\s*[、.](?![\d.])")),  # Ⅰ、 folds to "i、"
+    # 壹、贰、 (formal numerals) head documents that number their parts 一、 below them
+    ("cnformal", 18, re.compile(r"^[壹贰叁参肆伍陆柒捌玖拾佰]{1,3}\s*(?:、|\.(?!\d))")),
     ("cn", 20, re.compile(rf"^{_CN}{{1,3}}\s*(?:、|\.(?!\d))")),
     ("cnparen", 30, re.compile(rf"^\(\s*{_CN}{{1,3}}\s*\)")),
     ("num", 40, re.compile(r"^\d{1,3}\s*(?:、|\.(?![\d.]))")),
-    ("numparen", 50, re.compile(r"^\(\s*\d{1,3}\s*\)")),
+    ("numparen", 50, re.compile(r"^\(\s*\d{1,3}\s*\)|^\d{1,3}\)(?![\d.])")),  # (1) and 1)
 ]
 CIRCLED = re.compile("^[\u2460-\u2473\u2776-\u277f]")  # ① .. ⑳, ❶ .. ❿ (checked on the original)
 CIRCLED_RANK = 60
@@ -54,6 +58,10 @@ BARE_CN = re.compile(rf"^{_CN}{{1,3}}$")
 DATE_ONLY = re.compile(r"^\d{2,4}\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*日?)?$")
 
 _SENTENCE_PUNCT = re.compile(r"[,;。!]")
+# Photo captions: "图为...", "(本报记者 某某 摄)", "某某 摄影".
+CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图\s*[:|])|摄\s*[)\]]?$|摄影\s*[:|]|记者\s*\S{1,4}\s*摄")
+_HAS_WORD = re.compile(r"\w")
+FENCE = re.compile(r"^(```|~~~)")
 _TWO_HAN = re.compile(r"[\u3400-\u9fff].*[\u3400-\u9fff]")
 CLAUSE_END = re.compile(r"[。!?;]")
 CLAUSE_SOFT = re.compile(r"[,:]")
@@ -99,6 +107,7 @@ class Block:
     rank: float | None = None
     style: str | None = None
     consumed: bool = False  # a title line that belongs to the bare number before it
+    in_fence: bool = False  # inside a Markdown code fence
 
     @property
     def start(self) -> int:
@@ -167,8 +176,14 @@ def title_like(key: str) -> bool:
     """A short line that could be a title: no sentence punctuation inside."""
     if not 2 <= len(key) <= 40:
         return False
-    if _SENTENCE_PUNCT.search(key) or "?" in key[:-1]:
-        return False
+    inner = _SENTENCE_PUNCT.findall(key)
+    if inner or "?" in key[:-1]:
+        # A short headline may have one comma or exclamation inside
+        # ("暖心!环卫工人收到爱心早餐"); a sentence has more, or ends in one.
+        if len(key) > 24 or len(inner) + key[:-1].count("?") > 1 or ";" in inner or "。" in inner:
+            return False
+        if key[-1] in ",;。!?":
+            return False
     if key.endswith(("...", ":", "、")):
         return False
     if DATE_ONLY.match(key):
@@ -190,7 +205,7 @@ def _wrap_width(lines: list[Line]) -> int | None:
     return best if near >= max(5, 0.3 * len(widths)) else None
 
 
-_MARKER_FIRST = frozenset("#第(" + CN_NUM + "0123456789")
+_MARKER_FIRST = frozenset("#第(ivx" + CN_NUM + "0123456789")
 
 
 def _marker(line: Line) -> tuple[str, float, int] | None:
@@ -294,21 +309,63 @@ def _mark_boilerplate(p: _Parse) -> None:
             b.kind = BOILERPLATE
 
 
+def _front_matter(blocks: list[Block]) -> str | None:
+    """YAML front matter (--- ... --- at the very top) is metadata; its
+    ``title:`` is returned."""
+    if not blocks or blocks[0].key != "---":
+        return None
+    for n, b in enumerate(blocks[1:60], 1):
+        if b.key == "---":
+            title = None
+            for x in blocks[: n + 1]:
+                x.kind = BOILERPLATE
+                m = re.match(r"^title\s*:\s*(.+)$", x.first.text)
+                if m and title is None:
+                    title = m.group(1).strip().strip("\"'")
+            return title
+    return None
+
+
 def _content(blocks: list[Block]) -> list[int]:
     return [i for i, b in enumerate(blocks) if b.kind != BOILERPLATE]
 
 
+def _meaningless(key: str) -> bool:
+    """Lines that are never a title: separators, invisible text, bare dates."""
+    return not _HAS_WORD.search(key) or DATE_ONLY.match(key) is not None or bp.LEADING_DATE.fullmatch(key) is not None
+
+
 def _find_title(p: _Parse, content: list[int]) -> int | None:
-    """Mark the title line; return the index (into content) of the block after it."""
+    """Mark the title line(s); return the index (into content) of the block after them."""
     for ci, i in enumerate(content):
         b = p.blocks[i]
-        if BARE_ARABIC.match(b.key) or BARE_CN.match(b.key):
+        if BARE_ARABIC.match(b.key) or BARE_CN.match(b.key) or _meaningless(b.key):
             continue
         key = b.key.rstrip(_CLOSERS)
-        if not b.single or len(b.key) > 50 or key.endswith(("。", "...")) or _marker(b.first) is not None:
+        marker = _marker(b.first)
+        if marker is not None and marker[0] == "md" and b.key.startswith("# "):
+            b.kind = TITLE  # a Markdown H1 is the document's title
+            p.title = clean_title(b.first.text.lstrip("#").strip())
+            return ci + 1
+        if not b.single or len(b.key) > 80 or "。" in key or key.endswith("...") or marker is not None:
             return None
         b.kind = TITLE
-        p.title = clean_title(b.first.text)
+        title = b.first.text
+        # A headline broken over two lines (no blank line between).
+        if ci + 1 < len(content):
+            nb = p.blocks[content[ci + 1]]
+            if (
+                nb.single
+                and not nb.first.blank_before
+                and nb.first.title_like
+                and _marker(nb.first) is None
+                and not ends_sentence(key)
+                and len(b.key) + len(nb.key) <= 80
+            ):
+                nb.kind = TITLE
+                p.title = clean_title(title + nb.first.text)
+                return ci + 2
+        p.title = clean_title(title)
         return ci + 1
     return None
 
@@ -320,6 +377,45 @@ def _subtitle(p: _Parse, content: list[int], first_body: int) -> None:
     b = p.blocks[content[first_body]]
     if b.kind == BODY and b.single and b.first.title_like and _marker(b.first) is None:
         b.kind = TITLE
+
+
+def _list_item(key: str, marker_end: int) -> bool:
+    """An enumerated item ending in a semicolon ("(一)新建项目;") is a list item."""
+    m = CLAUSE_END.search(key, marker_end)
+    first = key[: m.end()] if m else key
+    return first.rstrip(_CLOSERS + " ").endswith(";")
+
+
+def _contents_blocks(p: _Parse, content: list[int]) -> None:
+    """A table of contents ("目录" and the headings listed under it before any
+    prose) repeats the real headings: it must not become sections."""
+    blocks = p.blocks
+    for n, i in enumerate(content):
+        if blocks[i].key.replace(" ", "") not in ("目录", "目次"):
+            continue
+        blocks[i].kind = BOILERPLATE
+        listed: set[str] = set()
+        for j in content[n + 1 :]:
+            b = blocks[j]
+            entry = re.sub(r"[\s.…·-]*\d*$", "", b.key).replace(" ", "")
+            if entry in listed:
+                break  # the first heading listed twice: the real text begins
+            if b.kind == BODY and len(b.key) >= 20 and not b.key.rstrip("0123456789 ").endswith(("...", "…")):
+                break
+            listed.add(entry)
+            b.kind = BOILERPLATE
+        return
+
+
+def _mark_fences(blocks: list[Block]) -> None:
+    """Lines inside Markdown code fences are code: never headings."""
+    inside = False
+    for b in blocks:
+        if FENCE.match(b.key):
+            b.in_fence = True
+            inside = not inside
+            continue
+        b.in_fence = inside
 
 
 def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
@@ -345,8 +441,13 @@ def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
 def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
     blocks = p.blocks
     idx = content[first_body:]
+    # After prose that ends in ":" ("禁止下列活动:") or an item that ends in
+    # ";", enumerated lines are list items, not headings.
+    in_list = False
     for n, i in enumerate(idx):
         b = blocks[i]
+        prev_in_list = in_list
+        in_list = b.kind == BODY and b.lines[-1].key.rstrip(_CLOSERS + " ").endswith((":", ";"))
         if b.kind != BODY or b.consumed:
             continue
         key = b.key
@@ -361,13 +462,21 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
                 nxt.kind = HEADING
                 nxt.consumed = True
             continue
+        if b.in_fence:
+            continue
         m = _marker(b.first)
         if m is None:
             continue
         style, rank, end = m
         if style == "num" and re.match(r"^\d{1,3}\.\s", key) is None and len(key) <= end:
             continue
+        if _list_item(key, end) or (prev_in_list and style not in ("md", "chapter", "section")):
+            continue
+        if style in ("chapter", "section") and (_heading_cut(b.first, end) is not None or "," in key):
+            continue  # "第一节课上,老师讲了..." is a sentence, not a chapter
         _set_heading(b, style, rank, end)
+        if style == "md":
+            b.title = clean_title(b.first.text.lstrip("#").strip())
 
 
 def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
@@ -382,13 +491,13 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
         if b.kind == HEADING:
             introduces[n] = False
         elif b.kind == BODY and not (b.single and b.first.title_like):
-            introduces[n] = len(b.key) >= 20
+            introduces[n] = len(b.key) >= 12
         else:
             introduces[n] = introduces[n + 1]
     cands: list[int] = []  # positions in idx
     for n, i in enumerate(idx):
         b = blocks[i]
-        if b.kind != BODY or not b.single or not b.first.title_like:
+        if b.kind != BODY or not b.single or not b.first.title_like or b.in_fence or CAPTION.search(b.key):
             continue
         prev = blocks[idx[n - 1]] if n > 0 else None
         if prev is not None and prev.kind == BODY and len(prev.key) > 40 and not ends_sentence(prev.lines[-1].key):
@@ -435,7 +544,10 @@ def parse_document(
     """Build a Document from decoded text (line endings already normalised)."""
     lines, folded = _split_lines(text)
     p = _Parse(text, _blocks(lines))
+    _mark_fences(p.blocks)
+    front_title = _front_matter(p.blocks)
     _mark_boilerplate(p)
+    _contents_blocks(p, _content(p.blocks))
     content = _content(p.blocks)
     first_body = _find_title(p, content)
     if first_body is None:
@@ -444,9 +556,12 @@ def parse_document(
     _standalone(p, content, first_body)
     _subtitle(p, content, first_body)
 
-    title = p.title or os.path.splitext(os.path.basename(path))[0] or id
+    title = p.title or (clean_title(front_title) if front_title else None) or os.path.splitext(os.path.basename(path))[0] or id
     heads = [b for b in p.blocks if b.kind == HEADING and not b.consumed and b.rank is not None]
-    heads = heads[:MAX_SECTIONS]
+    warnings = list(warnings or [])
+    if len(heads) > MAX_SECTIONS:
+        warnings.append(f"{len(heads)} headings found; only the first {MAX_SECTIONS} are listed as sections")
+        heads = heads[:MAX_SECTIONS]
     ranks = sorted({b.rank for b in heads})
     level_of = {r: k + 1 for k, r in enumerate(ranks)}
     body_blocks = [b for b in p.blocks if b.kind != BOILERPLATE]
@@ -475,7 +590,7 @@ def parse_document(
         text=text,
         metadata=dict(p.metadata),
         sections=sections,
-        warnings=list(warnings or []),
+        warnings=warnings,
     )
     paragraphs: list[Paragraph] = []
     for b in p.blocks:

@@ -31,6 +31,9 @@ _UNSAFE_RE = re.compile(
 )
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def escape_controls(text: str) -> str:
     """Replace terminal-active characters with same-length visible stand-ins."""
     if _UNSAFE_RE.search(text) is None:
@@ -38,11 +41,35 @@ def escape_controls(text: str) -> str:
     return _UNSAFE_RE.sub(lambda m: chr(_TABLE.get(ord(m.group()), 0xFFFD)), text)
 
 
+def escape_name(text: str) -> str:
+    """A file name or id on one line: like ``escape_controls``, and newline
+    and tab become visible too (a name with a newline could fake a row)."""
+    return escape_controls(text).replace("\n", "\u2424").replace("\t", "\u2409")
+
+
+def redecode_arg(arg: str) -> str:
+    """Command-line text (a query, a title) as the user typed it.
+
+    Under LC_ALL=C with UTF-8 mode off, Python decodes argv as ASCII with
+    surrogate escapes, so typed Chinese arrives as lone surrogates; the bytes
+    were UTF-8 (or the terminal's encoding), so decode them again."""
+    if _SURROGATE_RE.search(arg) is None:
+        return arg
+    import locale
+    import os
+
+    raw = os.fsencode(arg)
+    for enc in ("utf-8", locale.getpreferredencoding(False) or "utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return arg
+
+
 def has_controls(text: str) -> bool:
     return _UNSAFE_RE.search(text) is not None
 
-
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def json_dumps(obj) -> str:
