@@ -189,7 +189,7 @@ def make_app(size=None, *, delay: float = 0.0, corpus: Corpus | None = None):
 
 
 async def wait_index(pilot, app) -> None:
-    for _ in range(200):
+    for _ in range(1500):
         if app.index is not None:
             break
         await pilot.pause(0.01)
@@ -197,7 +197,7 @@ async def wait_index(pilot, app) -> None:
 
 
 async def wait_results(pilot, app, query: str) -> None:
-    for _ in range(300):
+    for _ in range(1500):
         if app.last_response is not None and app.last_response.query == query and app.query_text == query:
             break
         await pilot.pause(0.01)

@@ -159,14 +159,23 @@ async def test_each_keystroke_searches_and_stale_results_are_dropped():
 
 
 async def test_query_typed_while_indexing_runs_when_ready():
-    app = YuelanApp(corpus=sample_corpus(), index_factory=lambda docs: FakeIndex(docs, delay=1.5))
+    import threading
+
+    gate = threading.Event()
+
+    def slow_index(docs):
+        gate.wait(30)  # the index is "building" until the test says so
+        return FakeIndex(docs)
+
+    app = YuelanApp(corpus=sample_corpus(), index_factory=slow_index)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.05)
         assert app.index is None
         await pilot.press("slash", *"xlgw")
-        await pilot.pause(0.1)
+        await pilot.pause(0.3)
         assert "indexing" in app_plain(app).splitlines()[0]
         await pilot.press("enter")  # before the index is ready: opens when it is
+        gate.set()
         await wait_index(pilot, app)
         await wait_results(pilot, app, "xlgw")
         assert app.results and "results" in app_plain(app).splitlines()[0]
@@ -537,7 +546,7 @@ async def test_long_document_is_laid_out_in_a_thread(monkeypatch):
         await search(pilot, app, "心灵港湾")
         await pilot.press("enter")
         reader = app.query_one(Reader)
-        for _ in range(200):
+        for _ in range(1000):
             if reader.lay is not None:
                 break
             await pilot.pause(0.01)
@@ -547,7 +556,7 @@ async def test_long_document_is_laid_out_in_a_thread(monkeypatch):
         assert line in visible_lines(reader)
         assert "心灵港湾" in app_plain(app)
         await pilot.resize_terminal(120, 30)
-        for _ in range(200):
+        for _ in range(1000):
             if reader.lay is not None and reader.lay.width == reader.measure:
                 break
             await pilot.pause(0.01)
@@ -611,7 +620,7 @@ async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
         app.hits_by_doc.pop("003_g60")  # as if it ranked below the shown results
         app.open_document(2)
         reader = app.query_one(Reader)
-        for _ in range(100):
+        for _ in range(1000):
             if reader.hits:
                 break
             await pilot.pause(0.01)
