@@ -627,3 +627,18 @@ async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
         assert reader.hits and reader.doc.text[reader.hits[0][0]:reader.hits[0][1]] == "G60"
         await pilot.press("n")
         assert reader.current == 0
+
+
+async def test_mouse_click_opens_a_result_and_a_tree_node():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        reader = app.query_one(Reader)
+        # Click the second document in the tree (row 1 of the tree).
+        await pilot.click(DocTree, offset=(4, 1))
+        await pilot.pause()
+        assert reader.doc.id == "002_reform"
+        await search(pilot, app, "G60")
+        await pilot.click(ResultList, offset=(4, 0))
+        await pilot.pause()
+        assert reader.doc.id == "003_g60" and reader.current is not None
