@@ -642,3 +642,23 @@ async def test_mouse_click_opens_a_result_and_a_tree_node():
         await pilot.click(ResultList, offset=(4, 0))
         await pilot.pause()
         assert reader.doc.id == "003_g60" and reader.current is not None
+
+
+def test_without_a_terminal_it_says_what_to_use_instead():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "tui"], stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2
+    assert "not a terminal" in out.stderr and "yuelan search" in out.stderr
+    assert "\x1b" not in out.stdout + out.stderr
+
+
+def test_app_package_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, tui.app; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"
