@@ -209,3 +209,15 @@ def app_plain(app) -> str:
     compositor = app.screen._compositor
     strips = compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def wait_text(pilot, app, text: str, secs: float = 10.0) -> str:
+    """Wait until ``text`` is on the screen (palettes search asynchronously)."""
+    import time as _time
+
+    end = _time.monotonic() + secs
+    screen = app_plain(app)
+    while text not in screen and _time.monotonic() < end:
+        await pilot.pause(0.05)
+        screen = app_plain(app)
+    return screen

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
 from tui.app.reader import Reader
 from tui.app.screens import HelpScreen, KEYS
@@ -392,15 +392,14 @@ async def test_palette_opens_a_document_by_pinyin_and_jumps_to_a_section():
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"ghgg")  # 工會改革 by pinyin initials
-        await pilot.pause(0.5)
-        assert "Open: 工會改革的探索與實踐" in app_plain(app)
+        assert "Open: 工會改革的探索與實踐" in await wait_text(pilot, app, "Open: 工會改革的探索與實踐")
         await pilot.press("enter")
         await pilot.pause()
         reader = app.query_one(Reader)
         assert reader.doc.id == "002_reform"
         await pilot.press("ctrl+p")
         await pilot.press(*"具體措施")
-        await pilot.pause(0.5)
+        await wait_text(pilot, app, "Section: 第二章 具體措施")
         await pilot.press("enter")
         await pilot.pause()
         doc = app.documents[1]
@@ -417,8 +416,7 @@ async def test_palette_has_theme_and_key_commands():
             assert t in titles
         await pilot.press("ctrl+p")
         await pilot.press(*"theme")
-        await pilot.pause(0.5)
-        assert "Theme" in app_plain(app)
+        assert "Switch the colour theme" in await wait_text(pilot, app, "Switch the colour theme")
 
 
 # ---------------------------------------------------------------------- copy

@@ -390,7 +390,11 @@ class YuelanApp(App):
         worker = get_current_worker()
         index = self.index
         try:
-            resp = index.search(query, limit=SEARCH_LIMIT)
+            try:
+                # A newer keystroke cancels this worker; the index stops early.
+                resp = index.search(query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
+            except TypeError:  # an index without the cancelled= hook
+                resp = index.search(query, limit=SEARCH_LIMIT)
         except Exception as exc:  # noqa: BLE001 - shown in the search bar
             self.call_from_thread(self._search_failed, query, exc)
             return
