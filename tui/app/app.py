@@ -398,7 +398,7 @@ class YuelanApp(App):
         except Exception as exc:  # noqa: BLE001 - shown in the search bar
             self.call_from_thread(self._search_failed, query, exc)
             return
-        if worker.is_cancelled:
+        if worker.is_cancelled or getattr(resp, "error", None) == "cancelled":
             return
         hits_by_doc: dict[str, list[tuple[int, int]]] = {}
         order: list[str] = []
