@@ -299,7 +299,13 @@ class SearchIndex:
     def _pinyin_matchers(self, word: str) -> list[Matcher]:
         tables = lang.pinyin()
         out: list[Matcher] = []
-        for pieces, flags in lang.segmentations(word, tables):
+        segs = lang.segmentations(word, tables)
+        if segs and all(len(p) < 2 for p, _ in segs) and 2 <= len(word) <= 16 and all(c in lang.INITIALS for c in word):
+            # A word that is one whole syllable ("wo") is skipped below as too
+            # broad, but it is also initials typed one per character (我区):
+            # keep that reading, as for any other run of initials.
+            segs.append((tuple(word), (True,) * len(word)))
+        for pieces, flags in segs:
             if len(pieces) < 2:
                 continue  # one syllable alone would match half the corpus
             if not any(flags):

@@ -75,6 +75,8 @@ class _Tables:
     simple: dict[int, int]  # one character -> one other character
     irregular: dict[str, str]  # character -> "" or several characters
     irregular_set: frozenset[str]
+    irregular_bmp_re: re.Pattern[str]  # BMP irregular characters (fast to scan)
+    simple_bmp_re: re.Pattern[str]  # BMP characters that fold to another one
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +104,35 @@ def _tables() -> _Tables:
     # Format characters beyond the table range (tags, plane 14).
     for cp in range(0xE0000, 0xE0080):
         irregular[chr(cp)] = ""
-    return _Tables(simple, irregular, frozenset(irregular))
+    # re scans a character class quickly only while it stays in the BMP
+    # (astral members push it onto a slow path: seconds for a few MB), so
+    # the classes below hold BMP characters and astral text is checked apart.
+    irr_bmp = "".join(re.escape(c) for c in sorted(irregular) if ord(c) < 0x10000)
+    simple_bmp = "".join(re.escape(chr(c)) for c in sorted(simple) if c < 0x10000)
+    return _Tables(
+        simple, irregular, frozenset(irregular), re.compile(f"[{irr_bmp}]"), re.compile(f"[{simple_bmp}]")
+    )
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _translate(text: str, tables: _Tables) -> str:
+    """``text.translate(tables.simple)``, faster when few characters change.
+
+    str.translate looks every character up in a dict (~140 ns each); a BMP
+    character-class scan is ~15 ns, and a substitution callback costs more
+    only where something changes.  Modern Simplified text changes rarely
+    (full-width punctuation, capitals), Traditional text often."""
+    if len(text) < 2048 or _ASTRAL.search(text) is not None:
+        return text.translate(tables.simple)
+    hits = len(tables.simple_bmp_re.findall(text))
+    if hits == 0:
+        return text
+    if hits * 8 > len(text):
+        return text.translate(tables.simple)
+    simple = tables.simple
+    return tables.simple_bmp_re.sub(lambda m: chr(simple[ord(m.group())]), text)
 
 
 @lru_cache(maxsize=256)
@@ -116,7 +146,11 @@ def _irregular_re(text: str, tables: _Tables) -> re.Pattern[str] | None:
     A regex over all ~1500 irregular characters is slow (large charsets are
     scanned slowly by ``re``); the set of characters actually present is small.
     """
-    present = tables.irregular_set.intersection(text)
+    if _ASTRAL.search(text) is None:
+        # BMP-only text: one fast scan decides, and finds what is present.
+        present = set(tables.irregular_bmp_re.findall(text))
+    else:
+        present = tables.irregular_set.intersection(text)
     if not present:
         return None
     return _class_re(frozenset(present))
@@ -196,7 +230,7 @@ def fold(text: str) -> Folded:
     tables = _tables()
     pattern = _irregular_re(text, tables)
     if pattern is None:
-        return Folded(text.translate(tables.simple), len(text))
+        return Folded(_translate(text, tables), len(text))
     pieces: list[str] = []
     f_starts = array("q")
     o_starts = array("q")
@@ -220,7 +254,7 @@ def fold(text: str) -> Folded:
     for m in pattern.finditer(text):
         i = m.start()
         if i > pos:
-            pieces.append(text[pos:i].translate(tables.simple))
+            pieces.append(_translate(text[pos:i], tables))
             segment(fpos, pos, False)
             fpos += i - pos
         out = tables.irregular[m.group()]
@@ -230,7 +264,7 @@ def fold(text: str) -> Folded:
             fpos += len(out)
         pos = i + 1
     if pos < len(text):
-        pieces.append(text[pos:].translate(tables.simple))
+        pieces.append(_translate(text[pos:], tables))
         segment(fpos, pos, False)
     if not f_starts:  # everything vanished
         f_starts.append(0)
@@ -242,8 +276,8 @@ def fold(text: str) -> Folded:
 def fold_text(text: str) -> str:
     """Only the folded string, for queries and comparisons."""
     tables = _tables()
-    if tables.irregular_set.isdisjoint(text):
-        return text.translate(tables.simple)
+    if _irregular_re(text, tables) is None:
+        return _translate(text, tables)
     return fold(text).text
 
 
