@@ -43,22 +43,56 @@ def run(paths: list[str] | None = None, encoding: str | None = None) -> int:
         return 2
 
     # Read the corpus while Textual is being imported: the tree can then be on
-    # the very first frame.
-    from concurrent.futures import ThreadPoolExecutor
+    # the very first frame.  A daemon thread, not an executor: executor threads
+    # are joined at exit, so quitting would wait for a 100 MB load to finish.
+    import threading
+    from concurrent.futures import Future
 
-    def load():
-        from tui.corpus import load_corpus
+    # Import the corpus layer here, not in the thread: two threads importing
+    # the same modules (typing, dataclasses...) while Textual is imported can
+    # hit Python's import-deadlock breaker, which hands one of them a
+    # partially initialised module ("module 'typing' has no attribute ...").
+    import tui.corpus.cache  # noqa: F401
+    from tui.corpus import load_corpus
 
-        return load_corpus(paths, encoding)
+    future: Future = Future()
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yuelan-corpus")
-    future = pool.submit(load)
-    pool.shutdown(wait=False)
+    def load() -> None:
+        try:
+            future.set_result(load_corpus(paths, encoding, cache=True))
+        except BaseException as exc:  # noqa: BLE001 - reported by the app
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="yuelan-corpus", daemon=True).start()
+
+    import asyncio
 
     from tui.app.app import YuelanApp
 
     app = YuelanApp(paths, encoding, corpus_future=future)
-    app.run()
+    # Like app.run(), but without asyncio.run()'s final wait for the default
+    # executor: Textual's thread workers (index build, search) run there and
+    # cannot be interrupted, so q would hang until they finished.  The app has
+    # restored the terminal when run_async returns; nothing else is pending.
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(app.run_async())
+    finally:
+        asyncio.set_event_loop(None)
     if app.error_message:
-        return app.return_code or 1
-    return app.return_code or 0
+        code = app.return_code or 1
+    else:
+        code = app.return_code or 0
+    _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """Leave without joining worker threads (see run)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (ValueError, OSError):
+            pass
+    os._exit(code)

@@ -276,7 +276,7 @@ class YuelanApp(App):
         n = len(self.documents)
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: start it after a refresh.
-        self.call_after_refresh(self._start_index)
+        self.set_timer(0.2, self._start_index)
 
     # ----------------------------------------------------------------- index
 
