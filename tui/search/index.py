@@ -470,25 +470,14 @@ class SearchIndex:
         else:
             if all(m.prefix) and len(m.pieces) <= 2:
                 return None  # two initials: too many starts to be worth keeping
-            n = len(shadow)
-            pos = 0
             search = m.pattern.search
-            text = self.text
-            while pos < n:
-                end = pos + CHUNK
-                if end >= n:
-                    end = n
-                else:
-                    cut = text.find(SEP, end)
-                    end = n if cut < 0 else cut
+            for pos, end in self._chunks(0, len(shadow)):
                 hit = search(shadow, pos, end)
                 while hit is not None:
                     positions.append(hit.start())
                     hit = search(shadow, hit.start() + 1, end)
                 if len(positions) > PINYIN_CACHE_POSITIONS:
                     return None
-                pos = end + 1
-                self._check_cancelled()
         with self._lock:
             self._pinyin_cache[key] = positions
             while len(self._pinyin_cache) > PINYIN_CACHE_ENTRIES:
@@ -504,6 +493,15 @@ class SearchIndex:
         """``m.search`` over ``[pos, n)`` in slices of about CHUNK characters
         cut at passage boundaries, so that no single C call holds the GIL for
         long (the UI thread keeps running while a worker searches)."""
+        for start, end in self._chunks(pos, n):
+            r = m.search(self, start, end)
+            if r is not None:
+                return r
+        return None
+
+    def _chunks(self, pos: int, n: int):
+        """``(start, end)`` slices of ``[pos, n)`` of about CHUNK characters,
+        cut at passage boundaries; checks for cancellation between slices."""
         text = self.text
         while pos < n:
             end = pos + CHUNK
@@ -512,12 +510,9 @@ class SearchIndex:
             else:
                 cut = text.find(SEP, end)
                 end = n if cut < 0 else cut
-            r = m.search(self, pos, end)
-            if r is not None:
-                return r
+            yield pos, end
             pos = end + 1
             self._check_cancelled()
-        return None
 
     def _candidates(
         self, plans: list[_TermPlan], negative: Sequence[Term], scope: list[int] | None
