@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_support import app_plain, wait_index, wait_results
+from app_support import app_plain, wait_index
 from tui.app.app import YuelanApp
 from tui.app.reader import Reader
 from tui.app.widgets import DocTree

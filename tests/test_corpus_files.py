@@ -3,7 +3,6 @@ and files that are not what they claim."""
 
 import os
 import socket
-import stat
 
 import pytest
 from hypothesis import given, settings

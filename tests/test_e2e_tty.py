@@ -5,7 +5,6 @@ Skipped when tmux is missing (.ci/run installs it).
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tui.corpus.model import Document, Paragraph
 from tui.search import SearchIndex, parse_query
 from tui.search import lang
 from tui.search.normalize import normalize, normalize_text

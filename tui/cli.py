@@ -13,7 +13,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 

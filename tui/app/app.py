@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 
 from tui.app.reader import Reader
 from tui.app.screens import DocumentsProvider, HelpScreen, SectionsProvider
-from tui.app.widgets import SEP, title_section, DocTree, NodeRef, ResultList, SearchInput, clip, safe
+from tui.app.widgets import title_section, DocTree, NodeRef, ResultList, SearchInput, clip, safe
 
 WIDE = 100  # columns from which both panes are shown side by side
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"

@@ -176,10 +176,6 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
-def _ascii_letters(text: str) -> float:
-    return sum(1 for c in text if c.isascii() and (c.isalnum() or c.isspace())) / max(1, len(text))
-
-
 def sniff_binary(data: bytes) -> str | None:
     """A reason if ``data`` is binary by content, else None."""
     for magic, what in MAGIC:

@@ -330,6 +330,11 @@ def _content(blocks: list[Block]) -> list[int]:
     return [i for i, b in enumerate(blocks) if b.kind != BOILERPLATE]
 
 
+def _md_text(line: Line) -> str:
+    """A Markdown heading without its #s."""
+    return line.text.lstrip("#").strip()
+
+
 def _meaningless(key: str) -> bool:
     """Lines that are never a title: separators, invisible text, bare dates."""
     return not _HAS_WORD.search(key) or DATE_ONLY.match(key) is not None or bp.LEADING_DATE.fullmatch(key) is not None
@@ -345,7 +350,7 @@ def _find_title(p: _Parse, content: list[int]) -> int | None:
         marker = _marker(b.first)
         if marker is not None and marker[0] == "md" and b.key.startswith("# "):
             b.kind = TITLE  # a Markdown H1 is the document's title
-            p.title = clean_title(b.first.text.lstrip("#").strip())
+            p.title = clean_title(_md_text(b.first))
             return ci + 1
         if not b.single or len(b.key) > 80 or "。" in key or key.endswith("...") or marker is not None:
             return None
@@ -476,7 +481,7 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             continue  # "第一节课上,老师讲了..." is a sentence, not a chapter
         _set_heading(b, style, rank, end)
         if style == "md":
-            b.title = clean_title(b.first.text.lstrip("#").strip())
+            b.title = clean_title(_md_text(b.first))
 
 
 def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
@@ -517,12 +522,10 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
             continue
         if n not in cand_set:
             continue
-        prev = blocks[idx[n - 1]] if n > 0 else None
-        prev_is_head = prev is not None and prev.kind == HEADING
         if has_markers:
             if current_rank is None:
                 continue  # loose lines before the first real heading stay body
-            rank = current_rank + 5 if prev_is_head else current_rank + 5
+            rank = current_rank + 5  # a deck or subhead under the current marker heading
         else:
             head = n + 1 in cand_set and (n - 1 not in cand_set)
             rank = 100 if (head or not paired) else 105

@@ -47,7 +47,7 @@ from tui.search.matchers import (
     min_window,
 )
 from tui.search.normalize import TextMap, fold_slice, normalize, normalize_folded, span_to_orig
-from tui.search.query import Query, Term, is_cjk, parse_query
+from tui.search.query import Query, Term, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
 
 SEP = "\n"
