@@ -73,13 +73,22 @@ def has_controls(text: str) -> bool:
 
 
 def json_dumps(obj) -> str:
-    """JSON with Chinese as is, and lone surrogates (undecodable bytes of file
-    names, kept by ``surrogateescape``) as ``\\udcXX`` escapes: valid JSON that
-    any UTF-8 stream can carry, and ``os.fsencode`` of the decoded string gives
-    back the original bytes."""
+    """JSON with Chinese as is, and every character a terminal could act on
+    as a ``\\uXXXX`` escape: C0 (``json`` does those), DEL, C1, bidi
+    overrides/isolates/marks, line/paragraph separators, and lone surrogates
+    (undecodable bytes of file names, kept by ``surrogateescape``).  Valid
+    JSON that any UTF-8 stream can carry and a terminal can show; the decoded
+    values are exactly the logical ones (``os.fsencode`` of a decoded path
+    gives back the original bytes).
+
+    ``json.dumps(..., ensure_ascii=False)`` alone escapes only C0: DEL, C1
+    (``\\x9b`` is CSI on many terminals) and bidi overrides go out raw."""
     import json
 
     text = json.dumps(obj, ensure_ascii=False)
-    if _SURROGATE_RE.search(text) is None:
+    if _UNSAFE_RE.search(text) is None:
         return text
-    return _SURROGATE_RE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+    # Outside JSON strings there are only ASCII punctuation, digits and
+    # literals, so every unsafe character is inside a string: escaping it
+    # there is exact.
+    return _UNSAFE_RE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
