@@ -16,8 +16,8 @@ Pure Python: never imports textual or rich; jieba and pypinyin are loaded
 lazily, once.
 """
 
-from tui.search.index import SearchIndex
+from tui.search.index import BuildCancelled, SearchIndex
 from tui.search.query import Query, Term, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
 
-__all__ = ["SearchIndex", "SearchResponse", "Hit", "MATCH_KINDS", "Query", "Term", "parse_query"]
+__all__ = ["SearchIndex", "BuildCancelled", "SearchResponse", "Hit", "MATCH_KINDS", "Query", "Term", "parse_query"]

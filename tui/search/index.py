@@ -25,12 +25,15 @@ so searches may run in worker threads while other threads read results.
 from __future__ import annotations
 
 import heapq
+import operator
+import os
 import threading
 import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Callable, Iterable, Sequence
 
 from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
@@ -49,6 +52,7 @@ from tui.search.matchers import (
 from tui.search.normalize import TextMap, fold_slice, normalize, normalize_folded, span_to_orig
 from tui.search.query import Query, Term, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
+from tui.search.store import Piece
 
 SEP = "\n"
 LONG_PASSAGE = 400  # paragraphs longer than this are shown as a window
@@ -84,57 +88,266 @@ class _Cand:
         self.choice = choice  # index of the matcher chosen for each term
 
 
-class SearchIndex:
-    """A passage index over a list of documents.  See the module docstring."""
+class BuildCancelled(Exception):
+    """Building the index was abandoned: its ``cancelled`` callback said so."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+
+# Per-passage kind byte: the kind code, plus whether the passage needs an
+# offset map (made again from the document when a hit needs it).
+_MAP_WS = 4  # normalisation removed whitespace; the fold was the identity
+_MAP_FOLD = 8  # the fold changed lengths (its map is needed too)
+_KIND_MASK = 3
+PROGRESS_INTERVAL = 0.05  # seconds between progress calls (at most ~20 per second)
+
+
+class SearchIndex:
+    """A passage index over a list of documents.  See the module docstring.
+
+    ``SearchIndex(documents)`` builds in memory.  ``SearchIndex.build(documents)``
+    (or ``store=True``) reuses and refreshes the persistent pieces in the user
+    cache (``store.py``): only new or changed documents are normalised again.
+
+    After building, ``notices`` holds messages for the user (a damaged store
+    rebuilt, no cache directory...) and ``changes`` says what was done:
+    ``{"reused": [paths], "rebuilt": [paths], "removed": [paths]}``.
+    """
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        *,
+        store: bool = False,
+        progress: Callable[[int, int, int, int], object] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
         self.documents: list[Document] = list(documents)
         self._doc_pos = {id(d): i for i, d in enumerate(self.documents)}
-        parts: list[str] = []
-        self._pstart = array("q")  # passage start in F
-        self._pend = array("q")
-        self._pdoc = array("l")  # document index
-        self._porig = array("q")  # passage start in doc.text
-        self._porig_end = array("q")
-        self._pkind = array("b")
-        self._psection = array("l")  # section index or -1
-        self._maps: dict[int, TextMap] = {}
-        self._dfirst = array("l")  # first passage of each document
-        self._doc_titles: list[str] = []  # normalised titles
-        self._section_titles: list[list[str]] = []
-        pos = 0
-        for di, doc in enumerate(self.documents):
-            self._dfirst.append(len(self._pstart))
-            self._doc_titles.append(normalize(doc.title or "")[0])
-            self._section_titles.append([normalize(s.title)[0] for s in doc.sections])
-            doc_fold = _doc_fold(doc)
-            for s, e, kind, section in _doc_passages(doc):
-                if doc_fold is not None:
-                    text, tmap = normalize_folded(*fold_slice(doc_fold, s, e))
-                else:
-                    text, tmap = normalize(doc.text[s:e])
-                if not text:
-                    continue
-                pid = len(self._pstart)
-                if tmap is not None:
-                    self._maps[pid] = tmap
-                parts.append(text)
-                self._pstart.append(pos)
-                pos += len(text)
-                self._pend.append(pos)
-                pos += len(SEP)
-                self._pdoc.append(di)
-                self._porig.append(s)
-                self._porig_end.append(e)
-                self._pkind.append(_KIND_CODE.get(kind, 0))
-                self._psection.append(-1 if section is None else section)
-        self._dfirst.append(len(self._pstart))
-        self.text = SEP.join(parts)
+        self.notices: list[str] = []
+        self.changes: dict[str, list[str]] = {"reused": [], "rebuilt": [], "removed": []}
+        self.store_path: str | None = None
+        self._maps: dict[int, TextMap | None] = {}  # made on first use, see _map
+        self._titles: dict[int, tuple[str, list[str]]] = {}  # normalised titles, on first use
+        self._pending_maps: dict[int, dict[int, TextMap]] = {}  # maps made while building
+        self._pieces(store, progress, cancelled)
         self._shadow: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()  # per-thread search state (cancellation)
         self._gate_cache: OrderedDict[str, bool] = OrderedDict()
         self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
+
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[Document],
+        *,
+        store: bool = True,
+        progress: Callable[[int, int, int, int], object] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> "SearchIndex":
+        """The index of ``documents``, from the persistent store where it can.
+
+        ``progress(done_docs, total_docs, done_bytes, total_bytes)`` is called
+        at most about 20 times a second and once at the end; ``cancelled()``
+        is polled between documents and, when it returns True, building stops
+        with ``BuildCancelled`` (nothing is written).  Problems with the store
+        never raise: they become ``notices``.
+        """
+        return cls(documents, store=store, progress=progress, cancelled=cancelled)
+
+    @classmethod
+    def open(
+        cls,
+        paths: list[str] | None = None,
+        encoding: str | None = None,
+        *,
+        progress: Callable[[int, int, int, int], object] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> "SearchIndex":
+        """Load the corpus at ``paths`` (through the document cache) and build
+        its index from the store: the whole reopen path in one call.  The
+        corpus is ``index.corpus``; its notices come first in ``notices``."""
+        from tui.corpus import load_corpus
+
+        corpus = load_corpus(paths, encoding=encoding, cache=True)
+        index = cls.build(corpus.documents, progress=progress, cancelled=cancelled)
+        index.corpus = corpus
+        return index
+
+    # ----------------------------------------------------------------- pieces
+    def _pieces(self, use_store: bool, progress, cancelled):
+        """Each document's piece: reused from the store or made now.  Returns
+        the stored columns as they are when every piece was reused in order."""
+        from tui.search import store as st
+
+        docs = self.documents
+        stored: dict[str, st.Stored] = {}
+        cols: st.Columns | None = None
+        path = None
+        if use_store and docs:
+            path = st.store_path([d.path for d in docs])
+            if path is None:
+                if not os.environ.get("YUELAN_NO_CACHE"):
+                    self.notices.append("no writable cache directory: the search index is built every time")
+            else:
+                try:
+                    stored, cols = st.load(path)
+                except st.StoreError as e:
+                    if os.path.lexists(path):
+                        self.notices.append(f"the search index was unusable ({e}); rebuilding it")
+        self.store_path = path
+        keys: list = [st.file_key(d.path) if use_store else None for d in docs]
+        sizes = [k[0] if k is not None else len(d.text) for k, d in zip(keys, docs)]
+        total_bytes = sum(sizes)
+        done_bytes = 0
+        last = time.monotonic()
+        pieces: list = []
+        fps: list[str | None] = [None] * len(docs)
+        reused, rebuilt = self.changes["reused"], self.changes["rebuilt"]
+        in_order = True
+        expect = 0
+        for i, d in enumerate(docs):
+            if cancelled is not None and cancelled():
+                raise BuildCancelled
+            piece = None
+            prior = stored.get(d.path)
+            if prior is not None and keys[i] is not None and prior.key == keys[i]:
+                fp = st.fingerprint(d)
+                fps[i] = fp
+                if fp == prior.fp:
+                    piece = prior
+                    reused.append(d.path)
+                    if prior.first != expect:
+                        in_order = False
+                    expect = prior.first + prior.count
+            if piece is None:
+                in_order = False
+                piece, maps = _make_piece(d)
+                if maps:
+                    self._pending_maps[i] = maps
+                rebuilt.append(d.path)
+            pieces.append(piece)
+            done_bytes += sizes[i]
+            if progress is not None:
+                now = time.monotonic()
+                if now - last >= PROGRESS_INTERVAL or i + 1 == len(docs):
+                    last = now
+                    progress(i + 1, len(docs), done_bytes, total_bytes)
+        if progress is not None and not docs:
+            progress(0, 0, 0, 0)
+        present = {d.path for d in docs}
+        self.changes["removed"] = sorted(p for p in stored if p not in present)
+        if cols is not None and in_order and expect == len(cols.lens) and cols.ndocs == len(docs) == len(reused):
+            self._assemble_columns(cols, [p.count for p in pieces])
+        else:
+            self._assemble([p.piece(cols) if isinstance(p, st.Stored) else p for p in pieces])
+        del cols, stored
+        if path is not None and (rebuilt or self.changes["removed"] or not reused):
+            self._write(path, keys, fps)
+
+    def _assemble_columns(self, cols, counts: list[int]) -> None:
+        """Every piece reused, in the stored order: the columns as they are."""
+        self.text = cols.text
+        self._plen, self._porig, self._porig_end = cols.lens, cols.porig, cols.porig_end
+        self._pkind, self._psection = cols.kind, cols.section
+        self._pstart, self._pend, self._pdoc = cols.pstart, cols.pend, cols.pdoc
+        self._dfirst = array("l", accumulate(counts, initial=0))
+
+    def _assemble(self, pieces: list[Piece]) -> None:
+        """The global arrays and text: concatenation of the pieces."""
+        self._plen = array("i")
+        self._porig = array("q")  # passage start in doc.text
+        self._porig_end = array("q")
+        self._pkind = array("b")  # kind code | map flags
+        self._psection = array("i")  # section index or -1
+        self._pdoc = array("i")  # document index
+        self._dfirst = array("l")  # first passage of each document
+        texts = []
+        pending = self._pending_maps
+        for di, p in enumerate(pieces):
+            base = len(self._plen)
+            self._dfirst.append(base)
+            n = len(p.lens)
+            if not n:
+                continue
+            texts.append(p.text)
+            self._plen.extend(p.lens)
+            self._porig.extend(p.porig)
+            self._porig_end.extend(p.porig_end)
+            self._pkind.extend(p.kind)
+            self._psection.extend(p.section)
+            self._pdoc.extend(array("i", [di]) * n)
+            for local, tmap in pending.get(di, {}).items():
+                self._maps[base + local] = tmap
+        self._dfirst.append(len(self._plen))
+        self._pending_maps = {}
+        self.text = SEP.join(texts)
+        step = len(SEP)
+        self._pstart = array("q", accumulate(self._plen, lambda a, b: a + b + step, initial=0))
+        self._pstart.pop()
+        self._pend = array("q", map(operator.add, self._pstart, self._plen))
+
+    def _write(self, path: str, keys: list, fps: list) -> bool:
+        from tui.search import store as st
+
+        entries = []
+        for di, d in enumerate(self.documents):
+            if keys[di] is None:
+                continue  # not a file we can key: built again next time
+            fp = fps[di] if fps[di] is not None else st.fingerprint(d)
+            a, b = self._dfirst[di], self._dfirst[di + 1]
+            entries.append((d.path, keys[di], fp, a, b - a))
+        cols = st.Columns(
+            self.text, self._plen, self._porig, self._porig_end, self._psection, self._pkind, self._pstart, self._pend, self._pdoc,
+            ndocs=len(self.documents),
+        )
+        try:
+            st.save(path, entries, cols)
+        except OSError as e:
+            self.notices.append(f"could not write the search index: {e.strerror or e}")
+            return False
+        return True
+
+    def save(self) -> str | None:
+        """Write this index to the store (``build`` does so whenever anything
+        changed); returns the file written, or None (see ``notices``)."""
+        from tui.search import store as st
+
+        path = st.store_path([d.path for d in self.documents]) if self.documents else None
+        if path is None:
+            return None
+        keys = [st.file_key(d.path) for d in self.documents]
+        if not self._write(path, keys, [None] * len(keys)):
+            return None
+        self.store_path = path
+        return path
+
+    def _map(self, pid: int) -> TextMap | None:
+        """The passage's offset map (None: the identity), made on first use."""
+        if not self._pkind[pid] & (_MAP_WS | _MAP_FOLD):
+            return None
+        try:
+            return self._maps[pid]
+        except KeyError:
+            pass
+        doc = self.documents[self._pdoc[pid]]
+        s, e = self._porig[pid], self._porig_end[pid]
+        want = self.text[self._pstart[pid] : self._pend[pid]]
+        text, tmap = normalize(doc.text[s:e])
+        if text != want:
+            doc_fold = _doc_fold(doc)
+            if doc_fold is not None:
+                text, tmap = normalize_folded(*fold_slice(doc_fold, s, e))
+        self._maps[pid] = tmap
+        return tmap
+
+    def _heads(self, di: int) -> tuple[str, list[str]]:
+        """Normalised title and section titles of a document (on first use)."""
+        h = self._titles.get(di)
+        if h is None:
+            doc = self.documents[di]
+            h = (normalize(doc.title or "")[0], [normalize(s.title)[0] for s in doc.sections])
+            self._titles[di] = h
+        return h
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -588,7 +801,7 @@ class SearchIndex:
     def _kind_bonus(self, pid: int) -> float:
         """Headings and titles up, boilerplate down; smaller than the gap
         between a literal hit and a pinyin one, so exactness leads."""
-        k = self._pkind[pid]
+        k = self._pkind[pid] & _KIND_MASK
         if k in (1, 2):
             return HEADING_BONUS
         if k == 3:
@@ -609,7 +822,7 @@ class SearchIndex:
             plan = plans[ti]
             m = plan.matchers[mi]
             spans = m.spans(self, s, e)[:MAX_SPANS_PER_TERM]
-            if spans and pid in self._maps and self._maps[pid].folded is not None:
+            if spans and self._pkind[pid] & _MAP_FOLD:
                 spans = [sp for sp in spans if self._whole_chars(pid, *sp)]
             if not spans:
                 return None
@@ -637,9 +850,10 @@ class SearchIndex:
         # A term that also appears in the section heading or document title.
         di = self._pdoc[pid]
         sec = self._psection[pid]
-        heads = [self._doc_titles[di]]
-        if 0 <= sec < len(self._section_titles[di]):
-            heads.append(self._section_titles[di][sec])
+        title, sections = self._heads(di)
+        heads = [title]
+        if 0 <= sec < len(sections):
+            heads.append(sections[sec])
         for plan in plans:
             if any(plan.term.text in h for h in heads if h):
                 score += 0.3 / len(plans)
@@ -663,7 +877,7 @@ class SearchIndex:
     def _to_doc(self, pid: int, a: int, b: int) -> tuple[int, int]:
         """Map an index span (in ``F``) to document offsets."""
         base = self._pstart[pid]
-        oa, ob = span_to_orig(self._maps.get(pid), a - base, b - base)
+        oa, ob = span_to_orig(self._map(pid), a - base, b - base)
         off = self._porig[pid]
         return off + oa, off + ob
 
@@ -728,6 +942,33 @@ def _selectivity(plan: _TermPlan):
     t = plan.term
     # Literal-only and longer terms first: they leave fewer passages.
     return (0 if t.phrase else 1, 0 if t.has_cjk or any(c.isdigit() for c in t.text) else 1, -len(t.text))
+
+
+def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
+    """Fold and normalise one document's passages (the costly part of building)."""
+    parts: list[str] = []
+    lens, porig, porig_end = array("i"), array("q"), array("q")
+    section_a, kind_a = array("i"), array("b")
+    maps: dict[int, TextMap] = {}
+    doc_fold = _doc_fold(doc)
+    for s, e, kind, section in _doc_passages(doc):
+        if doc_fold is not None:
+            text, tmap = normalize_folded(*fold_slice(doc_fold, s, e))
+        else:
+            text, tmap = normalize(doc.text[s:e])
+        if not text:
+            continue
+        code = _KIND_CODE.get(kind, 0)
+        if tmap is not None:
+            maps[len(lens)] = tmap
+            code |= _MAP_FOLD if tmap.folded is not None else _MAP_WS
+        parts.append(text)
+        lens.append(len(text))
+        porig.append(s)
+        porig_end.append(e)
+        kind_a.append(code)
+        section_a.append(-1 if section is None else section)
+    return Piece(SEP.join(parts), lens, porig, porig_end, section_a, kind_a), maps
 
 
 def _doc_fold(doc: Document):
