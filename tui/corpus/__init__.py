@@ -104,6 +104,7 @@ def load_corpus(
     encoding: str | None = None,
     progress=None,
     cache: bool = False,
+    previous: Corpus | None = None,
 ) -> Corpus:
     """Load every text file under ``paths`` (default: the bundled seeds).
 
@@ -114,6 +115,11 @@ def load_corpus(
     ``cache``, parsed documents are kept in the user cache directory and only
     new or changed files are parsed again (``Corpus.changes`` says which);
     problems with the cache become ``Corpus.notices``, never errors.
+
+    ``previous``, a corpus loaded earlier from the same paths, makes this a
+    reload: its documents are reused for files whose size, mtime, inode and
+    ctime have not changed (the very same objects), so only new and changed
+    files are read, and the cache file is not read at all.
     """
     from tui.corpus import cache as cachemod
 
@@ -125,7 +131,9 @@ def load_corpus(
     if cache and cpath is None:
         notices.append("no writable cache directory: documents are parsed every time")
     old: dict[str, cachemod.Entry] = {}
-    if cpath and os.path.exists(cpath):
+    if previous is not None and previous.entries is not None:
+        old = previous.entries
+    elif cpath and os.path.exists(cpath):
         try:
             old = cachemod.load(cpath)
         except cachemod.CacheError as e:
@@ -186,4 +194,5 @@ def load_corpus(
     corpus = Corpus(documents, skipped)
     corpus.notices = notices
     corpus.changes = changes
+    corpus.entries = fresh
     return corpus

@@ -127,6 +127,9 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # e.g. the cache was rebuilt
     changes: dict[str, list[str]] = field(default_factory=dict)  # new/changed/removed/unchanged paths
+    # path -> cache entry (file key and document) of this load: what a reload
+    # compares against (see ``load_corpus(previous=...)``).
+    entries: dict | None = field(default=None, repr=False, compare=False)
 
     def find(self, ref: str) -> Document:
         """A document by id, path, a unique id prefix, or a unique title substring."""
