@@ -170,9 +170,15 @@ class Stored:
         return Piece(text, cols.lens[a:b], cols.porig[a:b], cols.porig_end[a:b], cols.section[a:b], cols.kind[a:b])
 
 
-def _read_regular(path: str) -> bytes:
-    """The file's bytes; never follows a symlink nor opens a FIFO or device
-    planted where the store should be, nor reads another user's file."""
+def _open_regular(path: str):
+    """A read-only view of the file's bytes (memory-mapped; the caller
+    closes it); never follows a symlink nor opens a FIFO or device planted
+    where the store should be, nor reads another user's file.
+
+    The map is held only while loading (everything is copied out of it), and
+    the store is only ever replaced, never rewritten in place."""
+    import mmap
+
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     try:
@@ -181,18 +187,12 @@ def _read_regular(path: str) -> bytes:
             raise StoreError("not a regular file")
         if st.st_uid != os.getuid():
             raise StoreError("owned by another user")
-        buf = bytearray(st.st_size)
-        view = memoryview(buf)
-        got = 0
-        while got < len(buf):
-            n = os.readv(fd, [view[got:]])
-            if n <= 0:
-                break
-            got += n
-        view.release()
-        if got < len(buf):
-            del buf[got:]  # shrank while being read: the checks below refuse it
-        return buf
+        if st.st_size < _HEAD.size:
+            raise StoreError("truncated")
+        try:
+            return mmap.mmap(fd, st.st_size, prot=mmap.PROT_READ, flags=mmap.MAP_SHARED)
+        except (OSError, ValueError, AttributeError):
+            return os.read(fd, st.st_size)
     finally:
         os.close(fd)
 
@@ -224,9 +224,23 @@ def load(path: str) -> tuple[dict[str, Stored], Columns]:
     """path -> Stored, and the stored columns.  Raises StoreError for
     anything but a complete, undamaged file of this version."""
     try:
-        data = _read_regular(path)
+        data = _open_regular(path)
     except OSError as e:
         raise StoreError(e.strerror or str(e)) from None
+    view = memoryview(data)
+    try:
+        return _load(view)
+    finally:
+        view.release()
+        close = getattr(data, "close", None)
+        if close is not None:
+            try:
+                close()
+            except BufferError:  # a view still held by an exception being raised
+                pass
+
+
+def _load(data: memoryview) -> tuple[dict[str, Stored], Columns]:
     if len(data) < _HEAD.size:
         raise StoreError("truncated")
     magic, version, hlen, hcrc = _HEAD.unpack_from(data)
@@ -237,21 +251,26 @@ def load(path: str) -> tuple[dict[str, Stored], Columns]:
     start = _HEAD.size
     if start + hlen > len(data):
         raise StoreError("truncated header")
-    if zlib.crc32(data[start : start + hlen]) != hcrc:
+    head = data[start : start + hlen]
+    if zlib.crc32(head) != hcrc:
         raise StoreError("header checksum mismatch")
     try:
-        header = json.loads(data[start : start + hlen].decode("utf-8"))
+        header = json.loads(str(head, "utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise StoreError(f"bad header: {type(e).__name__}") from None
+    finally:
+        head.release()
     if not isinstance(header, dict) or header.get("versions") != versions():
         raise StoreError("made by another version of yuelan")
-    blob = memoryview(data)[start + hlen :]
+    blob = data[start + hlen :]
     try:
         return _decode(header, blob)
     except StoreError:
         raise
     except Exception as e:  # noqa: BLE001 - anything malformed means: rebuild
         raise StoreError(f"bad content ({type(e).__name__})") from None
+    finally:
+        blob.release()
 
 
 def _decode(header: dict, blob: memoryview) -> tuple[dict[str, Stored], Columns]:
