@@ -398,3 +398,24 @@ def test_cancel_stops_the_build_and_writes_nothing(cache, corpus_dir):
     # A later build is not affected.
     index = SearchIndex.build(docs, cancelled=lambda: False)
     assert signature(index) == signature(SearchIndex(docs))
+
+
+# -------------------------------------------------------------- the CLI
+def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus_dir):
+    from conftest import run_cli
+
+    env = {"XDG_CACHE_HOME": str(cache)}
+    n = len(os.listdir(corpus_dir))
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"search index: 0 reused, {n} rebuilt" in r.stdout
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert f"search index: {n} reused, 0 rebuilt" in r.stdout
+    name = sorted(os.listdir(corpus_dir))[1]
+    with open(corpus_dir / name, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert f"search index: {n - 1} reused, 1 rebuilt" in r.stdout
+    # What `yuelan index` stored is what the next open reuses.
+    index = SearchIndex.build(load(corpus_dir))
+    assert index.changes["rebuilt"] == [] and index.search("星河观测站").total == 1

@@ -208,7 +208,30 @@ def cmd_index(args) -> int:
             print(f"  {kind}: {_name(path)}")
     for s in corpus.skipped:
         print(f"  skipped: {_name(s.path)}: {s.reason}")
+    if corpus.documents:
+        _index_search(corpus.documents)
     return 0 if corpus.documents else EXIT_ERROR
+
+
+def _index_search(documents) -> None:
+    """Build or refresh the persistent search index and say what it reused."""
+    import time
+
+    from tui.search import SearchIndex
+
+    progress = _Progress()
+    start = time.monotonic()
+    try:
+        index = SearchIndex.build(documents, progress=progress)
+    finally:
+        progress.finish()
+    for notice in index.notices:
+        print(f"yuelan: note: {notice}", file=sys.stderr)
+    ch = index.changes
+    print(
+        f"search index: {len(ch['reused'])} reused, {len(ch['rebuilt'])} rebuilt"
+        f" ({len(ch['removed'])} removed) in {time.monotonic() - start:.2f}s"
+    )
 
 
 def cmd_show(args) -> int:
