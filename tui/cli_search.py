@@ -1,6 +1,6 @@
 """``yuelan search``: the search sub-command (a public contract).
 
-    yuelan search QUERY [PATH...] [--json] [--limit N]
+    yuelan search QUERY [PATH...] [--json | --format text|json|md|csv] [--limit N]
     yuelan search --stdin [PATH...] --json [--limit N]
 
 ``--json`` prints one object per query:
@@ -8,6 +8,11 @@
 "section", "start", "end", "passage", "highlights", "score", "match"}]}``;
 ``elapsed_ms`` is the search alone.  With ``--stdin`` every input line is a
 query and the corpus is loaded and indexed once.
+
+``--format md`` prints a Markdown report per query and ``--format csv`` one CSV
+row per passage (a header once, then a ``query`` column tells the queries
+apart); see ``tui.export``.  ``--format json`` is ``--json``; ``--format text``
+is the default output.
 
 Errors print one line on stderr and exit non-zero; never a traceback.
 """
@@ -42,6 +47,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", metavar="QUERY", help="the query (omit with --stdin)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the bundled seeds)")
     p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--format", metavar="FORMAT", default=None,
+                   help="output format: text (default), json (same as --json), md (Markdown) or csv")
     p.add_argument("--limit", metavar="N", default="20", help="results per query (default 20)")
     p.add_argument("--stdin", action="store_true", help="read one query per line from standard input")
     p.add_argument("--encoding", help="decode every file with this encoding instead of detecting it")
@@ -62,8 +69,32 @@ def _parse_limit(value) -> int | None:
     return n if n >= 0 else None
 
 
+FORMATS = ("text", "json", "md", "csv")
+
+
+def _output_format(args) -> str | None:
+    """The chosen format, or None (after a one-line error) when it is unusable."""
+    fmt = getattr(args, "format", None)
+    as_json = bool(getattr(args, "json", False))
+    if fmt is None:
+        return "json" if as_json else "text"
+    fmt = str(fmt).strip().lower()
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in FORMATS:
+        _err(f"--format takes one of {', '.join(FORMATS)}, not {getattr(args, 'format', None)!r}")
+        return None
+    if as_json and fmt != "json":
+        _err(f"--json and --format {fmt} disagree; use one of them")
+        return None
+    return fmt
+
+
 def run(args) -> int:
     """Run ``yuelan search`` with parsed ``args``; returns the exit status."""
+    fmt = _output_format(args)
+    if fmt is None:
+        return EXIT_USAGE
     limit = _parse_limit(getattr(args, "limit", 20))
     if limit is None:
         _err(f"--limit takes a number of results (0 or more), not {getattr(args, 'limit', None)!r}")
@@ -113,8 +144,22 @@ def run(args) -> int:
     from tui.search import SearchIndex
 
     index = SearchIndex(corpus.documents)
-    as_json = bool(getattr(args, "json", False))
+    as_json = fmt == "json"
     color = _want_color(getattr(args, "color", "auto"))
+    emitted = [0]
+
+    def _emit(resp, as_json: bool, color: bool) -> None:
+        if fmt in ("md", "csv"):
+            from tui.export import to_csv, to_markdown
+
+            if fmt == "md":
+                sys.stdout.write(("\n" if emitted[0] else "") + to_markdown(resp) + "\n")
+            else:
+                sys.stdout.write(to_csv(resp, header=not emitted[0]))
+            emitted[0] += 1
+            return
+        _emit_plain(resp, as_json, color)
+
     if not use_stdin:
         resp = index.search(query, limit=limit)
         _emit(resp, as_json, color)
@@ -147,7 +192,7 @@ def _want_color(mode: str) -> bool:
         return False
 
 
-def _emit(resp, as_json: bool, color: bool) -> None:
+def _emit_plain(resp, as_json: bool, color: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(resp.to_json(), ensure_ascii=False) + "\n")
         return
