@@ -173,7 +173,13 @@ def test_a_fifo_or_device_planted_as_the_cache_is_never_opened(corpus_dir):
 
 @pytest.mark.parametrize(
     "old, new",
-    [(b'"metadata": {}', b'"metadata": []'), (b'"sections": [[', b'"sections": [["x", 100000000, 0, 0, 0], [')],
+    [
+        (b'"metadata": {}', b'"metadata": []'),
+        (b'"chars": ', b'"chars": 1'),
+        (b'"secs": [', b'"secs": [-'),
+        (b'"titles": [', b'"titles": [9'),
+        (b'"paras": [', b'"paras": [null, '),
+    ],
 )
 def test_wrong_types_and_absurd_values_in_the_header(corpus_dir, old, new):
     first = load_corpus([str(corpus_dir)], cache=True)
@@ -197,3 +203,26 @@ def test_a_permission_change_is_noticed(corpus_dir):
     os.chmod(corpus_dir / "a.txt", 0o600)  # changes ctime only
     c = load_corpus([str(corpus_dir)], cache=True)
     assert summary(c)["changed"] == ["a.txt"]
+
+
+@pytest.mark.parametrize("field, value", [(0, 100_000_000), (0, 0), (1, -5), (2, 10**9), (3, 10**9), (4, 10**6), (5, -1)])
+def test_absurd_section_values_in_the_blob(corpus_dir, field, value):
+    """Sections live in the blob as six integers each (level, start, end,
+    heading end, title offset, title length): any absurd one means rebuild."""
+    import json
+    import struct
+
+    first = load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    data = bytearray(open(path, "rb").read())
+    head = cachemod._HEAD.size
+    magic, version, hlen = struct.unpack_from("<8sIQ", data)
+    header = json.loads(data[head : head + hlen])
+    doc = next(d for d in header["docs"] if d["path"].endswith("a.txt"))
+    s_off, count = doc["secs"]
+    assert count == 2
+    struct.pack_into("<q", data, head + hlen + s_off + 8 * field, value)
+    open(path, "wb").write(bytes(data))
+    again = load_corpus([str(corpus_dir)], cache=True)
+    assert again.notices and "rebuilding" in again.notices[0]
+    same_documents(first, again)
