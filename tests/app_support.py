@@ -182,10 +182,15 @@ class FakeIndex:
         return FakeResponse(query, len(results), 1.0, results[:limit])
 
 
-def make_app(size=None, *, delay: float = 0.0, corpus: Corpus | None = None):
+def make_app(size=None, *, delay: float = 0.0, corpus: Corpus | None = None, state_dir=False, paths=None):
+    """The app on the sample corpus; no persistent state unless ``state_dir``
+    is given (then ``paths`` defaults to the sample corpus's root, /corpus)."""
     from tui.app.app import YuelanApp
 
-    return YuelanApp(corpus=corpus or sample_corpus(), index_factory=lambda docs: FakeIndex(docs, delay))
+    if state_dir is not False and paths is None:
+        paths = ["/corpus"]
+    return YuelanApp(paths, corpus=corpus or sample_corpus(), index_factory=lambda docs: FakeIndex(docs, delay),
+                     state_dir=state_dir)
 
 
 async def wait_index(pilot, app) -> None:

@@ -378,10 +378,12 @@ async def test_help_lists_every_key():
 def test_every_app_binding_is_in_the_help():
     text = "\n".join(k for _, keys in KEYS for k, _ in keys)
     names = {"slash": "/", "escape": "Esc", "question_mark": "?", "left_square_bracket": "[",
-             "right_square_bracket": "]", "n": "n", "N": "N", "y": "y", "q": "q"}
+             "right_square_bracket": "]", "apostrophe": "'"}
     for b in YuelanApp.BINDINGS:
         for key in b.key.split(","):
-            assert names[key] in text
+            shown = names.get(key, key)
+            assert len(shown) == 1 or shown.startswith("ctrl+") or shown == "Esc", key
+            assert re.search(r"(^|[ ,/])" + re.escape(shown) + r"($|[ ,/])", text, re.M), key
 
 
 async def test_palette_opens_a_document_by_pinyin_and_jumps_to_a_section():
@@ -433,7 +435,9 @@ async def test_copy_passage_with_citation():
         await pilot.press("y")
         clip = app.clipboard
         assert hit.passage.strip() in clip
-        assert clip.rstrip().endswith(f"({hit.title} \u203a {hit.section})")
+        line = hit.doc.text[: hit.start].count("\n") + 1
+        assert line > 1
+        assert clip.rstrip().endswith(f"({hit.title} \u203a {hit.section}, 001_harbour.txt:{line})")
         assert any("Copied" in str(m.message) for m in app._notifications)
 
 

@@ -27,14 +27,20 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.app.reader import Reader
-from tui.app.screens import DocumentsProvider, HelpScreen, SectionsProvider
-from tui.app.widgets import title_section, DocTree, NodeRef, ResultList, SearchInput, clip, safe
+from tui.app.reader import HitStrip, Reader
+from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
+from tui.app.widgets import title_section, DocTree, FindInput, NodeRef, ResultList, SearchInput, clip, safe
+from tui.state import Bookmark, Place, Roots, StateStore, excerpt
 
 WIDE = 100  # columns from which both panes are shown side by side
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
 SEARCH_LIMIT = 50
 DEBOUNCE = 0.06
+SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved
+HISTORY_MAX = 200
+# The themes 't' cycles through: (label, Textual theme name).
+MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
+THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]
 
 
 class MainScreen(Screen):
@@ -79,7 +85,10 @@ class YuelanApp(App):
     #results, #results:focus { border: none; }
     Footer FooterKey.-command-palette { border-left: none; }
     #right { width: 1fr; min-width: 20; }
-    #reader { height: 1fr; }
+    #reader-row { height: 1fr; }
+    #reader { height: 1fr; width: 1fr; }
+    #find { display: none; height: 1; }
+    #find.-active { display: block; }
     #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     #too-small { display: none; width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
 
@@ -108,6 +117,16 @@ class YuelanApp(App):
         Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
         Binding("right_square_bracket", "section(1)", "Next section", show=False),
         Binding("y", "copy", "Copy"),
+        Binding("Y", "copy_section", "Copy section", show=False),
+        Binding("ctrl+f", "find", "Find", show=False),
+        Binding("m", "bookmark", "Mark", show=False),
+        Binding("apostrophe", "bookmarks", "Marks", show=False),
+        # ctrl+i is Tab on most terminals (the same byte); it only arrives as
+        # ctrl+i where the terminal speaks the kitty keyboard protocol.
+        Binding("ctrl+o,H", "history(-1)", "Back", show=False),
+        Binding("ctrl+i,L", "history(1)", "Forward", show=False),
+        Binding("e", "export", "Export", show=False),
+        Binding("t", "cycle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -120,8 +139,32 @@ class YuelanApp(App):
         corpus: Any = None,
         corpus_future: Future | None = None,
         index_factory: Callable[[list], Any] | None = None,
+        state_dir: str | None | bool = None,
     ) -> None:
         super().__init__()
+        # Persistent state: None is the user data dir, False turns it off.
+        self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
+        self.roots: Roots | None = None
+        try:
+            if paths:
+                self.roots = Roots(list(paths))
+            else:
+                from tui.corpus import default_seed_dir
+
+                self.roots = Roots([str(default_seed_dir())])
+        except Exception:  # noqa: BLE001 - no seeds: nothing to key the state on
+            self.roots = None
+        self.bookmarks: list[Bookmark] = []
+        self._saved_place: Place | None = None
+        self._save_timer: Timer | None = None
+        self._history: list[tuple[str, int]] = []  # (doc id, offset), oldest first
+        self._hist_pos = -1
+        self.find_doc: str | None = None  # doc id of the active find-in-document
+        self.find_query = ""
+        self.find_spans: list[tuple[int, int]] = []
+        saved_theme = self.state.load_settings().get("theme")
+        if saved_theme and saved_theme in self.available_themes:
+            self.theme = saved_theme
         self.paths = paths
         self.encoding = encoding
         self.corpus = corpus
@@ -159,7 +202,11 @@ class YuelanApp(App):
                 yield DocTree(id="tree")
                 yield ResultList(id="results")
             with Vertical(id="right"):
-                yield Reader(id="reader")
+                with Horizontal(id="reader-row"):
+                    reader = Reader(id="reader")
+                    yield reader
+                    yield HitStrip(reader, id="hitstrip")
+                yield FindInput(placeholder="find in this document (Enter; Esc closes)", id="find", compact=True)
                 yield Static("", id="status", markup=False)
         yield Static(
             f"Terminal too small.\nyuelan needs at least {MIN_W}x{MIN_H}.",
@@ -170,6 +217,8 @@ class YuelanApp(App):
 
     def main_mounted(self) -> None:
         self._apply_size(self.size.width, self.size.height)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._show_state_notices()
         if self.corpus is not None:
             self._corpus_ready(self.corpus)
         elif self._corpus_future is not None and self._corpus_future.done():
@@ -272,7 +321,7 @@ class YuelanApp(App):
             self._q(Reader).clear_document()
             self._update_status()
             return
-        self.open_document(0, 0, focus=False)
+        self._open_first_place()
         n = len(self.documents)
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: start it after a refresh.
@@ -462,17 +511,30 @@ class YuelanApp(App):
         if self.current_doc is None:
             return
         doc = self.documents[self.current_doc]
-        spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
+        if self.find_doc == doc.id:
+            return  # the find's matches stay on screen
+        spans = self._doc_spans(doc)
         self._q(Reader).set_hits(spans, None)
         self._update_status()
 
+    def _doc_spans(self, doc) -> list[tuple[int, int]]:
+        """What the reader highlights in ``doc``: the find's matches, else the search's hits."""
+        if self.find_doc == doc.id:
+            return self.find_spans
+        return self.hits_by_doc.get(doc.id, []) if self.query_text else []
+
     # ------------------------------------------------------------- opening
 
-    def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None) -> None:
+    def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None,
+                      record: bool = True) -> None:
         doc = self.documents[doc_index]
+        if record:
+            self._push_history(doc.id, offset)
+        if self.find_doc is not None and self.find_doc != doc.id:
+            self._end_find(quiet=True)
         self.current_doc = doc_index
         reader = self._q(Reader)
-        spans = self.hits_by_doc.get(doc.id, []) if self.query_text else []
+        spans = self._doc_spans(doc)
         current = None
         if hit_target is not None and spans:
             current = reader_index(spans, hit_target)
@@ -498,7 +560,7 @@ class YuelanApp(App):
             return
         self.hits_by_doc.setdefault(doc.id, spans)
         reader = self._q(Reader)
-        if reader.doc is doc and spans:
+        if reader.doc is doc and spans and self.find_doc != doc.id:
             reader.set_hits(spans, None)
             self._update_status()
 
@@ -560,6 +622,7 @@ class YuelanApp(App):
         self._update_status()
         if self.current_doc is None:
             return
+        self._save_place_soon()
         doc = self.documents[self.current_doc]
         reader = self._q(Reader)
         section = doc.section_at(reader.reading_offset()) if doc.sections else None
@@ -575,13 +638,20 @@ class YuelanApp(App):
             return
         reader = self._q(Reader)
         doc = reader.doc
+        try:
+            self._q(HitStrip).refresh()
+        except NoMatches:
+            pass
         if doc is None:
             status.update(Content("no document open"))
             return
         offset = reader.reading_offset()
         si = doc.section_at(offset) if doc.sections else None
         parts = []
-        if self.query_text:
+        if self.find_doc == doc.id:
+            i = reader.current
+            parts.append(f"find {clip(safe(self.find_query), 16)!r} {i + 1 if i is not None else '-'}/{len(self.find_spans)}")
+        elif self.query_text:
             if reader.hits:
                 i = reader.current
                 parts.append(f"hit {i + 1 if i is not None else '-'}/{len(reader.hits)}")
@@ -596,6 +666,10 @@ class YuelanApp(App):
         status.update(Content(where + right))
 
     def action_next_hit(self, direction: int = 1) -> None:
+        reader = self._q(Reader)
+        if self.find_doc is not None and reader.doc is not None and self.find_doc == reader.doc.id:
+            self._next_find(direction)
+            return
         if not self.query_text:
             self.notify("No search yet: press / and type a query.", markup=False)
             return
@@ -677,9 +751,317 @@ class YuelanApp(App):
         reader.go_to(starts[i])
         self._update_status()
 
+    # ------------------------------------------------------- resume, history
+
+    def _open_first_place(self) -> None:
+        """Open where the user left this corpus last time, else the first document."""
+        if self.roots is not None:
+            self.bookmarks = self.state.load_bookmarks(self.roots)
+        place = self.state.load_place(self.roots) if self.roots is not None else None
+        self._show_state_notices()
+        if place is not None:
+            di = self._doc_at(place.root, place.path)
+            if di is not None and place.offset <= len(self.documents[di].text):
+                self._saved_place = place
+                self.open_document(di, place.offset, focus=False)
+                return
+            self.notify("The last reading place is gone from this corpus: starting at the first document.",
+                        markup=False, timeout=5)
+        self.open_document(0, 0, focus=False)
+
+    def _doc_at(self, root: int, rel: str) -> int | None:
+        import os
+
+        if self.roots is None:
+            return None
+        path = self.roots.resolve(root, rel)
+        if path is None:
+            return None
+        if not hasattr(self, "_paths_index") or self._paths_index[0] is not self.documents:
+            self._paths_index = (self.documents, {os.path.realpath(d.path): i for i, d in enumerate(self.documents)})
+        return self._paths_index[1].get(path)
+
+    def _reader_place(self) -> tuple[str, int] | None:
+        """(doc id, offset of the top line) of the reader, or where it is about to go."""
+        try:
+            reader = self._q(Reader)
+        except NoMatches:
+            return None
+        if reader.doc is None:
+            return None
+        pending = getattr(reader, "_pending_offset", None)
+        if pending is not None:
+            return reader.doc.id, pending[0]
+        if reader.lay is None:
+            return None  # laying out: the position is not known yet
+        return reader.doc.id, reader.top_offset()
+
+    def _push_history(self, doc_id: str, offset: int) -> None:
+        here = self._reader_place()
+        if 0 <= self._hist_pos < len(self._history) and here is not None:
+            self._history[self._hist_pos] = here  # back returns where the user left
+        del self._history[self._hist_pos + 1:]  # a new place drops the forward list
+        if self._history and self._history[-1] == (doc_id, offset):
+            return
+        self._history.append((doc_id, offset))
+        if len(self._history) > HISTORY_MAX:
+            del self._history[0]
+        self._hist_pos = len(self._history) - 1
+
+    def action_history(self, delta: int) -> None:
+        j = self._hist_pos + delta
+        if not (0 <= j < len(self._history)):
+            self.notify("No earlier place." if delta < 0 else "No later place.", markup=False, timeout=2)
+            return
+        here = self._reader_place()
+        if here is not None and 0 <= self._hist_pos < len(self._history):
+            self._history[self._hist_pos] = here
+        self._hist_pos = j
+        doc_id, offset = self._history[j]
+        di = self._doc_index(doc_id)
+        if di is None:
+            return
+        self.open_document(di, offset, record=False)
+
+    def _save_place_soon(self) -> None:
+        if not self.state.enabled:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_place)
+
+    def save_place(self) -> None:
+        """Write the reading place now (if it changed)."""
+        if not self.state.enabled or self.roots is None or self.current_doc is None:
+            return
+        here = self._reader_place()
+        if here is None:
+            return
+        di = self._doc_index(here[0])
+        loc = self.roots.locate(self.documents[di].path) if di is not None else None
+        if loc is None:
+            return  # outside the corpus roots: nothing sensible to store
+        place = Place(loc[0], loc[1], here[1])
+        if place != self._saved_place and self.state.save_place(self.roots, place):
+            self._saved_place = place
+        self._show_state_notices()
+
+    def _show_state_notices(self) -> None:
+        for msg in self.state.take_notices():
+            self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
+
+    async def action_quit(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        try:
+            self.save_place()
+        except Exception:  # noqa: BLE001 - quitting must never fail
+            pass
+        self.exit()
+
+    # ------------------------------------------------------------ bookmarks
+
+    def action_bookmark(self) -> None:
+        reader = self._q(Reader)
+        doc = reader.doc
+        if doc is None:
+            self.notify("Open a document first.", markup=False)
+            return
+        loc = self.roots.locate(doc.path) if self.roots is not None else None
+        if loc is None:
+            self.notify("This document is outside the corpus folders: it cannot be bookmarked.", markup=False)
+            return
+        offset = reader.reading_offset()
+        where = self.citation(doc, offset)
+        snippet = excerpt(doc.text, offset)
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            self.bookmarks.append(Bookmark(loc[0], loc[1], offset, snippet, note))
+            self._save_bookmarks()
+            self.notify(clip(f"Bookmarked: {safe(note or snippet)}", 120), markup=False, timeout=3)
+
+        self.push_screen(NoteScreen("Bookmark this passage", safe(f"{snippet}  ({where})")), done)
+
+    def action_bookmarks(self) -> None:
+        self.push_screen(BookmarksScreen())
+
+    def _save_bookmarks(self) -> None:
+        if self.roots is not None:
+            self.state.save_bookmarks(self.roots, self.bookmarks)
+        self._show_state_notices()
+
+    def bookmark_target(self, mark: Bookmark) -> tuple[int | None, str]:
+        """(document index, '') or (None, why it is stale)."""
+        di = self._doc_at(mark.root, mark.path)
+        if di is None:
+            return None, "stale: file gone"
+        if mark.offset > len(self.documents[di].text):
+            return None, "stale: offset out of range"
+        return di, ""
+
+    def bookmark_rows(self) -> list[str]:
+        rows = []
+        for b in self.bookmarks:
+            di, stale = self.bookmark_target(b)
+            label = safe(b.note) if b.note else safe(b.excerpt)
+            if di is not None:
+                doc = self.documents[di]
+                si = doc.section_at(b.offset) if doc.sections else None
+                where = title_section(safe(doc.title or doc.id), safe(doc.sections[si].title) if si is not None else None, 50)
+            else:
+                where = f"{safe(b.path)} [{stale}]"
+            rows.append(f"{clip(label, 44)}  - {where}")
+        return rows
+
+    def bookmark_jump(self, i: int) -> None:
+        if not (0 <= i < len(self.bookmarks)):
+            return
+        mark = self.bookmarks[i]
+        di, stale = self.bookmark_target(mark)
+        if di is None:
+            self.notify(clip(f"Bookmark {safe(mark.path)} is {stale}.", 120), severity="warning", markup=False)
+            return
+        self.open_document(di, mark.offset)
+
+    def bookmark_rename(self, i: int, note: str) -> None:
+        if 0 <= i < len(self.bookmarks):
+            self.bookmarks[i].note = note
+            self._save_bookmarks()
+
+    def bookmark_delete(self, i: int) -> None:
+        if 0 <= i < len(self.bookmarks):
+            del self.bookmarks[i]
+            self._save_bookmarks()
+
+    # ------------------------------------------------------ find in document
+
+    def action_find(self) -> None:
+        reader = self._q(Reader)
+        if reader.doc is None:
+            self.notify("Open a document first.", markup=False)
+            return
+        if self.narrow:
+            self._show_pane("reader", focus=False)
+        bar = self._q(FindInput)
+        bar.add_class("-active")
+        if self.find_doc == reader.doc.id:
+            bar.value = self.find_query
+        self._focus(bar)
+
+    def action_close_find(self) -> None:
+        """Esc in the find bar: close the prompt (an active find stays)."""
+        bar = self._q(FindInput)
+        bar.remove_class("-active")
+        self._focus(self._q(Reader))
+
+    @on(FindInput.Submitted, "#find")
+    def _find_submitted(self, event: FindInput.Submitted) -> None:
+        query = event.value.strip()
+        self.action_close_find()
+        doc = self._q(Reader).doc
+        if doc is None:
+            return
+        if not query:
+            self._end_find()
+            return
+        self._find_in_doc(doc, query)
+
+    @work(thread=True, exclusive=True, group="docfind")
+    def _find_in_doc(self, doc, query: str) -> None:
+        try:
+            spans = sorted(find_spans(self.index, doc, query))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.call_from_thread(self.notify, clip(safe(f"Find failed: {exc}"), 120), markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._find_done, doc, query, spans)
+
+    def _find_done(self, doc, query: str, spans: list[tuple[int, int]]) -> None:
+        reader = self._q(Reader)
+        if reader.doc is not doc:
+            return
+        if not spans:
+            self.notify(clip(f"Not found in this document: {safe(query)}", 120), markup=False, timeout=3)
+            return
+        self.find_doc, self.find_query, self.find_spans = doc.id, query, spans
+        reader.set_hits(spans, None)
+        i = reader.hit_index_at_or_after(reader.top_offset())
+        reader.set_current(i, center=True)
+        self._update_status()
+
+    def _next_find(self, direction: int) -> None:
+        reader = self._q(Reader)
+        n = len(reader.hits)
+        if not n:
+            return
+        if reader.current is None:
+            i = reader.hit_index_at_or_after(reader.top_offset()) or 0
+            if direction < 0:
+                i = (i - 1) % n
+        else:
+            i = reader.current + direction
+            if not (0 <= i < n):
+                i %= n
+                self.notify("Find wrapped to the " + ("first" if direction > 0 else "last") + " match.",
+                            markup=False, timeout=2)
+        self._goto_hit(i)
+
+    def _end_find(self, quiet: bool = False) -> None:
+        self.workers.cancel_group(self, "docfind")
+        had = self.find_doc is not None
+        self.find_doc, self.find_query, self.find_spans = None, "", []
+        reader = self._q(Reader)
+        if reader.doc is not None and not quiet:
+            reader.set_hits(self._doc_spans(reader.doc), None)
+        self._update_status()
+        if had and not quiet:
+            self.notify("Find ended: n/N step the search hits again.", markup=False, timeout=2)
+
+    # ---------------------------------------------------------------- export
+
+    def action_export(self) -> None:
+        resp = self.last_response
+        if not self.query_text or resp is None or not getattr(resp, "results", None):
+            self.notify("No results to export: search first (/).", markup=False)
+            return
+        from tui.export import to_markdown
+
+        try:
+            path = write_export(self.state.dir, resp.query, to_markdown(resp))
+        except OSError as exc:
+            self.notify(clip(safe(f"Export failed: {exc}"), 200), severity="error", markup=False)
+            return
+        self.notify(safe(f"Exported {len(resp.results)} results to {path}"), markup=False, timeout=10)
+
+    # ---------------------------------------------------------------- themes
+
+    def action_cycle_theme(self) -> None:
+        names = [name for _, name in THEMES]
+        i = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(i + 1) % len(names)]
+        label = dict((n, l) for l, n in THEMES)[self.theme]
+        self.notify(f"Theme: {label}", markup=False, timeout=2)
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
+    def _theme_changed(self, theme) -> None:
+        name = getattr(theme, "name", None)
+        if not name:
+            return
+        settings = self.state.load_settings()
+        if settings.get("theme") != name:
+            settings["theme"] = name
+            self.state.save_settings(settings)
+        self._show_state_notices()
+
     # --------------------------------------------------------------- keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_ONLY:
+            return isinstance(self.screen, MainScreen)
         if action == "focus_search":
             # '/' types itself into any input, and does nothing over dialogs.
             return isinstance(self.screen, MainScreen) and not isinstance(self.focused, Input)
@@ -713,6 +1095,9 @@ class YuelanApp(App):
     def action_back(self) -> None:
         focused = self.focused
         switcher = self._q("#left", ContentSwitcher)
+        if isinstance(focused, Reader) and self.find_doc is not None:
+            self._end_find()  # less-style: Esc ends the find first
+            return
         if isinstance(focused, SearchInput):
             self._show_pane("left")
         elif isinstance(focused, ResultList):
@@ -738,11 +1123,40 @@ class YuelanApp(App):
             if hs <= offset < he:
                 start, end = hs, he
         passage = doc.text[start:end].strip()
-        si = doc.section_at(start) if doc.sections else None
-        cite = (doc.title or doc.id) + (" \u203a " + doc.sections[si].title if si is not None else "")
+        cite = self.citation(doc, start)
         text = f"{passage}\n\n({cite})"
         self.copy_to_clipboard(escape_for_clipboard(text))
         self.notify(clip(f"Copied {len(passage)} characters: {safe(cite)}", 120), markup=False, timeout=3)
+
+    def action_copy_section(self) -> None:
+        reader = self._q(Reader)
+        doc = reader.doc
+        if doc is None:
+            self.notify("Nothing to copy.", markup=False)
+            return
+        si = doc.section_at(reader.reading_offset()) if doc.sections else None
+        if si is None:
+            start, end, what = 0, len(doc.text), "the document (no section here)"
+        else:
+            sec = doc.sections[si]
+            start, end, what = sec.start, sec.end, "the section"
+        body = doc.text[start:end].strip()
+        cite = self.citation(doc, start)
+        self.copy_to_clipboard(escape_for_clipboard(f"{body}\n\n({cite})"))
+        self.notify(clip(f"Copied {what}, {len(body)} characters: {safe(cite)}", 120), markup=False, timeout=3)
+
+    def citation(self, doc, offset: int) -> str:
+        """'title \u203a section, file:line' for ``offset`` in ``doc``
+        (\u203a is East-Asian neutral width, so it is safe to draw too)."""
+        si = doc.section_at(offset) if doc.sections else None
+        cite = (doc.title or doc.id) + (" \u203a " + doc.sections[si].title if si is not None else "")
+        return f"{cite}, {self._doc_file(doc)}:{doc.text.count(chr(10), 0, offset) + 1}"
+
+    def _doc_file(self, doc) -> str:
+        import os
+
+        loc = self.roots.locate(doc.path) if self.roots is not None else None
+        return loc[1] if loc is not None else os.path.basename(doc.path)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -776,9 +1190,21 @@ class YuelanApp(App):
         yield SystemCommand("Next section", "Jump to the next section (])", lambda: self.action_section(1))
         yield SystemCommand("Previous section", "Jump to the previous section ([)", lambda: self.action_section(-1))
         yield SystemCommand("Next pane", "Switch between the list and the reader (Tab)", self.action_next_pane)
+        yield SystemCommand("Back to the list", "Reader to list, results to the tree; ends a find (Esc)",
+                            self.action_back)
         yield SystemCommand("Copy passage", "Copy the current passage with its citation (y)", self.action_copy)
+        yield SystemCommand("Copy section", "Copy the whole section with its citation (Y)", self.action_copy_section)
+        yield SystemCommand("Find in document", "Find in the open document, less-style (ctrl+f)", self.action_find)
+        yield SystemCommand("Bookmark", "Bookmark the current passage, with a note (m)", self.action_bookmark)
+        yield SystemCommand("Bookmarks", "List bookmarks: jump, rename, delete (')", self.action_bookmarks)
+        yield SystemCommand("Back", "Back to the previous place (H, ctrl+o)", lambda: self.action_history(-1))
+        yield SystemCommand("Forward", "Forward to the next place (L, ctrl+i)", lambda: self.action_history(1))
+        yield SystemCommand("Export results", "Write the current results to a Markdown file (e)", self.action_export)
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
         yield SystemCommand("Theme", "Switch the colour theme", self.action_change_theme)
+        yield SystemCommand("Next theme", "Cycle dark, light, 16-colour; the choice is kept (t)", self.action_cycle_theme)
+        for label, name in THEMES:
+            yield SystemCommand(f"Theme: {label}", f"Use the {label} theme", lambda n=name: self.set_theme(n))
         yield SystemCommand("Quit", "Quit yuelan (q)", self.action_quit)
 
 
@@ -805,3 +1231,46 @@ def escape_for_clipboard(text: str) -> str:
     from tui.text import escape_controls
 
     return escape_controls(text)
+
+
+def find_spans(index, doc, query: str) -> list[tuple[int, int]]:
+    """Matches of ``query`` in ``doc``: the search layer's folding (Traditional,
+    width, case, pinyin) when the index is ready, else a folded literal scan."""
+    if index is not None:
+        return list(index.find_in_document(doc, query))
+    from tui.text import to_simplified
+
+    # to_simplified maps character for character, so offsets stay valid.
+    text = to_simplified(doc.text).lower()
+    term = to_simplified(query).lower()
+    out, i = [], text.find(term)
+    while term and i >= 0:
+        out.append((i, i + len(term)))
+        i = text.find(term, i + len(term))
+    return out
+
+
+def write_export(data_dir: str | None, query: str, text: str) -> str:
+    """Write ``text`` to a new file; return its full path.
+
+    The user data dir's ``exports/`` is preferred: it always exists for us,
+    is private (0700) and never litters the corpus or whatever directory the
+    app was started from; without one, the current directory."""
+    import os
+    import re
+
+    folder = os.path.join(data_dir, "exports") if data_dir else os.getcwd()
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    slug = re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:24] or "results"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        name = f"yuelan-{slug}-{stamp}{'' if n == 1 else f'-{n}'}.md"
+        path = os.path.join(folder, name)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return os.path.abspath(path)
+    raise OSError("too many exports with the same name")

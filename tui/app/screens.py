@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.app.widgets import SEP, clip, safe
 
@@ -18,15 +19,23 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Anywhere",
         [
-            ("/", "search: Chinese, pinyin (xlgw), \"phrase\", -word"),
-            ("Esc", "back: reader > list, results > document tree"),
+            ("/", "search the corpus: Chinese, pinyin (xlgw), \"phrase\", -word"),
+            ("Esc", "back: find > reader > list, results > document tree"),
             ("Tab", "switch pane: list / reader"),
-            ("n / N", "next / previous hit, on into the next document"),
+            ("n / N", "next / previous hit (of the find when one is active)"),
             ("[ / ]", "previous / next section"),
-            ("y", "copy passage + citation (title > section)"),
+            ("ctrl+f", "find in this document (less-style; Esc ends it)"),
+            ("m", "bookmark this passage (with an optional note)"),
+            ("'", "bookmarks: Enter jump, r rename, d delete"),
+            ("H / ctrl+o", "back to the previous place"),
+            ("L / ctrl+i", "forward again (ctrl+i only where the terminal tells it from Tab)"),
+            ("y", "copy passage + citation (title > section, file:line)"),
+            ("Y", "copy the whole section + citation"),
+            ("e", "export the current results to a Markdown file"),
+            ("t", "next theme: dark, light, 16-colour (kept)"),
             ("?", "this help"),
-            ("ctrl+p", "palette: open document, go to section, theme"),
-            ("q / ctrl+q", "quit"),
+            ("ctrl+p", "palette: open document, go to section, theme, every command"),
+            ("q / ctrl+q", "quit (the reading place is kept)"),
         ],
     ),
     (
@@ -40,10 +49,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
-        "Search bar",
+        "Search bar and find bar",
         [
             ("type", "results update as you type"),
-            ("Enter", "open the highlighted result"),
+            ("Enter", "open the highlighted result / find"),
             ("Down", "move into the results"),
         ],
     ),
@@ -56,17 +65,35 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("g / G, Home / End", "top / bottom"),
         ],
     ),
+    (
+        "Bookmarks list",
+        [
+            ("Enter", "jump to the bookmark"),
+            ("r", "rename (edit the note)"),
+            ("d / Delete", "delete"),
+            ("Esc / q", "close"),
+        ],
+    ),
 ]
 
+TMUX_NOTE = "Inside tmux, y/Y need `set -g set-clipboard on` in ~/.tmux.conf to reach your clipboard."
 
-def help_text() -> str:
+
+def help_text(tmux: bool | None = None) -> str:
+    import os
+
+    if tmux is None:
+        tmux = bool(os.environ.get("TMUX"))
     lines = ["yuelan - keys        (Esc, q or ? closes; j/k, space/b scroll)", ""]
+    if tmux:
+        lines += [TMUX_NOTE, ""]
     for group, keys in KEYS:
         lines.append(group)
         for key, what in keys:
             lines.append(f"  {key:<22} {what}")
         lines.append("")
     lines.append("The mouse works too (click, wheel), but every action has a key.")
+    lines.append("Find, bookmarks, history: ctrl+i is Tab in most terminals, so L is the sure way forward.")
     return "\n".join(lines)
 
 
@@ -105,6 +132,138 @@ class HelpScreen(ModalScreen[None]):
     def action_scroll(self, delta: int) -> None:
         scroller = self.query_one("#help", VerticalScroll)
         scroller.scroll_to(y=scroller.scroll_y + delta, animate=False)
+
+
+class NoteScreen(ModalScreen["str | None"]):
+    """A one-line input: a bookmark's note.  Enter keeps it, Esc cancels (None)."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; background: $background 60%; }
+    NoteScreen > Vertical { width: 70; max-width: 100%; height: auto; background: $panel; padding: 1 2; }
+    NoteScreen Static { width: 1fr; }
+    NoteScreen Input { width: 1fr; margin-top: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+
+    def __init__(self, title: str, where: str, value: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._where = where
+        self._value = value
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical():
+            yield Static(Content(self._title), id="note-title")
+            yield Static(Content(clip(self._where, 200)), id="note-where")
+            yield Input(value=self._value, placeholder="note (optional), Enter to keep, Esc to cancel",
+                        id="note-input", max_length=500, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.is_current:
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        if self.is_current:
+            self.dismiss(None)
+
+
+class BookmarksScreen(ModalScreen[None]):
+    """Every bookmark of the corpus: Enter jumps, r renames, d deletes.
+
+    The app owns the bookmarks; this screen shows ``app.bookmark_rows()`` and
+    calls ``app.bookmark_jump/rename/delete``."""
+
+    DEFAULT_CSS = """
+    BookmarksScreen { align: center middle; background: $background 60%; }
+    BookmarksScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 100%;
+        background: $panel; padding: 1 2; }
+    BookmarksScreen OptionList { height: auto; max-height: 30; border: none; background: $panel; }
+    BookmarksScreen OptionList:focus { border: none; }
+    BookmarksScreen #bm-help { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,apostrophe", "close", "Close", show=True),
+        Binding("r", "rename", "Rename", show=True),
+        Binding("d,delete", "delete", "Delete", show=True),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical():
+            yield Static(Content("Bookmarks"), id="bm-title")
+            yield OptionList(id="bm-list", markup=False)
+            yield Static(Content("Enter jump   r rename   d delete   Esc close"), id="bm-help")
+
+    def on_mount(self) -> None:
+        self.refill()
+        self.query_one(OptionList).focus()
+
+    def refill(self, keep: int | None = None) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        rows = self.app.bookmark_rows()
+        if not rows:
+            ol.add_option(Option(Content("No bookmarks yet: press m in the reader to add one."), disabled=True))
+            return
+        ol.add_options([Option(Content(clip(r, 200)), id=str(i)) for i, r in enumerate(rows)])
+        ol.highlighted = min(keep or 0, len(rows) - 1)
+
+    def _current(self) -> int | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return None
+        option = ol.get_option_at_index(ol.highlighted)
+        return int(option.id) if option.id is not None else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is None or not self.is_current:
+            return
+        i = int(event.option.id)
+        self.dismiss(None)
+        self.app.bookmark_jump(i)
+
+    def action_move(self, delta: int) -> None:
+        ol = self.query_one(OptionList)
+        if delta > 0:
+            ol.action_cursor_down()
+        else:
+            ol.action_cursor_up()
+
+    def action_rename(self) -> None:
+        i = self._current()
+        if i is None:
+            return
+
+        def done(note: "str | None") -> None:
+            if note is not None:
+                self.app.bookmark_rename(i, note)
+                self.refill(i)
+
+        mark = self.app.bookmarks[i]
+        self.app.push_screen(NoteScreen("Rename the bookmark", safe(mark.excerpt), mark.note), done)
+
+    def action_delete(self) -> None:
+        i = self._current()
+        if i is None:
+            return
+        self.app.bookmark_delete(i)
+        self.refill(i)
+
+    def action_close(self) -> None:
+        if self.is_current:
+            self.dismiss(None)
 
 
 # ------------------------------------------------------------------ palette

@@ -302,3 +302,11 @@ class SearchInput(Input):
     BINDINGS = [
         Binding("down", "app.focus_results", "Results", show=False),
     ]
+
+
+class FindInput(Input):
+    """The find-in-document bar (ctrl+f): Enter finds, Esc closes it."""
+
+    BINDINGS = [
+        Binding("escape", "app.close_find", "Close", show=False),
+    ]
