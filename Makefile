@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench clean
+.PHONY: run test test-slow bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 -q
+
+# The big hostile inputs (hundreds of MB, a million lines): minutes, not in CI.
+test-slow: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 -q -m slow
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
