@@ -55,9 +55,11 @@ CLEAR = "\x1b[2J\x1b[H"
 CSI_C1 = "\x9b31m"
 BIDI = "\u202eevil\u202c \u2066iso\u2069 \u200f"
 BELL_BS_DEL = "\x07\x08\x7f\r"
+SCREEN_RENAME = "\x1bkPWNED-WINDOW\x1b\\"  # screen/tmux window name
 ESCAPE_LINES = [
     ("标题设置零", OSC_TITLE_0),
     ("标题设置二", OSC_TITLE_2),
+    ("窗口改名", SCREEN_RENAME),
     ("剪贴板写入", OSC_52),
     ("剪贴板写入丙一", OSC_52_C1),
     ("清屏指令", CLEAR),
