@@ -19,22 +19,22 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Anywhere",
         [
-            ("/", "search the corpus: Chinese, pinyin (xlgw), \"phrase\", -word"),
-            ("Esc", "back: find > reader > list, results > document tree"),
+            ("/", "search: Chinese, pinyin (xlgw), \"phrase\", -word"),
+            ("Esc", "back: find > reader > list > document tree"),
             ("Tab", "switch pane: list / reader"),
-            ("n / N", "next / previous hit (of the find when one is active)"),
+            ("n / N", "next / previous hit (of the find, if active)"),
             ("[ / ]", "previous / next section"),
             ("ctrl+f", "find in this document (less-style; Esc ends it)"),
             ("m", "bookmark this passage (with an optional note)"),
             ("'", "bookmarks: Enter jump, r rename, d delete"),
             ("H / ctrl+o", "back to the previous place"),
-            ("L / ctrl+i", "forward again (ctrl+i only where the terminal tells it from Tab)"),
-            ("y", "copy passage + citation (title > section, file:line)"),
+            ("L / ctrl+i", "forward again (ctrl+i: see the note below)"),
+            ("y", "copy passage + title > section, file:line"),
             ("Y", "copy the whole section + citation"),
             ("e", "export the current results to a Markdown file"),
             ("t", "next theme: dark, light, 16-colour (kept)"),
             ("?", "this help"),
-            ("ctrl+p", "palette: open document, go to section, theme, every command"),
+            ("ctrl+p", "palette: documents, sections, themes, commands"),
             ("q / ctrl+q", "quit (the reading place is kept)"),
         ],
     ),
@@ -76,7 +76,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
 ]
 
-TMUX_NOTE = "Inside tmux, y/Y need `set -g set-clipboard on` in ~/.tmux.conf to reach your clipboard."
+TMUX_NOTE = "Inside tmux, y/Y need `set -g set-clipboard on` in ~/.tmux.conf."
 
 
 def help_text(tmux: bool | None = None) -> str:
@@ -93,7 +93,9 @@ def help_text(tmux: bool | None = None) -> str:
             lines.append(f"  {key:<22} {what}")
         lines.append("")
     lines.append("The mouse works too (click, wheel), but every action has a key.")
-    lines.append("Find, bookmarks, history: ctrl+i is Tab in most terminals, so L is the sure way forward.")
+    lines.append("ctrl+i is the same key as Tab in most terminals (it switches panes);")
+    lines.append("it goes forward only where the terminal tells them apart (kitty")
+    lines.append("keyboard protocol: kitty, foot, WezTerm, Ghostty). L always works.")
     return "\n".join(lines)
 
 
