@@ -40,6 +40,7 @@ from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
 from tui.search import lang
 from tui.search.matchers import (
     Q_PINYIN_FULL,
+    Q_SPLIT,
     Q_PINYIN_INITIALS,
     Q_PINYIN_PARTIAL,
     Fuzzy,
@@ -78,6 +79,23 @@ class _TermPlan:
 
 class _Cancelled(Exception):
     """Raised inside a search when its ``cancelled`` callback says so."""
+
+
+class _LazySplit(Matcher):
+    """Stands for the term's ``Split`` until it is needed: cutting a phrase
+    into words needs jieba, which a common phrase never does."""
+
+    kind = "split"
+    quality = Q_SPLIT - 0.15  # the lowest a Split can be: it sorts last, as a Split does
+
+    def __init__(self, term: Term) -> None:
+        self.term = term
+
+    def search(self, idx, pos, endpos):
+        return None
+
+    def __repr__(self) -> str:
+        return f"_LazySplit({self.term.text!r})"
 
 
 class _Cand:
@@ -359,25 +377,52 @@ class SearchIndex:
 
     # --------------------------------------------------------------- laziness
     def shadow(self) -> str:
-        """The pinyin shadow of the index text (built once, on first use)."""
+        """The pinyin shadow of the index text (built once, on first use).
+
+        Built in slices of about CHUNK characters, so that a background
+        ``warm`` never holds the GIL for long."""
         s = self._shadow
         if s is None:
             with self._lock:
                 if self._shadow is None:
                     tables = lang.pinyin()
                     t0 = time.perf_counter()
-                    self._shadow = tables.shadow(self.text)
+                    text = self.text
+                    parts = [tables.shadow(text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)]
+                    self._shadow = "".join(parts)
                     lang.load_seconds += time.perf_counter() - t0
                 s = self._shadow
         return s
 
-    def warm(self) -> None:
-        """Load jieba and the pinyin tables and build the shadow now."""
-        lang.tokenizer()
+    def warm(self, wait: bool = True) -> threading.Thread | None:
+        """Load jieba and the pinyin tables and build the pinyin shadow now,
+        instead of on the first query that needs them.
+
+        ``wait=False`` does it in a background daemon thread and returns that
+        thread at once: the index is searchable meanwhile, and a query that
+        needs one of these waits only for that one (a literal query for
+        none).  Errors while warming are ignored (the query that needs the
+        resource reports them)."""
+        if not wait:
+            t = threading.Thread(target=self._warm_quietly, name="yuelan-search-warm", daemon=True)
+            t.start()
+            return t
+        self._warm()
+        return None
+
+    def _warm_quietly(self) -> None:
+        try:
+            self._warm()
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
+
+    def _warm(self) -> None:
+        # Pinyin first: any Latin query needs it, only some Chinese ones need jieba.
         tables = lang.pinyin()
         for letter in lang.INITIALS:  # the classes typed initials need
             tables.class_for(letter, True)
         self.shadow()
+        lang.tokenizer()
         import rapidfuzz.distance.Levenshtein  # noqa: F401
 
     # ----------------------------------------------------------------- search
@@ -498,10 +543,9 @@ class SearchIndex:
         if t.latin and len(t.text) >= 2:
             matchers.extend(self._pinyin_matchers(t.text))
         if t.has_cjk and len(t.text) >= 4:
-            # Used only while the phrase is rare (checked in _candidates).
-            split = self._split_matcher(t)
-            if split is not None:
-                matchers.append(split)
+            # Used only while the phrase is rare (checked in _candidates);
+            # cut into words (jieba) only then.
+            matchers.append(_LazySplit(t))
         if 3 <= len(t.text) <= 32 and not any(c.isdigit() for c in t.text):
             if not t.latin or len(t.text) >= 4:
                 # Run only when the term matches nowhere as typed (see _candidates).
@@ -752,6 +796,11 @@ class SearchIndex:
                         self._remember("phrase:" + plan.term.text, min(phrase_count, SPLIT_GATE))
                     if self._phrase_passages(plan.term.text) >= SPLIT_GATE:
                         continue
+                    if isinstance(m, _LazySplit):
+                        m = self._split_matcher(plan.term)
+                        if m is None:
+                            continue
+                        plan.matchers[mi] = m
                 found = self._scan(m, current)
                 if found and m.kind in ("literal", "pinyin"):
                     as_typed = True
