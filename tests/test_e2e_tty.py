@@ -106,3 +106,79 @@ def test_pinyin_search_open_result_and_quit(env):
         term.wait("[exited with 0]", 10)
     finally:
         term.stop()
+
+
+def right_of(line: str, cells: int) -> str:
+    """What a screen line shows right of column ``cells`` (CJK takes two)."""
+    import unicodedata
+
+    col = 0
+    for i, ch in enumerate(line):
+        if col >= cells:
+            return line[i:].strip()
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return ""
+
+
+def test_bookmark_and_resume_survive_a_restart(tmp_path):
+    """Open a document, scroll, bookmark with a note, quit; start again: the
+    same place is on screen and the bookmark is listed (and jumps there)."""
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    term = Terminal(100, 30, env)
+    try:
+        term.wait("上海市金山區總工會")
+        term.wait("5 documents")
+        term.type("/")
+        term.type("xlgw")
+        term.wait("results in")
+        term.keys("Enter")  # the top result: 松江...心灵港湾
+        term.wait("hit 1/", unless="laying out")
+        term.keys("Escape")
+        time.sleep(0.3)
+        term.keys("Escape")  # search cleared, back to the tree; the reader keeps the place
+        time.sleep(0.3)
+        term.keys("Tab")  # into the reader
+        time.sleep(0.3)
+        term.keys("j", "j", "j")
+        time.sleep(0.3)
+        before = term.screen().splitlines()
+        reader_top = right_of(before[1], 41)  # the reader's first line (right of the 40-cell list)
+        assert reader_top, before
+        term.keys("m")
+        term.wait("Bookmark this passage")
+        term.type("e2e-note")
+        term.keys("Enter")
+        term.wait("Bookmarked: e2e-note")
+        term.keys("q")
+        term.wait("[exited with 0]", 10)
+    finally:
+        term.stop()
+    saved = list((tmp_path / "data" / "yuelan").glob("state-*.json"))
+    assert len(saved) == 1, list((tmp_path / "data").rglob("*"))
+
+    term = Terminal(100, 30, env)
+    try:
+        term.wait("5 documents")
+        screen = term.wait(reader_top, 10)
+        assert right_of(screen.splitlines()[1], 41) == reader_top, screen
+        term.keys("'")
+        screen = term.wait("e2e-note")
+        assert "Bookmarks" in screen and "stale" not in screen
+        term.keys("Escape")
+        time.sleep(0.3)
+        term.keys("Tab")  # into the reader
+        time.sleep(0.3)
+        term.keys("G")  # move away, then jump back with the bookmark
+        term.wait("100%")
+        assert right_of(term.screen().splitlines()[1], 41) != reader_top
+        term.keys("'")
+        term.wait("e2e-note")
+        term.keys("Enter")
+        end = time.monotonic() + 10
+        while right_of(term.screen().splitlines()[1], 41) != reader_top and time.monotonic() < end:
+            time.sleep(0.1)
+        assert right_of(term.screen().splitlines()[1], 41) == reader_top, term.screen()
+        term.keys("q")
+        term.wait("[exited with 0]", 10)
+    finally:
+        term.stop()
