@@ -69,6 +69,7 @@ HEADING_BONUS = 0.8
 BOILERPLATE_PENALTY = 1.5
 
 _KIND_CODE = {"body": 0, HEADING: 1, TITLE: 2, BOILERPLATE: 3}
+_BONUS = (0.0, HEADING_BONUS, HEADING_BONUS, -BOILERPLATE_PENALTY)  # by kind code (see _kind_bonus)
 
 
 @dataclass
@@ -152,6 +153,7 @@ class SearchIndex:
         self._local = threading.local()  # per-thread search state (cancellation)
         self._gate_cache: OrderedDict[str, bool] = OrderedDict()
         self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
+        self._norm_cache: dict[str, str] = {}  # original span -> normalised (see _whole_chars)
 
     @classmethod
     def build(
@@ -677,6 +679,18 @@ class SearchIndex:
             return out
         allowed = None if scope is None else set(scope)
         n = len(self.text)
+        if type(m) is Literal and m.needle:
+            # The loop below, inlined for the commonest matcher (its accept is
+            # always true): one find per passage that holds the needle.
+            find, needle = self.text.find, m.needle
+            for start, end in self._chunks(0, n):
+                i = find(needle, start, end)
+                while i >= 0:
+                    pid = bisect_right(pstart, i) - 1
+                    if allowed is None or pid in allowed:
+                        out.append(pid)
+                    i = find(needle, pend[pid] + 1, end)
+            return out
         pos = 0
         while pos < n:
             r = self._search_chunked(m, pos, n)
@@ -829,7 +843,17 @@ class SearchIndex:
         the best by a cheap score get spans, unless ``full``."""
         pids = sorted(cands)
         if len(pids) > FULL_SCORE_LIMIT and not full:
-            cheap = {pid: self._cheap_score(cands[pid], plans) for pid in pids}
+            # _cheap_score, with the quality part computed once per choice.
+            bases: dict[tuple, float] = {}
+            kinds = self._pkind
+            cheap = {}
+            for pid in pids:
+                choice = tuple(cands[pid].choice)
+                base = bases.get(choice)
+                if base is None:
+                    qs = [plans[i].matchers[mi].quality for i, mi in enumerate(choice)]
+                    base = bases[choice] = 10.0 * sum(qs) / len(qs)
+                cheap[pid] = base + _BONUS[kinds[pid] & _KIND_MASK]
             # sorted() is stable, also in reverse: ties keep document order.
             full = set(sorted(pids, key=cheap.__getitem__, reverse=True)[:FULL_SCORE_LIMIT])
         else:
@@ -850,12 +874,7 @@ class SearchIndex:
     def _kind_bonus(self, pid: int) -> float:
         """Headings and titles up, boilerplate down; smaller than the gap
         between a literal hit and a pinyin one, so exactness leads."""
-        k = self._pkind[pid] & _KIND_MASK
-        if k in (1, 2):
-            return HEADING_BONUS
-        if k == 3:
-            return -BOILERPLATE_PENALTY
-        return 0.0
+        return _BONUS[self._pkind[pid] & _KIND_MASK]
 
     def _cheap_score(self, cand: _Cand, plans: list[_TermPlan]) -> float:
         qs = [plans[i].matchers[mi].quality for i, mi in enumerate(cand.choice)]
@@ -915,7 +934,13 @@ class SearchIndex:
         folds to "...") is not a hit, its original span would show "…"."""
         oa, ob = self._to_doc(pid, a, b)
         orig = self.documents[self._pdoc[pid]].text[oa:ob]
-        return normalize(orig)[0] == self.text[a:b]
+        cache = self._norm_cache
+        folded = cache.get(orig)
+        if folded is None:
+            if len(cache) > 4096:
+                cache.clear()
+            folded = cache[orig] = normalize(orig)[0]
+        return folded == self.text[a:b]
 
     def _is_exact(self, pid: int, a: int, b: int, raw: str) -> bool:
         """The original characters are exactly what the user typed."""
