@@ -192,6 +192,9 @@ class BookmarksScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
+        # Enter jumps at once (not through OptionList's message): a key typed
+        # right behind it must not land in this list.
+        Binding("enter", "jump", "Jump", show=True, priority=True),
         Binding("escape,q,apostrophe", "close", "Close", show=True),
         Binding("r", "rename", "Rename", show=True),
         Binding("d,delete", "delete", "Delete", show=True),
@@ -229,10 +232,16 @@ class BookmarksScreen(ModalScreen[None]):
         return int(option.id) if option.id is not None else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+        event.stop()  # a click: the same as Enter
         if event.option.id is None or not self.is_current:
             return
-        i = int(event.option.id)
+        self.query_one(OptionList).highlighted = event.option_index
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        i = self._current()
+        if i is None or not self.is_current:
+            return
         self.dismiss(None)
         self.app.bookmark_jump(i)
 
