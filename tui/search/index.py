@@ -154,6 +154,7 @@ class SearchIndex:
         self._gate_cache: OrderedDict[str, bool] = OrderedDict()
         self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
         self._norm_cache: dict[str, str] = {}  # original span -> normalised (see _whole_chars)
+        self._sample_counts: dict[str, int] = {}  # word -> count in a sample (see Split._anchor)
 
     @classmethod
     def build(

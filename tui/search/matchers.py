@@ -197,9 +197,20 @@ class Split(Matcher):
     def _anchor(self, idx) -> Literal:
         anchor = getattr(self, "_anchor_lit", None)
         if anchor is None:
-            # Estimate each word's frequency on a sample of the index text.
-            sample = idx.text[: 1 << 21]
-            anchor = min(self.literals, key=lambda m: (sample.count(m.needle), -len(m.needle)))
+            # Estimate each word's frequency on a sample of the index text
+            # (counts kept by the index: the same words recur as one types).
+            counts = idx._sample_counts
+            text = idx.text
+
+            def count(needle: str) -> int:
+                c = counts.get(needle)
+                if c is None:
+                    if len(counts) > 4096:
+                        counts.clear()
+                    c = counts[needle] = text.count(needle, 0, 1 << 21)
+                return c
+
+            anchor = min(self.literals, key=lambda m: (count(m.needle), -len(m.needle)))
             self._anchor_lit = anchor
         return anchor
 
