@@ -526,3 +526,61 @@ async def test_help_and_palette_list_every_new_key():
                 assert f"{shown}" in helps, b.key
         await pilot.press("ctrl+p", *"bookmarks")
         assert "List bookmarks" in await wait_text(pilot, app, "List bookmarks")
+
+
+def _chrome(app) -> set[str]:
+    text = app_plain(app)
+    corpus = "".join(d.text + d.title for d in app.documents)
+    return {c for c in text if c not in corpus}
+
+
+async def test_new_chrome_has_no_east_asian_ambiguous_glyphs(tmp_path):
+    app = make_app(state_dir=data(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_index(pilot, app)
+        seen = set()
+        await search(pilot, app, "xlgw")
+        await pilot.press("enter")
+        await pilot.pause()
+        seen |= _chrome(app)  # the strip, narrow
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        seen |= _chrome(app)  # the find bar
+        await pilot.press(*"职工", "enter")
+        await wait_for(pilot, lambda: app.find_doc is not None)
+        seen |= _chrome(app)  # find status
+        await pilot.press("m")
+        await pilot.pause()
+        seen |= _chrome(app)  # the note dialog
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        seen |= _chrome(app)  # the bookmarks list
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("y", "t", "t")
+        await pilot.pause()
+        seen |= _chrome(app)  # notifications, the 16-colour theme
+        ambiguous = {c for c in seen if unicodedata.east_asian_width(c) == "A"}
+        assert not ambiguous, sorted(ambiguous)
+        assert "#" in seen or ":" in seen or "." in seen  # the strip was drawn
+
+
+async def test_narrow_find_and_bookmark_work_from_the_list(tmp_path):
+    app = make_app(state_dir=data(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_index(pilot, app)
+        assert isinstance(app.focused, DocTree)  # the list pane is shown, the reader hidden
+        await pilot.press("ctrl+f")  # shows the reader and its find bar
+        await pilot.pause()
+        assert app.pane == "reader" and isinstance(app.focused, FindInput)
+        await pilot.press(*"心灵港湾", "enter")
+        await wait_for(pilot, lambda: app.find_doc == "001_harbour")
+        reader = app.query_one(Reader)
+        assert reader.current == 0
+        await pilot.press("m", *"narrow", "enter")
+        await pilot.pause()
+        assert app.bookmarks[-1].note == "narrow"
+        assert app.bookmarks[-1].offset == reader.hits[0][0]  # the find match on screen is the passage
+        await pilot.press("q")
