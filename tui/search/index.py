@@ -473,7 +473,7 @@ class SearchIndex:
         scored: dict[int, tuple[float, list, list[_TermPlan]]] = {}
         for plans in self._interpretations(q):
             cands = self._candidates(plans, q.negative, None)
-            for pid, cand in self._score_all(cands, plans).items():
+            for pid, cand in self._score_all(cands, plans, limit=limit).items():
                 if pid not in scored or cand[0] > scored[pid][0]:
                     scored[pid] = cand
         resp.total = len(scored)
@@ -839,9 +839,18 @@ class SearchIndex:
         return {pid: _Cand(pid, c) for pid, c in choice.items()}
 
     # --------------------------------------------------------------- scoring
-    def _score_all(self, cands: dict[int, _Cand], plans: list[_TermPlan], full: bool = False) -> dict[int, tuple]:
+    def _score_all(
+        self, cands: dict[int, _Cand], plans: list[_TermPlan], full: bool = False, limit: int | None = None
+    ) -> dict[int, tuple]:
         """Scores (and spans) of the candidates; beyond FULL_SCORE_LIMIT only
-        the best by a cheap score get spans, unless ``full``."""
+        the best by a cheap score get spans, unless ``full``.
+
+        With ``limit`` (the results wanted), those best candidates are scored
+        in order of their cheap score, and one whose cheap score plus the most
+        the full score can add (``_max_gain``) cannot reach the ``limit``-th
+        best full score so far is not scored in full: it keeps its cheap score
+        minus one, like those beyond FULL_SCORE_LIMIT, and cannot be among
+        the ``limit`` returned.  (It still counts in ``total`` as those do.)"""
         pids = sorted(cands)
         if len(pids) > FULL_SCORE_LIMIT and not full:
             # _cheap_score, with the quality part computed once per choice.
@@ -856,20 +865,34 @@ class SearchIndex:
                     base = bases[choice] = 10.0 * sum(qs) / len(qs)
                 cheap[pid] = base + _BONUS[kinds[pid] & _KIND_MASK]
             # sorted() is stable, also in reverse: ties keep document order.
-            full = set(sorted(pids, key=cheap.__getitem__, reverse=True)[:FULL_SCORE_LIMIT])
-        else:
-            cheap = None
-            full = set(pids)
+            ranked = sorted(pids, key=cheap.__getitem__, reverse=True)
+            out = {pid: (cheap[pid] - 1.0, None, plans, None) for pid in ranked[FULL_SCORE_LIMIT:]}
+            gain = _max_gain(plans) + 1e-6
+            best: list[tuple[float, int]] = []  # heap of (score, -pid): the worst of the best on top
+            for i, pid in enumerate(ranked[:FULL_SCORE_LIMIT]):
+                if i % 256 == 255:
+                    self._check_cancelled()
+                if limit is not None and len(best) >= limit and (limit == 0 or cheap[pid] + gain < best[0][0]):
+                    out[pid] = (cheap[pid] - 1.0, None, plans, None)
+                    continue
+                r = self._score(cands[pid], plans)
+                if r is None:
+                    continue
+                out[pid] = r
+                if limit:
+                    item = (round(r[0], 6), -pid)
+                    if len(best) < limit:
+                        heapq.heappush(best, item)
+                    elif item > best[0]:
+                        heapq.heapreplace(best, item)
+            return out
         out = {}
         for i, pid in enumerate(pids):
             if i % 1024 == 1023:
                 self._check_cancelled()
-            if pid in full:
-                r = self._score(cands[pid], plans)
-                if r is not None:
-                    out[pid] = r
-            else:
-                out[pid] = (cheap[pid] - 1.0, None, plans, None)
+            r = self._score(cands[pid], plans)
+            if r is not None:
+                out[pid] = r
         return out
 
     def _kind_bonus(self, pid: int) -> float:
@@ -998,6 +1021,20 @@ class SearchIndex:
         if mkind == "split":
             return "exact" if exact and all(exact) else "folded"
         return "exact" if any(exact) else "folded"
+
+
+def _max_gain(plans: list[_TermPlan]) -> float:
+    """The most ``_score`` can add to ``_cheap_score`` for these plans: the
+    quality bonus of a literal (exact) or split (compact) hit, the proximity
+    of several terms, the terms in a heading, and repeated hits."""
+    adj = 0.0
+    for plan in plans:
+        for m in plan.matchers:
+            if m.kind == "literal":
+                adj = max(adj, 0.03)
+            elif m.kind == "split":
+                adj = max(adj, 0.1)
+    return 10.0 * adj + (1.0 if len(plans) > 1 else 0.0) + 0.3 + 0.05 * 4
 
 
 def _best_choice(idx: SearchIndex, pid: int, plans: list[_TermPlan]) -> list[int]:
