@@ -419,3 +419,17 @@ def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus
     # What `yuelan index` stored is what the next open reuses.
     index = SearchIndex.build(load(corpus_dir))
     assert index.changes["rebuilt"] == [] and index.search("星河观测站").total == 1
+
+
+def test_temporary_files_of_killed_writers_are_swept(cache, corpus_dir):
+    docs, path = _built(cache, corpus_dir)
+    d = os.path.dirname(path)
+    stale, fresh = os.path.join(d, ".tmp-dead.yls"), os.path.join(d, ".tmp-live.yls")
+    for p in (stale, fresh):
+        open(p, "wb").write(b"partial")
+    old = time.time() - 2 * store.STALE_TMP_SECONDS
+    os.utime(stale, (old, old))
+    with open(docs[0].path, "a", encoding="utf-8") as f:
+        f.write("\n\n补记一行。\n")
+    SearchIndex.build(load(corpus_dir))  # a change: the store is written again
+    assert not os.path.exists(stale) and os.path.exists(fresh)
