@@ -167,7 +167,7 @@ async def test_query_typed_while_indexing_runs_when_ready():
         gate.wait(30)  # the index is "building" until the test says so
         return FakeIndex(docs)
 
-    app = YuelanApp(corpus=sample_corpus(), index_factory=slow_index)
+    app = YuelanApp(state_dir=False, corpus=sample_corpus(), index_factory=slow_index)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.05)
         assert app.index is None
@@ -468,7 +468,7 @@ async def test_hostile_titles_in_tree_results_and_status():
     from tui.corpus.model import Corpus
 
     bad = build_doc("x", "[bold]标题[/] \x1b[2J\x1b]52;c;AAAA\x07 [@click=app.quit]", [("body", "正文[/]内容")])
-    app = YuelanApp(corpus=Corpus([bad], []), index_factory=FakeIndex)
+    app = YuelanApp(state_dir=False, corpus=Corpus([bad], []), index_factory=FakeIndex)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "内容")
@@ -517,7 +517,7 @@ async def test_chrome_has_no_east_asian_ambiguous_glyphs():
 async def test_empty_corpus_opens_and_says_so():
     from tui.corpus.model import Corpus, Skipped
 
-    app = YuelanApp(corpus=Corpus([], [Skipped("/x/a.bin", "binary file")]), index_factory=FakeIndex)
+    app = YuelanApp(state_dir=False, corpus=Corpus([], [Skipped("/x/a.bin", "binary file")]), index_factory=FakeIndex)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app_plain(app)

@@ -20,7 +20,7 @@ def seeds():
 
 
 async def test_seeds_pinyin_search_opens_the_passage(seeds):
-    app = YuelanApp(corpus=seeds)
+    app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         for _ in range(500):
@@ -46,7 +46,7 @@ async def test_seeds_pinyin_search_opens_the_passage(seeds):
 
 
 async def test_seeds_traditional_query_and_section_walk(seeds):
-    app = YuelanApp(corpus=seeds)
+    app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
             if app.index is not None:
@@ -76,7 +76,7 @@ async def test_seeds_results_fit_one_line_each_at_80_columns(seeds):
     """A result's first line must never wrap: it would push the snippet out."""
     from tui.app.widgets import ResultList
 
-    app = YuelanApp(corpus=seeds)
+    app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(500):
             if app.index is not None:

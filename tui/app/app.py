@@ -607,6 +607,8 @@ class YuelanApp(App):
         else:
             target = hit.start
         self.current_hit_passage = (hit.start, hit.end)
+        if self.find_doc is not None:
+            self._end_find(quiet=True)  # a search result: the search's hits again
         self.open_document(doc_index, target, hit_target=target)
 
     def _doc_index(self, doc_id: str) -> int | None:
