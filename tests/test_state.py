@@ -219,15 +219,18 @@ def test_data_dir_that_cannot_exist_turns_state_off(tmp_path):
     assert blocker.read_text() == "x"
 
 
-def test_no_home_turns_state_off(tmp_path):
-    code = ("import tui.state as s; st = s.StateStore(); print(st.enabled); print(st.take_notices())")
+def test_unusable_home_turns_state_off(tmp_path):
+    # HOME below a regular file: nothing can be created there, not even by root.
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = "import tui.state as s; st = s.StateStore(); print(st.enabled); print(st.take_notices())"
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_DATA_HOME")}
-    env["HOME"] = "/nonexistent/definitely/not/here"
+    env["HOME"] = str(blocker / "home")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] in ("False", "True")  # never a crash
-    if out.stdout.splitlines()[0] == "False":
-        assert "not kept" in out.stdout
+    assert out.stdout.splitlines()[0] == "False"
+    assert "not kept" in out.stdout
+    assert blocker.read_text() == "x"
 
 
 def test_disabled_store_reads_defaults_and_writes_nothing(tmp_path):
@@ -252,3 +255,11 @@ def test_unwritable_data_dir_turns_state_off_even_as_root(tmp_path, monkeypatch)
     store = StateStore(str(tmp_path / "data"))
     assert not store.enabled
     assert "not writable" in store.take_notices()[0]
+
+
+def test_an_existing_open_data_dir_is_made_private(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir(mode=0o755)
+    d.chmod(0o755)
+    StateStore(str(d))
+    assert stat.S_IMODE(os.stat(d).st_mode) == 0o700

@@ -211,6 +211,11 @@ class StateStore:
             st = os.stat(directory)
             if not stat.S_ISDIR(st.st_mode):
                 raise OSError("not a directory")
+            if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+                try:
+                    os.chmod(directory, 0o700)  # made by something else, or before umask
+                except OSError:
+                    pass
             if not os.access(directory, os.W_OK | os.X_OK):
                 raise OSError("not writable")
         except OSError as e:
