@@ -584,3 +584,22 @@ async def test_narrow_find_and_bookmark_work_from_the_list(tmp_path):
         assert app.bookmarks[-1].note == "narrow"
         assert app.bookmarks[-1].offset == reader.hits[0][0]  # the find match on screen is the passage
         await pilot.press("q")
+
+
+async def test_bookmarks_from_two_instances_are_merged(tmp_path):
+    a = make_app(state_dir=data(tmp_path))
+    b = make_app(state_dir=data(tmp_path))
+    async with a.run_test(size=(120, 36)) as pa:
+        await wait_index(pa, a)
+        async with b.run_test(size=(120, 36)) as pb:
+            await wait_index(pb, b)
+            await add_bookmark(pa, a, "from-a")
+            await open_doc(pb, b, 1)
+            await add_bookmark(pb, b, "from-b")  # b loaded its list before a's bookmark
+            assert [m.note for m in b.bookmarks] == ["from-a", "from-b"]
+            b.bookmark_delete(0)  # deletes a's bookmark, by identity
+            assert [m.note for m in b.bookmarks] == ["from-b"]
+    c = make_app(state_dir=data(tmp_path))
+    async with c.run_test(size=(120, 36)) as pc:
+        await wait_index(pc, c)
+        assert [m.note for m in c.bookmarks] == ["from-b"]

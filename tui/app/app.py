@@ -880,8 +880,8 @@ class YuelanApp(App):
         def done(note: str | None) -> None:
             if note is None:
                 return
-            self.bookmarks.append(Bookmark(loc[0], loc[1], offset, snippet, note))
-            self._save_bookmarks()
+            mark = Bookmark(loc[0], loc[1], offset, snippet, note)
+            self._change_bookmarks(lambda marks: marks.append(mark))
             self.notify(clip(f"Bookmarked: {safe(note or snippet)}", 120), markup=False, timeout=3)
 
         self.push_screen(NoteScreen("Bookmark this passage", safe(f"{snippet}  ({where})")), done)
@@ -889,10 +889,21 @@ class YuelanApp(App):
     def action_bookmarks(self) -> None:
         self.push_screen(BookmarksScreen())
 
-    def _save_bookmarks(self) -> None:
+    def _change_bookmarks(self, change: Callable[[list[Bookmark]], None]) -> None:
+        """Apply ``change`` to the bookmarks as they are on disk now (another
+        yuelan on the same corpus may have added some), then save them."""
+        marks = self.bookmarks
+        if self.roots is not None and self.state.enabled:
+            marks = self.state.load_bookmarks(self.roots)
+        change(marks)
+        self.bookmarks = marks
         if self.roots is not None:
-            self.state.save_bookmarks(self.roots, self.bookmarks)
+            self.state.save_bookmarks(self.roots, marks)
         self._show_state_notices()
+
+    @staticmethod
+    def _same_mark(a: Bookmark, b: Bookmark) -> bool:
+        return (a.root, a.path, a.offset, a.created) == (b.root, b.path, b.offset, b.created)
 
     def bookmark_target(self, mark: Bookmark) -> tuple[int | None, str]:
         """(document index, '') or (None, why it is stale)."""
@@ -928,14 +939,23 @@ class YuelanApp(App):
         self.open_document(di, mark.offset)
 
     def bookmark_rename(self, i: int, note: str) -> None:
-        if 0 <= i < len(self.bookmarks):
-            self.bookmarks[i].note = note
-            self._save_bookmarks()
+        if not (0 <= i < len(self.bookmarks)):
+            return
+        target = self.bookmarks[i]
+
+        def change(marks: list[Bookmark]) -> None:
+            for m in marks:
+                if self._same_mark(m, target):
+                    m.note = note
+
+        self._change_bookmarks(change)
 
     def bookmark_delete(self, i: int) -> None:
-        if 0 <= i < len(self.bookmarks):
-            del self.bookmarks[i]
-            self._save_bookmarks()
+        if not (0 <= i < len(self.bookmarks)):
+            return
+        target = self.bookmarks[i]
+        self._change_bookmarks(lambda marks: marks.__setitem__(
+            slice(None), [m for m in marks if not self._same_mark(m, target)]))
 
     # ------------------------------------------------------ find in document
 
