@@ -603,3 +603,17 @@ async def test_bookmarks_from_two_instances_are_merged(tmp_path):
     async with c.run_test(size=(120, 36)) as pc:
         await wait_index(pc, c)
         assert [m.note for m in c.bookmarks] == ["from-b"]
+
+
+async def test_a_reloaded_corpus_keeps_the_reader_where_it_is():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await open_doc(pilot, app, 2)
+        await pilot.press("space")
+        reader = app.query_one(Reader)
+        top = reader.top_offset()
+        app._corpus_ready(sample_corpus())  # as a live reload would
+        await pilot.pause()
+        assert reader.doc.id == "003_g60" and reader.doc is app.documents[2]
+        assert reader.top_offset() == top

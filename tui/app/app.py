@@ -38,8 +38,9 @@ SEARCH_LIMIT = 50
 DEBOUNCE = 0.06
 SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved
 HISTORY_MAX = 200
-# The themes 't' cycles through: (label, Textual theme name).
+# Actions that make no sense over a dialog (help, palette, bookmarks).
 MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
+# The themes 't' cycles through: (label, Textual theme name).
 THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]
 
 
@@ -756,7 +757,15 @@ class YuelanApp(App):
     # ------------------------------------------------------- resume, history
 
     def _open_first_place(self) -> None:
-        """Open where the user left this corpus last time, else the first document."""
+        """Open where the user left this corpus last time, else the first document.
+
+        Called again with a reloaded corpus, it keeps the reader where it is."""
+        here = self._reader_place()
+        if here is not None:
+            di = self._doc_index(here[0])
+            if di is not None:
+                self.open_document(di, min(here[1], len(self.documents[di].text)), focus=False, record=False)
+                return
         if self.roots is not None:
             self.bookmarks = self.state.load_bookmarks(self.roots)
         place = self.state.load_place(self.roots) if self.roots is not None else None
