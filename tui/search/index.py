@@ -24,6 +24,7 @@ so searches may run in worker threads while other threads read results.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import operator
 import os
@@ -32,6 +33,7 @@ import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Callable, Iterable, Sequence
@@ -76,6 +78,20 @@ _BONUS = (0.0, HEADING_BONUS, HEADING_BONUS, -BOILERPLATE_PENALTY)  # by kind co
 class _TermPlan:
     term: Term
     matchers: list[Matcher]  # best quality first
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection meanwhile: a query over 100 000 candidates
+    makes as many small containers, and each collection would walk every
+    object of the corpus (half the time of such a query went there)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Cancelled(Exception):
@@ -147,7 +163,8 @@ class SearchIndex:
         self._maps: dict[int, TextMap | None] = {}  # made on first use, see _map
         self._titles: dict[int, tuple[str, list[str]]] = {}  # normalised titles, on first use
         self._pending_maps: dict[int, dict[int, TextMap]] = {}  # maps made while building
-        self._pieces(store, progress, cancelled)
+        with _gc_paused():
+            self._pieces(store, progress, cancelled)
         self._shadow: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()  # per-thread search state (cancellation)
@@ -470,16 +487,43 @@ class SearchIndex:
         if not q.positive:
             resp.error = "the query only excludes terms; add a term to search for"
             return
-        scored: dict[int, tuple[float, list, list[_TermPlan]]] = {}
-        for plans in self._interpretations(q):
-            cands = self._candidates(plans, q.negative, None)
-            for pid, cand in self._score_all(cands, plans, limit=limit).items():
-                if pid not in scored or cand[0] > scored[pid][0]:
-                    scored[pid] = cand
-        resp.total = len(scored)
-        keys = [(-round(v[0], 6), pid) for pid, v in scored.items()]
-        order = [pid for _, pid in heapq.nsmallest(limit, keys)] if limit else []
-        resp.results = [self._hit(pid, *scored[pid]) for pid in order]
+        interps = self._interpretations(q)
+        full: dict[int, tuple] = {}  # pid -> (score, spans, plans, kinds): scored in full
+        cheap: dict[int, float] = {}  # pid -> cheap score (see _score_all)
+        cheap_src: dict[int, int] = {}  # pid -> its interpretation, when not the first
+        with _gc_paused():
+            for k, plans in enumerate(interps):
+                cands = self._candidates(plans, q.negative, None)
+                f, c = self._score_all(cands, plans, limit=limit)
+                if k == 0:
+                    full, cheap = f, c
+                    continue
+                # A passage found by several interpretations keeps its best score.
+                for pid, r in f.items():
+                    prev = full[pid][0] if pid in full else cheap.get(pid)
+                    if prev is None or r[0] > prev:
+                        full[pid] = r
+                        cheap.pop(pid, None)
+                for pid, v in c.items():
+                    prev = full[pid][0] if pid in full else cheap.get(pid)
+                    if prev is None or v > prev:
+                        cheap[pid] = v
+                        cheap_src[pid] = k
+                        full.pop(pid, None)
+            resp.total = len(full) + len(cheap)
+            keys = [(-round(r[0], 6), pid) for pid, r in full.items()]
+            rounded: dict[float, float] = {}  # cheap scores take few distinct values
+            for pid, v in cheap.items():
+                x = rounded.get(v)
+                if x is None:
+                    x = rounded[v] = -round(v, 6)
+                keys.append((x, pid))
+            order = [pid for _, pid in heapq.nsmallest(limit, keys)] if limit else []
+            del keys
+        resp.results = [
+            self._hit(pid, *full[pid]) if pid in full else self._hit(pid, cheap[pid], None, interps[cheap_src.get(pid, 0)], None)
+            for pid in order
+        ]
 
     def find_in_document(self, doc: Document, query: str) -> list[tuple[int, int]]:
         """Every hit of ``query`` in ``doc.text`` (document offsets, sorted).
@@ -497,7 +541,7 @@ class SearchIndex:
             spans: set[tuple[int, int]] = set()
             for plans in self._interpretations(q):
                 cands = self._candidates(plans, q.negative, scope)
-                for pid, (_, term_spans, _, _) in self._score_all(cands, plans, full=True).items():
+                for pid, (_, term_spans, _, _) in self._score_all(cands, plans, full=True)[0].items():
                     for tspans in term_spans:
                         for a, b in tspans:
                             spans.add(self._to_doc(pid, a, b))
@@ -841,7 +885,7 @@ class SearchIndex:
     # --------------------------------------------------------------- scoring
     def _score_all(
         self, cands: dict[int, _Cand], plans: list[_TermPlan], full: bool = False, limit: int | None = None
-    ) -> dict[int, tuple]:
+    ) -> tuple[dict[int, tuple], dict[int, float]]:
         """Scores (and spans) of the candidates; beyond FULL_SCORE_LIMIT only
         the best by a cheap score get spans, unless ``full``.
 
@@ -850,7 +894,10 @@ class SearchIndex:
         the full score can add (``_max_gain``) cannot reach the ``limit``-th
         best full score so far is not scored in full: it keeps its cheap score
         minus one, like those beyond FULL_SCORE_LIMIT, and cannot be among
-        the ``limit`` returned.  (It still counts in ``total`` as those do.)"""
+        the ``limit`` returned.  (It still counts in ``total`` as those do.)
+
+        Returns the candidates scored in full, pid -> (score, spans, plans,
+        match kinds), and the others, pid -> score (no spans yet)."""
         pids = sorted(cands)
         if len(pids) > FULL_SCORE_LIMIT and not full:
             # _cheap_score, with the quality part computed once per choice.
@@ -866,14 +913,15 @@ class SearchIndex:
                 cheap[pid] = base + _BONUS[kinds[pid] & _KIND_MASK]
             # sorted() is stable, also in reverse: ties keep document order.
             ranked = sorted(pids, key=cheap.__getitem__, reverse=True)
-            out = {pid: (cheap[pid] - 1.0, None, plans, None) for pid in ranked[FULL_SCORE_LIMIT:]}
+            rest = {pid: cheap[pid] - 1.0 for pid in ranked[FULL_SCORE_LIMIT:]}
+            out = {}
             gain = _max_gain(plans) + 1e-6
             best: list[tuple[float, int]] = []  # heap of (score, -pid): the worst of the best on top
             for i, pid in enumerate(ranked[:FULL_SCORE_LIMIT]):
                 if i % 256 == 255:
                     self._check_cancelled()
                 if limit is not None and len(best) >= limit and (limit == 0 or cheap[pid] + gain < best[0][0]):
-                    out[pid] = (cheap[pid] - 1.0, None, plans, None)
+                    rest[pid] = cheap[pid] - 1.0
                     continue
                 r = self._score(cands[pid], plans)
                 if r is None:
@@ -885,7 +933,7 @@ class SearchIndex:
                         heapq.heappush(best, item)
                     elif item > best[0]:
                         heapq.heapreplace(best, item)
-            return out
+            return out, rest
         out = {}
         for i, pid in enumerate(pids):
             if i % 1024 == 1023:
@@ -893,7 +941,7 @@ class SearchIndex:
             r = self._score(cands[pid], plans)
             if r is not None:
                 out[pid] = r
-        return out
+        return out, {}
 
     def _kind_bonus(self, pid: int) -> float:
         """Headings and titles up, boilerplate down; smaller than the gap
