@@ -12,6 +12,13 @@ from app_support import make_app, wait_index, wait_results
 from tui.app.widgets import SearchInput
 
 
+@pytest.fixture(autouse=True)
+def _outside_tmux(monkeypatch):
+    # The help adds a tmux clipboard note when $TMUX is set: the pictures must
+    # not depend on where the tests run.
+    monkeypatch.delenv("TMUX", raising=False)
+
+
 def steady(*keys: str, query: str | None = None):
     async def run_before(pilot) -> None:
         app = pilot.app
