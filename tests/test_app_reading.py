@@ -524,6 +524,10 @@ async def test_help_and_palette_list_every_new_key():
                      "right_square_bracket": "]", "apostrophe": "'"}.get(first, first)
             if shown:
                 assert f"{shown}" in helps, b.key
+        for title, key in [("Top of the document", "(g"), ("Bottom of the document", "(G"),
+                           ("Page down", "(space"), ("Page up", "(b"), ("Next pane", "(Tab)"),
+                           ("Back to the list", "(Esc)"), ("Previous section", "([)"), ("Next section", "(])")]:
+            assert key in commands[title], title
         await pilot.press("ctrl+p", *"bookmarks")
         assert "List bookmarks" in await wait_text(pilot, app, "List bookmarks")
 
