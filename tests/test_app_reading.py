@@ -621,3 +621,13 @@ async def test_a_reloaded_corpus_keeps_the_reader_where_it_is():
         await pilot.pause()
         assert reader.doc.id == "003_g60" and reader.doc is app.documents[2]
         assert reader.top_offset() == top
+
+
+def test_find_before_the_index_is_ready_still_folds():
+    from tui.app.app import find_spans
+
+    doc = sample_corpus().documents[1]
+    spans = find_spans(None, doc, "工会")  # no index yet: a folded literal scan
+    assert spans and all(doc.text[s:e] == "工會" for s, e in spans)
+    assert spans == sorted(FakeIndex([doc]).find_in_document(doc, "工会"))
+    assert find_spans(None, doc, "") == []
