@@ -212,3 +212,45 @@ def test_an_exception_in_the_callback_is_reported(docs):
     finally:
         w.stop()
         w.join(5)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.watch import follow_offset
+
+PARA = ["一、总体情况\n", "今年以来,全区工会系统认真贯彻落实各项部署。\n", "二、主要做法\n", "建立心灵港湾工作室,为职工提供心理疏导。\n", "三、下一步打算\n", "继续深化工会改革,提升服务水平。\n"]
+
+
+def test_follow_offset_through_edits_above_and_below():
+    old = "".join(PARA)
+    target = old.index("建立心灵港湾")
+    # an edit below the position: nothing moves
+    assert follow_offset(old, old + "四、补充\n", target) == target
+    # a paragraph inserted above: the position moves with its text
+    new = "前言:本报告共三部分。\n" + old
+    assert new[follow_offset(old, new, target):].startswith("建立心灵港湾")
+    # a paragraph deleted above
+    new = old.replace(PARA[1], "")
+    assert new[follow_offset(old, new, target):].startswith("建立心灵港湾")
+    # the text at the position itself was rewritten: the text before it anchors
+    new = old.replace("建立心灵港湾工作室", "设立职工服务站点")
+    got = follow_offset(old, new, target)
+    assert new[:got].endswith("二、主要做法\n")
+    # everything gone: clamped, never out of range
+    assert follow_offset(old, "短", target) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PARA), min_size=1, max_size=12), st.lists(st.sampled_from(PARA), max_size=12), st.data())
+def test_follow_offset_stays_in_range_and_finds_kept_text(old_parts, extra, data):
+    old = "".join(old_parts)
+    offset = data.draw(st.integers(0, len(old)))
+    new = "".join(extra) + old  # the old text survives whole, after an insertion
+    got = follow_offset(old, new, offset)
+    assert 0 <= got <= len(new)
+    # the characters after the position are the same text, or (when the
+    # insertion is indistinguishable from one below the position, as with a
+    # repeated paragraph) the text above it is unchanged and it did not move
+    kept = old[offset : offset + 8]
+    assert new[got : got + len(kept)] == kept or (offset and new[:offset] == old[:offset] and got == offset)

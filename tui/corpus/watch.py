@@ -144,3 +144,40 @@ class CorpusWatcher:
                 self.on_error(message)
             except Exception:  # noqa: BLE001
                 pass
+
+
+def follow_offset(old_text: str, new_text: str, offset: int, context: int = 24) -> int:
+    """Where ``offset`` in ``old_text`` is in ``new_text`` after an edit.
+
+    The text right after the old offset (or, at the very end, right before
+    it) is looked up in the new text, nearest to the old offset; if it is
+    gone, the offset is kept, clamped to the new length.  Pure string
+    searches in C, so a reload costs nothing noticeable even at 50 MB."""
+    offset = max(0, min(offset, len(old_text)))
+    n = len(new_text)
+    if not old_text or (offset and old_text[:offset] == new_text[:offset]):
+        return min(offset, n)  # unchanged up to here (appends, edits below)
+    for size in (context, 8):
+        after = old_text[offset : offset + size]
+        if len(after) >= min(size, 4):
+            hit = _nearest(new_text, after, offset)
+            if hit is not None:
+                return hit
+        before = old_text[max(0, offset - size) : offset]
+        if len(before) >= min(size, 4):
+            hit = _nearest(new_text, before, offset - len(before))
+            if hit is not None:
+                return hit + len(before)
+    return min(offset, n)
+
+
+def _nearest(text: str, needle: str, near: int) -> int | None:
+    right = text.find(needle, max(0, near))
+    left = text.rfind(needle, 0, max(0, near) + len(needle))
+    if right < 0 and left < 0:
+        return None
+    if right < 0:
+        return left
+    if left < 0:
+        return right
+    return left if near - left <= right - near else right
