@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 # Names that never hold documents: editors' temporary and swap files, our own
 # atomic-write temp files, version-control directories.
@@ -69,7 +69,7 @@ class CorpusWatcher:
         self.dirs = dirs
         self.files = files
 
-    def start(self) -> "CorpusWatcher":
+    def start(self) -> CorpusWatcher:
         if self.dirs:
             self._spawn(self.dirs, True, None)
         if self.files:
@@ -142,7 +142,7 @@ class CorpusWatcher:
         if self.on_error is not None:
             try:
                 self.on_error(message)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001, S110 - an error reporter must not raise into the watcher
                 pass
 
 
