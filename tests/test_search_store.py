@@ -433,3 +433,27 @@ def test_temporary_files_of_killed_writers_are_swept(cache, corpus_dir):
         f.write("\n\n补记一行。\n")
     SearchIndex.build(load(corpus_dir))  # a change: the store is written again
     assert not os.path.exists(stale) and os.path.exists(fresh)
+
+
+# ----------------------------------------------------------------- reload
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_reload_reuses_the_previous_index(cache, corpus_dir, monkeypatch, no_cache):
+    if no_cache:
+        monkeypatch.setenv("YUELAN_NO_CACHE", "1")
+    docs = load(corpus_dir)
+    first = SearchIndex.build(docs)
+    names = sorted(os.listdir(corpus_dir))
+    changed, gone = str(corpus_dir / names[1]), str(corpus_dir / names[2])
+    with open(changed, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    os.unlink(gone)
+    docs2 = load(corpus_dir)
+    index = SearchIndex.build(docs2, previous=first)
+    assert index.changes["rebuilt"] == [changed]
+    assert index.changes["removed"] == [gone]
+    assert sorted(index.changes["reused"]) == sorted(d.path for d in docs2 if d.path != changed)
+    assert index.search("星河观测站").total == 1
+    assert signature(index) == signature(SearchIndex(docs2))
+    if not no_cache:  # and the store follows: the next open reuses everything
+        again = SearchIndex.build(load(corpus_dir))
+        assert again.changes["rebuilt"] == [] and again.notices == []

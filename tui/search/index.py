@@ -154,6 +154,7 @@ class SearchIndex:
         store: bool = False,
         progress: Callable[[int, int, int, int], object] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        previous: "SearchIndex | None" = None,
     ) -> None:
         self.documents: list[Document] = list(documents)
         self._doc_pos = {id(d): i for i, d in enumerate(self.documents)}
@@ -164,7 +165,7 @@ class SearchIndex:
         self._titles: dict[int, tuple[str, list[str]]] = {}  # normalised titles, on first use
         self._pending_maps: dict[int, dict[int, TextMap]] = {}  # maps made while building
         with _gc_paused():
-            self._pieces(store, progress, cancelled)
+            self._pieces(store, progress, cancelled, previous)
         self._shadow: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()  # per-thread search state (cancellation)
@@ -181,6 +182,7 @@ class SearchIndex:
         store: bool = True,
         progress: Callable[[int, int, int, int], object] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        previous: "SearchIndex | None" = None,
     ) -> "SearchIndex":
         """The index of ``documents``, from the persistent store where it can.
 
@@ -189,8 +191,13 @@ class SearchIndex:
         is polled between documents and, when it returns True, building stops
         with ``BuildCancelled`` (nothing is written).  Problems with the store
         never raise: they become ``notices``.
+
+        ``previous``: the index being replaced (a reload): a document with the
+        same path and text as one of its documents takes its piece from it
+        (no store to read); ``changes`` are then relative to it.  The store is
+        still written when anything changed.
         """
-        return cls(documents, store=store, progress=progress, cancelled=cancelled)
+        return cls(documents, store=store, progress=progress, cancelled=cancelled, previous=previous)
 
     @classmethod
     def open(
@@ -212,7 +219,7 @@ class SearchIndex:
         return index
 
     # ----------------------------------------------------------------- pieces
-    def _pieces(self, use_store: bool, progress, cancelled):
+    def _pieces(self, use_store: bool, progress, cancelled, previous=None):
         """Each document's piece: reused from the store or made now.  Returns
         the stored columns as they are when every piece was reused in order."""
         from tui.search import store as st
@@ -226,7 +233,7 @@ class SearchIndex:
             if path is None:
                 if not os.environ.get("YUELAN_NO_CACHE"):
                     self.notices.append("no writable cache directory: the search index is built every time")
-            else:
+            elif previous is None:
                 try:
                     stored, cols = st.load(path)
                 except st.StoreError as e:
@@ -243,6 +250,9 @@ class SearchIndex:
         reused, rebuilt = self.changes["reused"], self.changes["rebuilt"]
         in_order = True
         expect = 0
+        before: dict[str, int] = {}
+        if previous is not None:
+            before = {d.path: j for j, d in enumerate(previous.documents)}
         for i, d in enumerate(docs):
             if cancelled is not None and cancelled():
                 raise BuildCancelled
@@ -257,12 +267,18 @@ class SearchIndex:
                     if prior.first != expect:
                         in_order = False
                     expect = prior.first + prior.count
+            if piece is None and previous is not None:
+                j = before.get(d.path)
+                if j is not None and _same_document(previous.documents[j], d):
+                    piece = previous._piece_of(j)
+                    reused.append(d.path)
             if piece is None:
-                in_order = False
                 piece, maps = _make_piece(d)
                 if maps:
                     self._pending_maps[i] = maps
                 rebuilt.append(d.path)
+            if not isinstance(piece, st.Stored):
+                in_order = False
             pieces.append(piece)
             done_bytes += sizes[i]
             if progress is not None:
@@ -273,13 +289,15 @@ class SearchIndex:
         if progress is not None and not docs:
             progress(0, 0, 0, 0)
         present = {d.path for d in docs}
-        self.changes["removed"] = sorted(p for p in stored if p not in present)
+        self.changes["removed"] = sorted(p for p in (before if previous is not None else stored) if p not in present)
         if cols is not None and in_order and expect == len(cols.lens) and cols.ndocs == len(docs) == len(reused):
             self._assemble_columns(cols, [p.count for p in pieces])
         else:
             self._assemble([p.piece(cols) if isinstance(p, st.Stored) else p for p in pieces])
         del cols, stored
-        if path is not None and (rebuilt or self.changes["removed"] or not reused):
+        if path is not None and (
+            rebuilt or self.changes["removed"] or (not os.path.lexists(path) if previous is not None else not reused)
+        ):
             self._write(path, keys, fps)
 
     def _assemble_columns(self, cols, counts: list[int]) -> None:
@@ -358,6 +376,19 @@ class SearchIndex:
             return None
         self.store_path = path
         return path
+
+    def _piece_of(self, di: int) -> Piece:
+        """Document ``di``'s piece, cut out of this index."""
+        a, b = self._dfirst[di], self._dfirst[di + 1]
+        text = self.text[self._pstart[a] : self._pend[b - 1]] if b > a else ""
+        return Piece(
+            text,
+            array("i", self._plen[a:b]),
+            array("q", self._porig[a:b]),
+            array("q", self._porig_end[a:b]),
+            array("i", self._psection[a:b]),
+            array("b", self._pkind[a:b]),
+        )
 
     def _map(self, pid: int) -> TextMap | None:
         """The passage's offset map (None: the identity), made on first use."""
@@ -1129,6 +1160,12 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
         kind_a.append(code)
         section_a.append(-1 if section is None else section)
     return Piece(SEP.join(parts), lens, porig, porig_end, section_a, kind_a), maps
+
+
+def _same_document(a: Document, b: Document) -> bool:
+    """The same parsed document (parsing is deterministic: the same text gives
+    the same paragraphs and sections)."""
+    return a is b or (a.text == b.text and len(a.paragraphs) == len(b.paragraphs) and len(a.sections) == len(b.sections))
 
 
 def _doc_fold(doc: Document):
