@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.app.live import LiveReload
 from tui.app.reader import HitStrip, Reader
 from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
 from tui.app.widgets import title_section, DocTree, FindInput, NodeRef, ResultList, SearchInput, clip, safe
@@ -69,7 +70,7 @@ class MainScreen(Screen):
         self.app.main_mounted()
 
 
-class YuelanApp(App):
+class YuelanApp(LiveReload, App):
     TITLE = "yuelan"
     COMMANDS = App.COMMANDS | {DocumentsProvider, SectionsProvider}
 
@@ -175,6 +176,7 @@ class YuelanApp(App):
         self.index: Any = None
         self.index_error: str | None = None
         self._index_started = 0.0
+        self._index_counts: tuple[int, int, int, int] | None = None
         self.query_text = ""
         self._search_timer: Timer | None = None
         self._progress_timer: Timer | None = None
@@ -317,6 +319,7 @@ class YuelanApp(App):
         self.documents = list(corpus.documents)
         tree = self._q(DocTree)
         tree.populate(self.documents, getattr(corpus, "skipped", []))
+        self.start_watching()
         if not self.documents:
             self._set_search_status("no readable documents")
             self._q(Reader).clear_document()
@@ -342,26 +345,50 @@ class YuelanApp(App):
             return
         elapsed = time.monotonic() - self._index_started
         waiting = " (your search runs when ready)" if self.query_text else ""
-        self._set_search_status(f"indexing {len(self.documents)} docs... {elapsed:.1f}s{waiting}")
+        done, total, done_bytes, total_bytes = self._index_counts or (0, len(self.documents), 0, 0)
+        eta = ""
+        if 0 < done_bytes < total_bytes and elapsed > 1:
+            eta = f", {(total_bytes - done_bytes) * elapsed / done_bytes:.0f}s left"
+        size = f" {done_bytes / 1e6:.0f}/{total_bytes / 1e6:.0f} MB" if total_bytes >= 2e6 else ""
+        self._set_search_status(f"indexing {done}/{total} docs{size}{eta}{waiting}")
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
+        worker = get_current_worker()
+        documents = self.documents
+        previous = self.index  # a reload: unchanged documents keep their pieces
+
+        def progress(done: int, total: int, done_bytes: int, total_bytes: int) -> None:
+            self._index_counts = (done, total, done_bytes, total_bytes)
+
+        self._index_counts = None
         try:
             if self._index_factory is not None:
-                index = self._index_factory(self.documents)
+                index = self._index_factory(documents)
             else:
                 from tui.search import SearchIndex
+                from tui.search.index import BuildCancelled
 
-                index = SearchIndex(self.documents)
+                try:
+                    # From the persistent store: only new and changed
+                    # documents are indexed again.
+                    index = SearchIndex.build(
+                        documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous
+                    )
+                except BuildCancelled:
+                    return
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
             self.call_from_thread(self._index_failed, exc)
             return
-        # Ready means warm: jieba's dictionary, the pinyin tables and the
-        # index's own tables are loaded, so the first search is fast. Until
-        # then the search bar says "indexing" and a typed query waits.
+        if worker.is_cancelled:
+            return
+        # Searchable now; jieba and the pinyin tables load in the background
+        # (a query that needs one of them waits for that one only).
         warm = getattr(index, "warm", None)
         if warm is not None:
             try:
+                warm(wait=False)
+            except TypeError:  # an index without background warming
                 warm()
             except Exception:  # noqa: BLE001 - warming is an optimisation only
                 pass
@@ -374,6 +401,8 @@ class YuelanApp(App):
 
     def _index_ready(self, index) -> None:
         self.index = index
+        for notice in getattr(index, "notices", None) or []:
+            self.notify(safe(notice), title="Search index", severity="warning", markup=False)
         if self._progress_timer is not None:
             self._progress_timer.stop()
         n = len(self.documents)
@@ -862,6 +891,7 @@ class YuelanApp(App):
             self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
 
     async def action_quit(self) -> None:
+        self.stop_watching()
         if self._save_timer is not None:
             self._save_timer.stop()
         try:

@@ -1,0 +1,118 @@
+"""Live reload in the app: files added, changed and removed on disk while it
+runs (real corpus parser, real search, real inotify watcher)."""
+
+from __future__ import annotations
+
+import os
+
+from tui.app.app import YuelanApp
+from tui.app.reader import Reader
+from tui.app.widgets import DocTree
+
+SECTIONS = ["一、总体情况", "二、主要做法", "三、存在问题", "四、下一步打算"]
+
+
+def report(extra: str = "") -> str:
+    parts = ["关于职工服务工作的报告\n"]
+    for k, head in enumerate(SECTIONS):
+        parts.append(f"\n{head}\n")
+        for j in range(6):
+            parts.append(f"\n第{k + 1}部分第{j + 1}段:区总工会围绕职工需求开展服务,推进阵地建设和队伍建设,成效明显。\n")
+    return extra + "".join(parts)
+
+
+async def wait_for(pilot, cond, what: str, tries: int = 600):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.025)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def search(pilot, app, query: str):
+    app.query_one("#search").value = query
+    await wait_for(pilot, lambda: app.last_response is not None and app.last_response.query == query, f"search {query}")
+    return app.last_response
+
+
+async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    (docs / "b.txt").write_text("另一份材料\n\n这里只有一段正文,说明情况。\n", encoding="utf-8")
+    app = YuelanApp(paths=[str(docs)], state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.index is not None and app._watcher is not None, "index and watcher")
+        await pilot.pause(0.3)  # the watch is set up in its thread
+        ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
+        doc = app.documents[ia]
+        target = doc.text.index("第3部分第2段")
+        app.open_document(ia, target)
+        reader = app.query_one(Reader)
+        await wait_for(pilot, lambda: reader.lay is not None, "layout")
+        await pilot.pause(0.1)
+        top = reader.top_offset()
+        seen = doc.text[top : top + 12]
+        assert "第3部分" in doc.text[top : top + 40]
+
+        # an editor inserts a paragraph above the reading place (rename-save),
+        # a file is added and another removed
+        tmp = docs / ".a.txt.tmp"
+        tmp.write_text(report("前言:本报告新增了一段说明,放在最前面。\n\n"), encoding="utf-8")
+        os.replace(tmp, docs / "a.txt")
+        (docs / "c.txt").write_text("新到的文件\n\n心理疏导站点已经覆盖全部街镇。\n", encoding="utf-8")
+        (docs / "b.txt").unlink()
+
+        def settled():
+            paths = sorted(os.path.basename(d.path) for d in app.documents)
+            return paths == ["a.txt", "c.txt"] and "前言" in app.documents[0].text + app.documents[-1].text
+        await wait_for(pilot, settled, "the reload to see every change")
+        tree = app.query_one(DocTree)
+        assert len(tree.doc_nodes) == 2
+        # the reader shows the new text of a.txt, at the same passage
+        new_doc = reader.doc
+        assert new_doc.path.endswith("a.txt") and "前言" in new_doc.text
+        assert app.documents[app.current_doc] is new_doc
+        await pilot.pause(0.1)
+        top = reader.top_offset()
+        assert new_doc.text[top : top + 12] == seen
+        # the index follows: the new file is found, the removed one is not
+        await wait_for(pilot, lambda: app.index is not None and any(d.path.endswith("c.txt") for d in app.index.documents), "new index")
+        resp = await search(pilot, app, "心理疏导站点")
+        assert resp.results and any(app.documents[app._doc_index(h.doc_id)].path.endswith("c.txt") for h in resp.results)
+        resp = await search(pilot, app, "说明情况")
+        assert not resp.results
+        resp = await search(pilot, app, "前言")
+        assert resp.results
+
+
+async def test_removing_the_open_document_clears_the_reader(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    (docs / "b.txt").write_text("另一份材料\n\n正文。\n", encoding="utf-8")
+    app = YuelanApp(paths=[str(docs)], state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.index is not None and app._watcher is not None, "index and watcher")
+        await pilot.pause(0.3)
+        ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
+        app.open_document(ia, 0)
+        await pilot.pause(0.1)
+        (docs / "a.txt").unlink()
+        await wait_for(pilot, lambda: len(app.documents) == 1, "the reload")
+        reader = app.query_one(Reader)
+        assert reader.doc is None and app.current_doc is None
+        # keys that act on the open document do nothing harmful now
+        await pilot.press("n", "right_square_bracket", "y", "m", "escape")
+        assert app.documents[0].path.endswith("b.txt")
+
+
+async def test_no_watch_when_disabled(tmp_path, monkeypatch):
+    monkeypatch.setenv("YUELAN_NO_WATCH", "1")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    app = YuelanApp(paths=[str(docs)], state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.index is not None, "index")
+        assert app._watcher is None
