@@ -94,3 +94,35 @@ def test_chunked_shadow_equals_whole(seed_corpus, monkeypatch):
     whole = lang.pinyin().shadow(index.text)
     monkeypatch.setattr(index_mod, "CHUNK", 997)
     assert index.shadow() == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_signature_candidates_never_miss_a_passage(seed_corpus, data):
+    """The character signatures only filter: every passage that holds a
+    needle is among its candidates (when they are used at all)."""
+    index = _seed_index(seed_corpus)
+    text = index.text
+    if data.draw(st.booleans()):
+        start = data.draw(st.integers(0, len(text) - 1))
+        needle = text[start : start + data.draw(st.integers(1, 8))].split("\n")[0]
+    else:
+        needle = data.draw(st.text(alphabet=st.sampled_from(sorted(set(text) - {"\n"})), min_size=1, max_size=6))
+    if not needle:
+        return
+    holding = [pid for pid in range(index.passages) if needle in text[index._pstart[pid] : index._pend[pid]]]
+    cands = index._literal_candidates(needle)
+    if cands is not None:
+        assert set(holding) <= set(cands), needle
+    from tui.search.matchers import Literal
+
+    assert index._scan(Literal(needle), None) == holding
+
+
+_INDEX = {}
+
+
+def _seed_index(corpus):
+    if "i" not in _INDEX:
+        _INDEX["i"] = SearchIndex(corpus.documents)
+    return _INDEX["i"]

@@ -66,6 +66,7 @@ PINYIN_CACHE_ENTRIES = 32  # pinyin queries whose match positions are kept
 PINYIN_CACHE_POSITIONS = 400_000  # not cached (nor used) beyond this many
 MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
 SPLIT_GATE = 200  # a phrase found in this many passages is not also split into words
+SIG_MAX_SHARE = 0.5  # above this share of passages, signature candidates are not used
 FULL_SCORE_LIMIT = 1000  # candidates scored in full (the rest by a cheap score)
 HEADING_BONUS = 0.8
 BOILERPLATE_PENALTY = 1.5
@@ -173,6 +174,7 @@ class SearchIndex:
         self._pinyin_cache: OrderedDict[tuple, array] = OrderedDict()
         self._norm_cache: dict[str, str] = {}  # original span -> normalised (see _whole_chars)
         self._sample_counts: dict[str, int] = {}  # word -> count in a sample (see Split._anchor)
+        self._sigs = None  # numpy view of _sig, made on first use (see _literal_candidates)
 
     @classmethod
     def build(
@@ -304,7 +306,7 @@ class SearchIndex:
         """Every piece reused, in the stored order: the columns as they are."""
         self.text = cols.text
         self._plen, self._porig, self._porig_end = cols.lens, cols.porig, cols.porig_end
-        self._pkind, self._psection = cols.kind, cols.section
+        self._pkind, self._psection, self._sig = cols.kind, cols.section, cols.sig
         self._pstart, self._pend, self._pdoc = cols.pstart, cols.pend, cols.pdoc
         self._dfirst = array("l", accumulate(counts, initial=0))
 
@@ -317,6 +319,7 @@ class SearchIndex:
         self._psection = array("i")  # section index or -1
         self._pdoc = array("i")  # document index
         self._dfirst = array("l")  # first passage of each document
+        self._sig = array("Q")  # 4 words per passage: its characters' bits (char_bit)
         texts = []
         pending = self._pending_maps
         for di, p in enumerate(pieces):
@@ -331,6 +334,7 @@ class SearchIndex:
             self._porig_end.extend(p.porig_end)
             self._pkind.extend(p.kind)
             self._psection.extend(p.section)
+            self._sig.extend(p.sig)
             self._pdoc.extend(array("i", [di]) * n)
             for local, tmap in pending.get(di, {}).items():
                 self._maps[base + local] = tmap
@@ -353,8 +357,8 @@ class SearchIndex:
             a, b = self._dfirst[di], self._dfirst[di + 1]
             entries.append((d.path, keys[di], fp, a, b - a))
         cols = st.Columns(
-            self.text, self._plen, self._porig, self._porig_end, self._psection, self._pkind, self._pstart, self._pend, self._pdoc,
-            ndocs=len(self.documents),
+            self.text, self._plen, self._porig, self._porig_end, self._psection, self._pkind, self._sig,
+            self._pstart, self._pend, self._pdoc, ndocs=len(self.documents),
         )
         try:
             st.save(path, entries, cols)
@@ -388,6 +392,7 @@ class SearchIndex:
             array("q", self._porig_end[a:b]),
             array("i", self._psection[a:b]),
             array("b", self._pkind[a:b]),
+            array("Q", self._sig[4 * a : 4 * b]),
         )
 
     def _map(self, pid: int) -> TextMap | None:
@@ -693,6 +698,15 @@ class SearchIndex:
         n = len(self.text)
         count = 0
         pos = 0
+        cands = self._literal_candidates(text)
+        if cands is not None:
+            find, pstart, pend = self.text.find, self._pstart, self._pend
+            for pid in cands:
+                if find(text, pstart[pid], pend[pid]) >= 0:
+                    count += 1
+                    if count >= SPLIT_GATE:
+                        break
+            pos = n
         while pos < n and count < SPLIT_GATE:
             r = self._search_chunked(m, pos, n)
             if r is None:
@@ -701,6 +715,14 @@ class SearchIndex:
             pos = self._pend[bisect_right(self._pstart, r[0]) - 1] + 1
         self._remember(key, count)
         return count
+
+    def _matches_anywhere(self, m: Matcher, n: int) -> bool:
+        if type(m) is Literal:
+            cands = self._literal_candidates(m.needle)
+            if cands is not None:
+                find, pstart, pend, needle = self.text.find, self._pstart, self._pend, m.needle
+                return any(find(needle, pstart[pid], pend[pid]) >= 0 for pid in cands)
+        return self._search_chunked(m, 0, n) is not None
 
     def _remember(self, key: str, value) -> None:
         self._gate_cache[key] = value
@@ -716,9 +738,7 @@ class SearchIndex:
         if cached is not None:
             return cached
         n = len(self.text)
-        found = any(
-            self._search_chunked(m, 0, n) is not None for m in matchers if m.kind in ("literal", "pinyin")
-        )
+        found = any(self._matches_anywhere(m, n) for m in matchers if m.kind in ("literal", "pinyin"))
         self._remember(text, not found)
         return not found
 
@@ -756,6 +776,16 @@ class SearchIndex:
         allowed = None if scope is None else set(scope)
         n = len(self.text)
         if type(m) is Literal and m.needle:
+            cands = self._literal_candidates(m.needle)
+            if cands is not None:
+                # Only the passages whose signature has the needle's characters.
+                find, needle = self.text.find, m.needle
+                for k, pid in enumerate(cands):
+                    if k & 4095 == 4095:
+                        self._check_cancelled()
+                    if (allowed is None or pid in allowed) and find(needle, pstart[pid], pend[pid]) >= 0:
+                        out.append(pid)
+                return out
             # The loop below, inlined for the commonest matcher (its accept is
             # always true): one find per passage that holds the needle.
             find, needle = self.text.find, m.needle
@@ -779,6 +809,35 @@ class SearchIndex:
                     self._check_cancelled()
             pos = pend[pid] + 1
         return out
+
+    def _literal_candidates(self, needle: str) -> list[int] | None:
+        """Passages that may hold ``needle`` (those whose signature has the
+        bits of all its characters: every passage that holds it, and some
+        more), in order; None when that is most passages (a scan is as fast)
+        or numpy is missing."""
+        sigs = self._sigs
+        if sigs is None:
+            try:
+                import numpy as np
+            except ImportError:
+                return None
+            sigs = self._sigs = np.frombuffer(self._sig, dtype=np.uint64).reshape(-1, 4) if len(self._sig) else False
+        if sigs is False or not needle:
+            return None
+        import numpy as np
+
+        cond = None
+        for k, w in enumerate(_sig_words(needle)):
+            if w:
+                w = np.uint64(w)
+                c = (sigs[:, k] & w) == w
+                cond = c if cond is None else cond & c
+        if cond is None:
+            return None
+        pids = np.flatnonzero(cond)
+        if len(pids) > SIG_MAX_SHARE * len(sigs):
+            return None
+        return pids.tolist()
 
     def _pids_of(self, positions: Sequence[int]) -> list[int]:
         """Passages holding these (sorted) positions, in order."""
@@ -1139,8 +1198,9 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
     """Fold and normalise one document's passages (the costly part of building)."""
     parts: list[str] = []
     lens, porig, porig_end = array("i"), array("q"), array("q")
-    section_a, kind_a = array("i"), array("b")
+    section_a, kind_a, sig = array("i"), array("b"), array("Q")
     maps: dict[int, TextMap] = {}
+    bits = _CHAR_BITS
     doc_fold = _doc_fold(doc)
     for s, e, kind, section in _doc_passages(doc):
         if doc_fold is not None:
@@ -1159,7 +1219,32 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
         porig_end.append(e)
         kind_a.append(code)
         section_a.append(-1 if section is None else section)
-    return Piece(SEP.join(parts), lens, porig, porig_end, section_a, kind_a), maps
+        v = 0
+        for c in set(text):
+            b = bits.get(c)
+            if b is None:
+                b = bits[c] = char_bit(c)
+            v |= b
+        sig.extend((v & _W, (v >> 64) & _W, (v >> 128) & _W, v >> 192))
+    return Piece(SEP.join(parts), lens, porig, porig_end, section_a, kind_a, sig), maps
+
+
+_W = (1 << 64) - 1
+_CHAR_BITS: dict[str, int] = {}
+
+
+def char_bit(c: str) -> int:
+    """The signature bit of a character (one of 256): a passage's signature
+    has the bits of every character in it, so a term whose bits are not all
+    in a passage's signature does not occur in that passage."""
+    return 1 << ((ord(c) * 2654435761 >> 11) & 255)
+
+
+def _sig_words(needle: str) -> tuple[int, int, int, int]:
+    v = 0
+    for c in set(needle):
+        v |= char_bit(c)
+    return v & _W, (v >> 64) & _W, (v >> 128) & _W, v >> 192
 
 
 def _same_document(a: Document, b: Document) -> bool:

@@ -42,7 +42,7 @@ from array import array
 from dataclasses import dataclass
 
 MAGIC = b"YUELANS\x01"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _HEAD = struct.Struct("<8sIQI")  # magic, version, header length, CRC-32 of the header
 TEXT_CODEC = "utf-16-le"
 MAX_KIND = 16  # kind codes are below this (see index._KIND_CODE and the map flags)
@@ -135,6 +135,7 @@ class Piece:
     porig_end: array  # "q"
     section: array  # "i": section index or -1
     kind: array  # "b": kind code | map flags
+    sig: array  # "Q": SIG_WORDS words per passage: its characters' signature bits
 
     def __len__(self) -> int:
         return len(self.lens)
@@ -151,6 +152,7 @@ class Columns:
     porig_end: array  # "q"
     section: array  # "i"
     kind: array  # "b"
+    sig: array  # "Q": SIG_WORDS per passage
     pstart: array  # "q": passage start in ``text``
     pend: array  # "q": passage end in ``text``
     pdoc: array  # "i": document index (in the stored order)
@@ -167,7 +169,10 @@ class Stored:
     def piece(self, cols: Columns) -> Piece:
         a, b = self.first, self.first + self.count
         text = cols.text[cols.pstart[a] : cols.pend[b - 1]] if b > a else ""
-        return Piece(text, cols.lens[a:b], cols.porig[a:b], cols.porig_end[a:b], cols.section[a:b], cols.kind[a:b])
+        w = SIG_WORDS
+        return Piece(
+            text, cols.lens[a:b], cols.porig[a:b], cols.porig_end[a:b], cols.section[a:b], cols.kind[a:b], cols.sig[w * a : w * b]
+        )
 
 
 def _open_regular(path: str):
@@ -197,7 +202,9 @@ def _open_regular(path: str):
         os.close(fd)
 
 
+SIG_WORDS = 4  # 256 signature bits per passage (see index.char_bit)
 _COLUMNS = (
+    ("sig", "Q"),
     ("pstart", "q"),
     ("pend", "q"),
     ("porig", "q"),
@@ -207,6 +214,11 @@ _COLUMNS = (
     ("pdoc", "i"),
     ("kind", "b"),
 )
+
+
+def _per(name: str) -> int:
+    """Items per passage in a column."""
+    return SIG_WORDS if name == "sig" else 1
 
 
 def fingerprint(doc) -> str:
@@ -275,7 +287,7 @@ def _load(data: memoryview) -> tuple[dict[str, Stored], Columns]:
 
 def _decode(header: dict, blob: memoryview) -> tuple[dict[str, Stored], Columns]:
     n, chars, tbytes, crc = (int(header[k]) for k in ("passages", "chars", "text_bytes", "crc"))
-    size = tbytes + n * sum(array(c).itemsize for _, c in _COLUMNS)
+    size = tbytes + n * sum(array(c).itemsize * _per(name) for name, c in _COLUMNS)
     if n < 0 or chars < 0 or tbytes < 0 or size != len(blob):
         raise StoreError("truncated" if size > len(blob) else "wrong length")
     if zlib.crc32(blob) != crc:
@@ -287,8 +299,9 @@ def _decode(header: dict, blob: memoryview) -> tuple[dict[str, Stored], Columns]
     cols = {}
     for name, code in _COLUMNS:
         a = array(code)
-        a.frombytes(blob[pos : pos + n * a.itemsize])
-        pos += n * a.itemsize
+        k = n * _per(name) * a.itemsize
+        a.frombytes(blob[pos : pos + k])
+        pos += k
         if sys.byteorder != "little":
             a.byteswap()
         cols[name] = a
