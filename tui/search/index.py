@@ -754,6 +754,10 @@ class SearchIndex:
                     return pids
                 allowed = set(scope)
                 return [pid for pid in pids if pid in allowed]
+        if isinstance(m, Split) and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
+            # Split.search finds its anchor word: the passages holding it
+            # (scanned as a literal, through the signatures), then accept.
+            return [pid for pid in self._scan(m._anchor(self), scope) if m.accept(self, pstart[pid], pend[pid])]
         prefilter = getattr(m, "prefilter", None)
         if prefilter and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
             # Candidates from cheap literal scans, then the matcher on those only.
