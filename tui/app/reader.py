@@ -28,6 +28,7 @@ from tui.text import escape_controls
 MAX_MEASURE = 100
 # Documents longer than this (characters) are laid out in a worker thread.
 BIG_DOCUMENT = 200_000
+FIRST_WINDOW = 20_000  # characters each side of the target laid out first in a big document
 
 
 def display_text(s: str) -> str:
@@ -115,6 +116,7 @@ class Reader(ScrollView, can_focus=True):
             self._run_starts = [r.start for r in self._runs]
             self.lay = None
             self.virtual_size = Size(0, 0)
+            self._window_target = offset
         if hits is not None:
             self.set_hits(hits, current)
         self._cache.clear()
@@ -195,8 +197,13 @@ class Reader(ScrollView, can_focus=True):
         if self.lay is not None and self.lay.width == width:
             return
         if len(self.doc.text) > BIG_DOCUMENT:
-            # Long texts are laid out in a thread; the old layout (or none)
-            # stays on screen meanwhile and the reader says so.
+            # Long texts are laid out in a thread; the old layout stays on
+            # screen meanwhile and the reader says so.  With none yet, the
+            # text around the target is laid out first (milliseconds), so
+            # the first screen does not wait for the whole document.
+            if self.lay is None:
+                target = getattr(self, "_window_target", 0) or 0
+                self._install(layout(self.doc, width, max(0, target - FIRST_WINDOW), target + FIRST_WINDOW))
             self._layout_in_thread(self.doc, width)
             return
         self._install(layout(self.doc, width))
@@ -222,7 +229,7 @@ class Reader(ScrollView, can_focus=True):
 
     @property
     def laying_out(self) -> bool:
-        return self.doc is not None and self.lay is None
+        return self.doc is not None and (self.lay is None or self.lay.partial)
 
     def _layout_in_thread(self, doc, width: int) -> None:
         def work() -> None:

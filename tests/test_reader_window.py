@@ -1,0 +1,96 @@
+"""A long document's first screen: the text around the target is laid out
+first, the whole document in a thread, and the place does not move when the
+whole layout replaces the window."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tui.app.layout import layout
+from tui.app.reader import BIG_DOCUMENT, Reader
+from tui.corpus import parse_document
+
+WORDS = "工会 职工 服务 改革 建设 推进 心灵 港湾 技能 竞赛 法律 援助 长三角 一体化 劳模 工匠".split()
+
+
+def long_report(chars: int, seed: int = 1, one_line: bool = False) -> str:
+    rng = random.Random(seed)
+    parts = ["关于职工服务工作的长篇报告\n"]
+    size = 0
+    k = 0
+    while size < chars:
+        k += 1
+        if not one_line and k % 40 == 1:
+            parts.append(f"\n第{k // 40 + 1}部分 总体情况\n")
+        para = "".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120))) + "。"
+        parts.append(para if one_line else f"\n{para}\n")
+        size += len(para)
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def big_doc():
+    text = long_report(BIG_DOCUMENT * 3)
+    return parse_document(text, id="big", path="/corpus/big.txt")
+
+
+def lines(lay):
+    return list(zip(lay.starts, lay.ends, lay.blank))
+
+
+@pytest.mark.parametrize("where", [0.0, 0.37, 0.5, 1.0])
+def test_a_window_is_the_whole_layout_in_little(big_doc, where):
+    full = layout(big_doc, 60)
+    target = int(len(big_doc.text) * where)
+    lo, hi = max(0, target - 5000), target + 5000
+    win = layout(big_doc, 60, lo, hi)
+    assert win.partial and not full.partial
+    assert 0 < len(win) < len(full) / 5
+    # every text line of the window is a line of the whole layout, except
+    # at most the clipped paragraph at each edge
+    text_lines = [l for l in lines(win) if not l[2]]
+    full_set = set(lines(full))
+    odd = [l for l in text_lines if l not in full_set]
+    assert len(odd) <= 2 * 30, odd[:5]
+    assert all(lo - 2000 <= s and e <= hi for s, e, _ in text_lines)
+    # the target is shown
+    assert win.starts[win.line_at(min(target, len(big_doc.text) - 1))] <= target
+
+
+def test_a_window_of_one_huge_line(tmp_path):
+    text = long_report(BIG_DOCUMENT * 2, one_line=True)
+    doc = parse_document(text, id="oneline", path="/corpus/oneline.txt")
+    mid = len(text) // 2
+    win = layout(doc, 50, mid - 3000, mid + 3000)
+    assert win.partial
+    s0, e0 = win.starts[0], win.ends[-1]
+    assert mid - 3000 <= s0 and e0 <= mid + 3000
+    assert all(e - s <= 50 for s, e in zip(win.starts, win.ends))
+
+
+async def test_first_screen_of_a_big_document_comes_before_the_whole_layout(big_doc):
+    from textual.app import App
+
+    class One(App):
+        def compose(self):
+            yield Reader(id="reader")
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = app.query_one(Reader)
+        target = big_doc.text.index("第5部分")
+        reader.show(big_doc, target)
+        # at once, without waiting for the thread: a window is on screen
+        assert reader.lay is not None and reader.lay.partial and reader.laying_out
+        top = reader.top_offset()
+        assert top <= target < top + 2000
+        shown = big_doc.text[top : top + 6]
+        for _ in range(400):
+            if not reader.laying_out:
+                break
+            await pilot.pause(0.025)
+        assert not reader.laying_out and not reader.lay.partial
+        assert len(reader.lay) > 1000
+        assert big_doc.text[reader.top_offset() : reader.top_offset() + 6] == shown
