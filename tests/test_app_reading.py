@@ -111,6 +111,28 @@ async def test_resume_to_a_document_that_is_gone_starts_at_the_first(tmp_path):
         assert "last reading place is gone" in messages(app2)
 
 
+async def test_resume_in_a_document_that_shrank_opens_its_end(tmp_path):
+    app = make_app(state_dir=data(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_index(pilot, app)
+        await open_doc(pilot, app, 2)
+        await pilot.press("G")
+        assert app.query_one(Reader).top_offset() > 100
+        await pilot.press("q")
+    smaller = sample_corpus()
+    doc = smaller.documents[2]
+    doc.text = doc.text[:60]  # the file was cut short since
+    doc.paragraphs = [p for p in doc.paragraphs if p.end <= 60]
+    doc.sections = [s for s in doc.sections if s.end <= 60]
+    app2 = make_app(state_dir=data(tmp_path), corpus=smaller)
+    async with app2.run_test(size=(120, 30)) as pilot:
+        await wait_index(pilot, app2)
+        reader = app2.query_one(Reader)
+        assert reader.doc.id == "003_g60"
+        assert reader.top_offset() <= 60
+        assert "last reading place is gone" not in messages(app2)
+
+
 async def test_corrupt_state_is_set_aside_and_the_app_opens(tmp_path):
     os.makedirs(data(tmp_path))
     key = Roots(["/corpus"]).key

@@ -801,9 +801,10 @@ class YuelanApp(LiveReload, App):
         self._show_state_notices()
         if place is not None:
             di = self._doc_at(place.root, place.path)
-            if di is not None and place.offset <= len(self.documents[di].text):
+            if di is not None:
+                # A document that shrank since: its end, not another document.
                 self._saved_place = place
-                self.open_document(di, place.offset, focus=False)
+                self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
                 return
             self.notify("The last reading place is gone from this corpus: starting at the first document.",
                         markup=False, timeout=5)
