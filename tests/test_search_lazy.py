@@ -126,3 +126,26 @@ def _seed_index(corpus):
     if "i" not in _INDEX:
         _INDEX["i"] = SearchIndex(corpus.documents)
     return _INDEX["i"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+    st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    st.characters(min_codepoint=0x20, max_codepoint=0x7F),
+), min_size=1, max_size=30), min_size=1, max_size=8))
+def test_fast_signatures_equal_the_definition(parts):
+    """The numpy signatures are exactly the OR of char_bit over each passage."""
+    from tui.search import index as index_mod
+    from tui.search.store import SIG_WORDS
+
+    parts = [p.replace("\n", "") or "x" for p in parts]
+    sig = index_mod._signatures("\n".join(parts), parts)
+    assert len(sig) == SIG_WORDS * len(parts)
+    for k, text in enumerate(parts):
+        v = 0
+        for c in text:
+            v |= index_mod.char_bit(c)
+        words = [(v >> (64 * w)) & ((1 << 64) - 1) for w in range(SIG_WORDS)]
+        assert list(sig[SIG_WORDS * k : SIG_WORDS * (k + 1)]) == words, text

@@ -55,7 +55,7 @@ from tui.search.matchers import (
 from tui.search.normalize import TextMap, fold_slice, normalize, normalize_folded, span_to_orig
 from tui.search.query import Query, Term, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
-from tui.search.store import Piece
+from tui.search.store import SIG_WORDS, Piece
 
 SEP = "\n"
 LONG_PASSAGE = 400  # paragraphs longer than this are shown as a window
@@ -319,7 +319,7 @@ class SearchIndex:
         self._psection = array("i")  # section index or -1
         self._pdoc = array("i")  # document index
         self._dfirst = array("l")  # first passage of each document
-        self._sig = array("Q")  # 4 words per passage: its characters' bits (char_bit)
+        self._sig = array("Q")  # SIG_WORDS words per passage: its characters' bits (char_bit)
         texts = []
         pending = self._pending_maps
         for di, p in enumerate(pieces):
@@ -392,7 +392,7 @@ class SearchIndex:
             array("q", self._porig_end[a:b]),
             array("i", self._psection[a:b]),
             array("b", self._pkind[a:b]),
-            array("Q", self._sig[4 * a : 4 * b]),
+            array("Q", self._sig[SIG_WORDS * a : SIG_WORDS * b]),
         )
 
     def _map(self, pid: int) -> TextMap | None:
@@ -825,7 +825,7 @@ class SearchIndex:
                 import numpy as np
             except ImportError:
                 return None
-            sigs = self._sigs = np.frombuffer(self._sig, dtype=np.uint64).reshape(-1, 4) if len(self._sig) else False
+            sigs = self._sigs = np.frombuffer(self._sig, dtype=np.uint64).reshape(-1, SIG_WORDS) if len(self._sig) else False
         if sigs is False or not needle:
             return None
         import numpy as np
@@ -1204,7 +1204,6 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
     lens, porig, porig_end = array("i"), array("q"), array("q")
     section_a, kind_a, sig = array("i"), array("b"), array("Q")
     maps: dict[int, TextMap] = {}
-    bits = _CHAR_BITS
     doc_fold = _doc_fold(doc)
     for s, e, kind, section in _doc_passages(doc):
         if doc_fold is not None:
@@ -1223,32 +1222,61 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
         porig_end.append(e)
         kind_a.append(code)
         section_a.append(-1 if section is None else section)
+    joined = SEP.join(parts)
+    return Piece(joined, lens, porig, porig_end, section_a, kind_a, _signatures(joined, parts)), maps
+
+
+def _signatures(joined: str, parts: list[str]) -> array:
+    """SIG_WORDS words per passage: the bits (char_bit) of its characters."""
+    sig = array("Q")
+    if not parts:
+        return sig
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    if np is not None:
+        raw = joined.encode("utf-16-le", "surrogatepass")
+        if len(raw) == 2 * len(joined):  # one code unit per character
+            units = np.frombuffer(raw, dtype="<u2").astype(np.uint64)
+            bit = ((units * np.uint64(2654435761)) >> np.uint64(11)) % np.uint64(64 * SIG_WORDS)
+            lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+            pid = np.repeat(np.arange(len(parts)), lens + 1)[: len(joined)]
+            keep = units != 0x0A  # the separators belong to no passage
+            matrix = np.zeros((len(parts), 64 * SIG_WORDS), dtype=bool)
+            matrix[pid[keep], bit[keep].astype(np.int64)] = True
+            packed = np.packbits(matrix, axis=1, bitorder="little").view("<u8")
+            sig.frombytes(packed.astype("=u8", copy=False).tobytes())
+            return sig
+    bits = _CHAR_BITS
+    for text in parts:
         v = 0
         for c in set(text):
             b = bits.get(c)
             if b is None:
                 b = bits[c] = char_bit(c)
             v |= b
-        sig.extend((v & _W, (v >> 64) & _W, (v >> 128) & _W, v >> 192))
-    return Piece(SEP.join(parts), lens, porig, porig_end, section_a, kind_a, sig), maps
+        sig.extend([(v >> shift) & _W for shift in _SHIFTS])
+    return sig
 
 
 _W = (1 << 64) - 1
+_SHIFTS = tuple(range(0, 64 * SIG_WORDS, 64))
 _CHAR_BITS: dict[str, int] = {}
 
 
 def char_bit(c: str) -> int:
-    """The signature bit of a character (one of 256): a passage's signature
+    """The signature bit of a character (one of 64 * SIG_WORDS): a passage's signature
     has the bits of every character in it, so a term whose bits are not all
     in a passage's signature does not occur in that passage."""
-    return 1 << ((ord(c) * 2654435761 >> 11) & 255)
+    return 1 << ((ord(c) * 2654435761 >> 11) % (64 * SIG_WORDS))
 
 
-def _sig_words(needle: str) -> tuple[int, int, int, int]:
+def _sig_words(needle: str) -> list[int]:
     v = 0
     for c in set(needle):
         v |= char_bit(c)
-    return v & _W, (v >> 64) & _W, (v >> 128) & _W, v >> 192
+    return [(v >> shift) & _W for shift in _SHIFTS]
 
 
 def _same_document(a: Document, b: Document) -> bool:

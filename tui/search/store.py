@@ -42,7 +42,7 @@ from array import array
 from dataclasses import dataclass
 
 MAGIC = b"YUELANS\x01"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _HEAD = struct.Struct("<8sIQI")  # magic, version, header length, CRC-32 of the header
 TEXT_CODEC = "utf-16-le"
 MAX_KIND = 16  # kind codes are below this (see index._KIND_CODE and the map flags)
@@ -202,7 +202,7 @@ def _open_regular(path: str):
         os.close(fd)
 
 
-SIG_WORDS = 4  # 256 signature bits per passage (see index.char_bit)
+SIG_WORDS = 8  # 512 signature bits per passage (see index.char_bit)
 _COLUMNS = (
     ("sig", "Q"),
     ("pstart", "q"),
