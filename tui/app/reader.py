@@ -9,7 +9,6 @@ control character reaches the terminal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -36,11 +35,8 @@ def display_text(s: str) -> str:
     return escape_controls(s).replace("\t", " ")
 
 
-@dataclass
-class _StyleRun:
-    start: int
-    end: int
-    key: str
+def _para_start(p) -> int:
+    return p.start
 
 
 class Reader(ScrollView, can_focus=True):
@@ -97,8 +93,6 @@ class Reader(ScrollView, can_focus=True):
         self._hit_starts: list[int] = []
         self._hit_ends_max: list[int] = []
         self.current: int | None = None
-        self._runs: list[_StyleRun] = []
-        self._run_starts: list[int] = []
         self._cache: dict[int, Strip] = {}
         self._pending_offset: tuple[int, bool] | None = None
         # Where the user was sent (a section, a hit): the reading position
@@ -112,8 +106,6 @@ class Reader(ScrollView, can_focus=True):
         """Show ``doc`` with ``offset`` in view (centred a third down if ``center``)."""
         if doc is not self.doc:
             self.doc = doc
-            self._runs = self._style_runs(doc)
-            self._run_starts = [r.start for r in self._runs]
             self.lay = None
             self.virtual_size = Size(0, 0)
             self._window_target = offset
@@ -164,24 +156,42 @@ class Reader(ScrollView, can_focus=True):
         return min(i, len(self.hits) - 1)
 
     @staticmethod
-    def _style_runs(doc) -> list[_StyleRun]:
-        runs: list[_StyleRun] = []
-        sections = getattr(doc, "sections", []) or []
-        for p in getattr(doc, "paragraphs", []) or []:
-            if p.kind == "title":
-                key = "reader--title"
-            elif p.kind == "boilerplate":
-                key = "reader--boilerplate"
-            elif p.kind == "heading":
-                level = 1
-                if p.section is not None and 0 <= p.section < len(sections):
-                    level = sections[p.section].level
-                key = f"reader--h{min(max(level, 1), 3)}"
-            else:
-                continue
-            runs.append(_StyleRun(p.start, p.end, key))
-        runs.sort(key=lambda r: r.start)
-        return runs
+    def _style_key(p, sections) -> str | None:
+        if p.kind == "title":
+            return "reader--title"
+        if p.kind == "boilerplate":
+            return "reader--boilerplate"
+        if p.kind == "heading":
+            level = 1
+            if p.section is not None and 0 <= p.section < len(sections):
+                level = sections[p.section].level
+            return f"reader--h{min(max(level, 1), 3)}"
+        return None
+
+    def _styles_in(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        """Style runs (headings, title, boilerplate) overlapping [s, e).
+
+        Looked up per rendered line by bisecting the paragraphs (which are
+        in text order), not precomputed: a 120 000-paragraph document would
+        otherwise spend ~0.6 s before its first screen."""
+        doc = self.doc
+        paras = getattr(doc, "paragraphs", None) or []
+        if not paras:
+            return []
+        sections = getattr(doc, "sections", None) or []
+        i = max(0, bisect_right(paras, s, key=_para_start) - 1)
+        out: list[tuple[int, int, str]] = []
+        n = len(paras)
+        while i < n:
+            p = paras[i]
+            if p.start >= e:
+                break
+            if p.end > s:
+                key = self._style_key(p, sections)
+                if key is not None:
+                    out.append((max(p.start, s), min(p.end, e), key))
+            i += 1
+        return out
 
     # ----------------------------------------------------------------- layout
 
@@ -369,16 +379,10 @@ class Reader(ScrollView, can_focus=True):
         # Cut points: style runs and hits that overlap [s, e).
         pieces: list[tuple[int, int, Style]] = []
         cuts = {s, e}
-        styles: list[tuple[int, int, str]] = []
-        i = bisect_right(self._run_starts, s) - 1
-        i = max(0, i)
-        while i < len(self._runs) and self._runs[i].start < e:
-            r = self._runs[i]
-            if r.end > s:
-                styles.append((max(r.start, s), min(r.end, e), r.key))
-                cuts.add(max(r.start, s))
-                cuts.add(min(r.end, e))
-            i += 1
+        styles = self._styles_in(s, e)
+        for rs, re_, _key in styles:
+            cuts.add(rs)
+            cuts.add(re_)
         hit_spans: list[tuple[int, int, str]] = []
         if self.hits:
             # First hit whose running max end passes s.
