@@ -771,7 +771,12 @@ class SearchIndex:
                 if m.search(self, pstart[pid], pend[pid]) is not None and m.accept(self, pstart[pid], pend[pid])
             ]
         out: list[int] = []
-        if scope is not None and len(scope) <= SCOPE_SCAN_LIMIT:
+        limit = SCOPE_SCAN_LIMIT
+        if type(m) is Literal:
+            # A literal checked in each passage of the scope costs one short
+            # find; over the whole text, one find per passage holding it.
+            limit = max(limit, len(self._pstart) // 8)
+        if scope is not None and len(scope) <= limit:
             for pid in scope:
                 s, e = pstart[pid], pend[pid]
                 if m.search(self, s, e) is not None and m.accept(self, s, e):
