@@ -1,0 +1,335 @@
+"""Soak: thousands of seeded random keys and resizes in the real app (real
+corpus loading, real search index) over the seeds plus the hostile corpus,
+across every screen; no exception, memory flat, still responsive after.
+
+The key alphabet is derived at test time from the BINDINGS of the app and
+of every screen and widget class in ``tui.app`` (and the Textual classes they
+build on), so keys added later are pressed too; plus printable ASCII, Chinese
+characters, editing and navigation keys, ctrl keys, and resizes down to
+sizes far too small to draw in.
+
+Quitting is the one thing not honoured (the soak would end): ``action_quit``
+only counts.  The process's working directory and HOME are the test's tmp
+directory, so anything the app writes (an export, state) lands there; the
+XDG directories are per test session (conftest).
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import inspect
+import os
+import pkgutil
+import random
+import string
+import time
+import tracemalloc
+import unicodedata
+
+import pytest
+from textual.app import ScreenStackError
+
+import hostile
+from app_support import app_plain
+from conftest import SEEDS
+
+CHINESE = "图书室社区建设心灵港湾工会改革中文标题一二三之的是了不在有人这上大来"
+EXTRA_KEYS = [
+    "escape", "enter", "tab", "shift+tab", "backspace", "delete", "up", "down", "left", "right", "home", "end",
+    "pageup", "pagedown", "ctrl+a", "ctrl+e", "ctrl+u", "ctrl+k", "ctrl+w", "ctrl+f", "ctrl+b", "ctrl+n",
+    "ctrl+d", "ctrl+l", "ctrl+r", "ctrl+x", "ctrl+v", "ctrl+o", "ctrl+t", "f1", "f5", "f10", "insert",
+]
+SIZES = [(120, 36), (100, 30), (99, 30), (80, 24), (60, 15), (59, 14), (40, 10), (12, 4), (1, 1), (200, 60), (61, 16)]
+# Keys that must not end the soak; quitting is counted instead.
+NEVER = {"ctrl+z"}  # suspend: would stop the test process under a real driver
+
+
+def binding_keys() -> set[str]:
+    """Every key bound in the app, its screens and widgets (and the Textual
+    classes they derive from), found at test time."""
+    from textual.binding import Binding
+    from textual.command import CommandPalette
+    from textual.dom import DOMNode
+
+    import tui.app as pkg
+
+    classes: set[type] = {CommandPalette}
+    for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+        mod = importlib.import_module(info.name)
+        for _, obj in inspect.getmembers(mod, inspect.isclass):
+            if issubclass(obj, DOMNode) and obj.__module__.startswith("tui.app"):
+                classes.add(obj)
+    keys: set[str] = set()
+    for cls in classes:
+        for klass in cls.__mro__:
+            for b in klass.__dict__.get("BINDINGS", []):
+                key = b.key if isinstance(b, Binding) else b[0]
+                keys |= {k.strip() for k in key.split(",") if k.strip()}
+        palette_key = getattr(cls, "COMMAND_PALETTE_BINDING", None)
+        if isinstance(palette_key, str):
+            keys.add(palette_key)
+    return keys - NEVER
+
+
+def key_event(name: str):
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(name) == 1 and not name.isalnum():
+        name = _character_to_key(name)
+    original = REPLACED_KEYS.get(name, name)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = name if len(name) == 1 else None
+    return events.Key(name, char)
+
+
+def alphabet() -> list[str]:
+    bound = sorted(binding_keys())
+    printable = [c for c in string.printable if c not in "\t\n\r\x0b\x0c"]
+    # Bound keys are weighted up so that screens and actions are reached often.
+    return bound * 6 + printable + list(CHINESE) + EXTRA_KEYS * 2
+
+
+def make_soak_app(paths):
+    from tui.app.app import YuelanApp
+
+    class SoakApp(YuelanApp):
+        quit_requests = 0
+
+        async def action_quit(self) -> None:
+            type(self).quit_requests += 1
+
+        def push_screen(self, screen, *args, **kwargs):
+            # Every screen pushed counts as visited, however briefly.
+            self.pushed.add(screen if isinstance(screen, str) else type(screen).__name__)
+            return super().push_screen(screen, *args, **kwargs)
+
+    app = SoakApp(paths)
+    app.pushed = set()
+    return app
+
+
+async def wait_until(pilot, cond, secs: float = 60.0) -> bool:
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if cond():
+            return True
+        await pilot.pause(0.02)
+    return cond()
+
+
+def where(app) -> set[str]:
+    """Which screen and which pane the soak is on, for the coverage check."""
+    seen = {type(app.screen).__name__}
+    focused = app.focused
+    if focused is not None:
+        seen.add(type(focused).__name__)
+    return seen
+
+
+async def soak(tmp_path, monkeypatch, n_keys: int, seed: int, paced: bool = True) -> dict:
+    """``paced``: each key is handled before the next is sent (a fast typist);
+    otherwise keys arrive in bursts of up to 30 (pasted text, one SSH packet
+    with many keys)."""
+    from tui.app.app import MainScreen
+    from tui.app.widgets import SearchInput
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    m = hostile.build(str(tmp_path / "hostile"), sparse_mb=8)
+    rng = random.Random(seed)
+    keys = alphabet()
+    app = make_soak_app([str(SEEDS), m.root])
+    visited: set[str] = set()
+    figures: dict = {"keys": n_keys, "alphabet": len(set(keys)), "paced": paced, "traced_kib": {}}
+    mark = max(1, n_keys // 5)  # memory is measured from here to the end
+    started = time.monotonic()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            assert await wait_until(pilot, lambda: app.index is not None or app.index_error), "index never ready"
+            assert app.index_error is None, app.index_error
+            sent = 0
+            while sent < n_keys:
+                burst = min(rng.randint(1, 30), n_keys - sent)
+                for _ in range(burst):
+                    app.post_message(key_event(rng.choice(keys)))
+                    if paced:
+                        # Until the screen and its widgets have handled it
+                        # (no idle wait: the index and searches run in threads).
+                        await pilot._wait_for_screen()
+                        visited |= where(app)
+                sent += burst
+                await pilot.pause(0.02 if rng.random() < 0.8 else 0.15)
+                visited |= where(app)
+                if rng.random() < 0.06:
+                    await pilot.resize_terminal(*rng.choice(SIZES))
+                    await pilot.pause()
+                    app_plain(app)  # render at that size
+                assert app.is_running, f"the app stopped after {sent} keys"
+                if sent >= mark and not tracemalloc.is_tracing():
+                    for _ in range(20):
+                        await pilot.pause(0.02)
+                    gc.collect()
+                    tracemalloc.start()
+                    figures["traced_at_mark"] = tracemalloc.get_traced_memory()[0]
+                    figures["mark"] = sent
+                if tracemalloc.is_tracing() and sent // 500 != (sent - burst) // 500:
+                    figures["traced_kib"][sent] = tracemalloc.get_traced_memory()[0] // 1024
+            # Let the queued keys drain, then measure what the soak kept.
+            for _ in range(25):
+                await pilot.pause(0.02)
+            gc.collect()
+            figures["retained_bytes"] = tracemalloc.get_traced_memory()[0] - figures["traced_at_mark"]
+            snapshot = tracemalloc.take_snapshot()
+            tracemalloc.stop()
+            figures["top"] = [str(s) for s in snapshot.statistics("lineno")[:12]]
+            assert app.is_running
+            # Still responsive: back to the main screen, '/' and a query.
+            await pilot.resize_terminal(120, 36)
+            for _ in range(6):
+                if isinstance(app.screen, MainScreen):
+                    break
+                await pilot.press("escape")
+                await pilot.pause(0.05)
+            assert isinstance(app.screen, MainScreen), app.screen
+            if isinstance(app.focused, SearchInput):
+                await pilot.press("escape")
+            await pilot.press("slash")
+            assert isinstance(app.focused, SearchInput)
+            search = app.query_one(SearchInput)
+            search.value = ""
+            await pilot.press(*"图书室")
+            ok = await wait_until(
+                pilot, lambda: app.last_response is not None and app.last_response.query == "图书室", 30
+            )
+            assert ok, f"no answer to a search after the soak: {app_plain(app).splitlines()[:1]}"
+            assert app.results, "a search for a word in the hostile corpus found nothing after the soak"
+            from tui.text import to_simplified
+
+            assert all("图书室" in to_simplified(r.doc.text) for r in app.results)
+            figures["seconds"] = time.monotonic() - started
+    finally:
+        if tracemalloc.is_tracing():
+            tracemalloc.stop()
+        hostile.unlock(str(tmp_path / "hostile"))
+    figures["visited"] = sorted(visited | app.pushed)
+    figures["quit_requests"] = app.quit_requests
+    return figures
+
+
+# Memory bound: from key n/5 to key n the soak may keep what one screen
+# holds (a laid-out document, a result list, notifications still on screen,
+# caches that are bounded): well under 8 MiB.  A leak per key or per
+# search shows as growth proportional to the number of keys: 4 000 keys
+# leaking even 2 KiB each is 8 MiB.
+RETAINED_BOUND = 8 * 1024 * 1024
+MUST_VISIT = {"MainScreen", "HelpScreen", "CommandPalette", "Reader", "SearchInput", "ResultList", "DocTree"}
+
+
+class MemoryNotFlat(AssertionError):
+    """The soak ran without an exception but kept memory growing."""
+
+
+def check(figures: dict) -> None:
+    print({k: v for k, v in figures.items() if k != "top"})
+    missing = MUST_VISIT - set(figures["visited"])
+    assert not missing, f"the soak never reached {missing}; visited {figures['visited']}"
+    if figures["retained_bytes"] >= RETAINED_BOUND:
+        raise MemoryNotFlat("\n".join(
+            [f"{figures['retained_bytes']} bytes retained from key {figures['mark']} to key {figures['keys']} "
+             f"(KiB at checkpoints: {figures['traced_kib']})"] + figures["top"]))
+
+
+LEAK = ("bug: memory grows about 10 KiB per key: detached FooterKey widgets are never freed (Textual 8.2.8 Footer "
+        "recompose on every focus/binding change; a bare App with a Footer leaks one per Tab, yuelan ~12 per Tab)")
+
+
+@pytest.mark.xfail(strict=True, raises=MemoryNotFlat, reason=LEAK)
+async def test_soak_1000_keys(tmp_path, monkeypatch):
+    """The default-suite soak: 1 000 paced keys.  Any exception, a screen
+    never reached, or no answer to a search afterwards fails it outright."""
+    check(await soak(tmp_path, monkeypatch, 1000, seed=6))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=MemoryNotFlat, reason=LEAK)
+@pytest.mark.parametrize("seed", [6, 7])
+async def test_soak_5000_keys(tmp_path, monkeypatch, seed):
+    check(await soak(tmp_path, monkeypatch, 5000, seed=seed))
+
+
+@pytest.mark.slow
+async def test_soak_bursts_1000_keys(tmp_path, monkeypatch):
+    """Keys in bursts of up to 30, as pasted text or one SSH packet arrive."""
+    check(await soak(tmp_path, monkeypatch, 1000, seed=7, paced=False))
+
+
+# ------------------------------------------------------------------ the
+# crashes the soak found, each on its own so that it can be reproduced.
+
+
+@pytest.mark.xfail(strict=True, reason="bug: Enter twice in one burst in the command palette raises ScreenStackError "
+                   "(Textual 8.2.8 CommandPalette._select_or_command dismisses a palette that is no longer on the stack)", raises=ScreenStackError)
+async def test_enter_twice_in_the_palette_does_not_crash():
+    """Two Enters in one burst (a fast double press, or one SSH packet):
+    the first runs the command and closes the palette, the second must not
+    close the main screen."""
+    from app_support import make_app, wait_index
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        for k in ("enter", "enter"):
+            app.post_message(key_event(k))
+        await pilot.pause(0.5)
+        assert app.is_running
+
+
+@pytest.mark.xfail(strict=True, reason="bug: PageUp/PageDown in the command palette while its list is refilled raise "
+                   "KeyError in Textual 8.2.8 OptionList._move_page (_index_to_line not yet rebuilt)", raises=KeyError)
+async def test_page_keys_while_the_palette_refills_do_not_crash():
+    """Page keys arriving while the palette's list is being refilled (its
+    search runs as you type).  Timing-dependent, so replayed a few times."""
+    from app_support import make_app, wait_index
+
+    for attempt in range(8):
+        rng = random.Random(0)
+        seq = ["ctrl+p"] + [rng.choice(["a", "e", "x", "down", "up", "pageup", "pagedown", "backspace", "end", "home"])
+                            for _ in range(12)]
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_index(pilot, app)
+            for k in seq:
+                app.post_message(key_event(k))
+                if rng.random() < 0.5:
+                    await pilot.pause(rng.choice([0, 0.01, 0.05]))
+            await pilot.pause(0.3)
+            assert app.is_running
+
+
+@pytest.mark.xfail(strict=True, reason=LEAK)
+async def test_switching_panes_does_not_leak_footer_keys():
+    from textual.widgets._footer import FooterKey
+
+    from app_support import make_app, wait_index
+
+    def detached() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, FooterKey) and not o.is_attached)
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.pause(0.2)
+        before = detached()
+        for _ in range(100):
+            await pilot.press("tab")
+        await pilot.pause(0.5)
+        after = detached()
+    assert after - before < 50, f"{after - before} detached FooterKey widgets kept after 100 Tabs"
