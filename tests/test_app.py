@@ -37,10 +37,16 @@ async def test_browse_tree_lists_documents_and_sections():
         labels = [str(n.label) for n in tree.doc_nodes]
         assert labels[0].startswith("心灵港湾服务职工纪实") and "(5)" in labels[0]
         assert len(tree.doc_nodes) == 3
-        # Sections nest by level: (一)/(二) under 一、.
+        # Sections nest by level: (一)/(二) under 一、.  They are added when
+        # a document is first expanded (or revealed by the reader).
         doc1 = tree.doc_nodes[0]
+        doc1.expand()
+        await pilot.pause()
+        assert doc1.is_expanded
         assert [str(c.label) for c in doc1.children] == ["一、建设背景", "二、主要做法", "三、工作成效"]
         assert [str(c.label) for c in doc1.children[0].children] == ["(一)需求调研", "(二)方案设计"]
+        doc1.collapse()
+        await pilot.pause()
         # The first document is open on start; Enter on the second opens it.
         reader = app.query_one(Reader)
         assert reader.doc.id == "001_harbour"
@@ -664,3 +670,17 @@ def test_app_package_import_is_light():
     code = "import sys, tui.app; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+async def test_sections_appear_when_a_document_is_expanded_by_key():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        tree = app.query_one(DocTree)
+        tree.focus()
+        tree.move_cursor(tree.doc_nodes[1])
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert [str(c.label) for c in tree.doc_nodes[1].children] == [s.title for s in app.documents[1].sections]
+        assert "第二章 具體措施" in app_plain(app)

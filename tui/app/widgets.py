@@ -87,6 +87,26 @@ class NodeRef:
     section: int | None = None  # index into doc.sections
 
 
+class _SectionNodes:
+    """``tree.section_nodes[di]``: the section nodes of document ``di``,
+    added to the tree on first access."""
+
+    def __init__(self, tree: DocTree) -> None:
+        self._tree = tree
+        self._built: dict[int, list] = {}
+
+    def __len__(self) -> int:
+        return len(self._tree.doc_nodes)
+
+    def __getitem__(self, di: int) -> list:
+        nodes = self._built.get(di)
+        if nodes is None:
+            if not 0 <= di < len(self._tree.doc_nodes):
+                raise IndexError(di)
+            nodes = self._built[di] = self._tree._add_sections(di)
+        return nodes
+
+
 class DocTree(Tree[NodeRef]):
     """Documents and their sections, nested by level."""
 
@@ -109,13 +129,18 @@ class DocTree(Tree[NodeRef]):
         self.guide_depth = 2
         self.auto_expand = False
         self.doc_nodes: list = []
-        self.section_nodes: list[list] = []
+        self.section_nodes = _SectionNodes(self)
+        self._documents: list = []
 
     def populate(self, documents, skipped=()) -> None:
+        """One node per document; a document's sections are added when it
+        is first expanded or revealed (a 10 000-document corpus has ~70 000
+        sections: adding them all up front took seconds)."""
         self.clear()
         self.doc_nodes = []
-        self.section_nodes = []
-        for di, doc in enumerate(documents):
+        self.section_nodes = _SectionNodes(self)
+        self._documents = list(documents)
+        for di, doc in enumerate(self._documents):
             count = len(doc.sections)
             label = Text(clip(safe(doc.title) or "(untitled)", MAX_LABEL))
             if count:
@@ -124,31 +149,42 @@ class DocTree(Tree[NodeRef]):
                 label.append(" !", style="bold")
             node = self.root.add(label, data=NodeRef(di), expand=False, allow_expand=bool(count))
             self.doc_nodes.append(node)
-            nodes = []
-            stack: list[tuple[int, object]] = []  # (level, node)
-            for si, sec in enumerate(doc.sections[:MAX_SECTIONS_PER_DOC]):
-                while stack and stack[-1][0] >= sec.level:
-                    stack.pop()
-                parent = stack[-1][1] if stack else node
-                child = parent.add(
-                    Text(clip(safe(sec.title) or "(untitled)", MAX_LABEL)),
-                    data=NodeRef(di, si),
-                    expand=True,
-                    allow_expand=False,
-                )
-                if stack:
-                    parent.allow_expand = True
-                stack.append((sec.level, child))
-                nodes.append(child)
-            if count > MAX_SECTIONS_PER_DOC:
-                node.add_leaf(Text(f"({count - MAX_SECTIONS_PER_DOC} more sections not listed)", style="dim"))
-            self.section_nodes.append(nodes)
         if skipped:
             snode = self.root.add(Text(f"Skipped files ({len(skipped)})", style="dim"), expand=False)
             for sk in skipped[:500]:
                 snode.add_leaf(Text(clip(safe(f"{sk.path}: {sk.reason}"), 200), style="dim"))
         if self.doc_nodes:
             self.move_cursor(self.doc_nodes[0])
+
+    def _add_sections(self, di: int) -> list:
+        node = self.doc_nodes[di]
+        doc = self._documents[di]
+        count = len(doc.sections)
+        nodes = []
+        stack: list[tuple[int, object]] = []  # (level, node)
+        for si, sec in enumerate(doc.sections[:MAX_SECTIONS_PER_DOC]):
+            while stack and stack[-1][0] >= sec.level:
+                stack.pop()
+            parent = stack[-1][1] if stack else node
+            child = parent.add(
+                Text(clip(safe(sec.title) or "(untitled)", MAX_LABEL)),
+                data=NodeRef(di, si),
+                expand=True,
+                allow_expand=False,
+            )
+            if stack:
+                parent.allow_expand = True
+            stack.append((sec.level, child))
+            nodes.append(child)
+        if count > MAX_SECTIONS_PER_DOC:
+            node.add_leaf(Text(f"({count - MAX_SECTIONS_PER_DOC} more sections not listed)", style="dim"))
+        return nodes
+
+    def on_tree_node_expanded(self, event) -> None:
+        data = event.node.data
+        if data is not None and data.section is None and 0 <= data.doc < len(self.doc_nodes):
+            if self.doc_nodes[data.doc] is event.node:
+                self.section_nodes[data.doc]  # adds them the first time
 
     def render_label(self, node, base_style, style):
         text = super().render_label(node, base_style, style)
