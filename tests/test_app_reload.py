@@ -116,3 +116,32 @@ async def test_no_watch_when_disabled(tmp_path, monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.index is not None, "index")
         assert app._watcher is None
+
+
+async def test_no_watch_option(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    app = YuelanApp(paths=[str(docs)], state_dir=False, watch_files=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.index is not None, "index")
+        (docs / "b.txt").write_text("新文件\n\n正文。\n", encoding="utf-8")
+        await pilot.pause(1.5)
+        assert app._watcher is None and len(app.documents) == 1
+
+
+def test_no_watch_flag_reaches_the_app(monkeypatch):
+    import tui.app as app_pkg
+    from tui import cli
+
+    seen = {}
+
+    def fake_run(paths, encoding=None, watch=True):
+        seen.update(paths=paths, watch=watch)
+        return 0
+
+    monkeypatch.setattr(app_pkg, "run", fake_run)
+    assert cli.main(["--no-watch"]) == 0
+    assert seen == {"paths": None, "watch": False}
+    assert cli.main([]) == 0
+    assert seen["watch"] is True

@@ -1,6 +1,7 @@
 """The ``yuelan`` command line.
 
-    yuelan [PATH...]                       open the app (default: the bundled seeds)
+    yuelan [PATH...] [--no-watch]          open the app (default: the bundled seeds); it follows
+                                           changes to the files unless --no-watch
     yuelan list [PATH...] [--json]         documents, sections, skipped files
     yuelan show DOC [PATH...] [--section N]
     yuelan search QUERY [PATH...] [--json] [--limit N]
@@ -269,6 +270,7 @@ def _run_app(argv: list[str]) -> int:
     parser = _Parser(prog="yuelan", description="Open the reader.")
     parser.add_argument("paths", nargs="*", metavar="PATH")
     parser.add_argument("--encoding")
+    parser.add_argument("--no-watch", action="store_true")
     args = parser.parse_args(argv)
     for p in args.paths:
         if not os.path.lexists(p):
@@ -278,14 +280,14 @@ def _run_app(argv: list[str]) -> int:
     except ImportError:
         # The app is not installed in this build: fall back to the listing.
         return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False))
-    return run(args.paths or None, encoding=args.encoding)
+    return run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _setup_stdio()
     try:
-        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")) or argv[0] == "--encoding":
+        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")) or argv[0] in ("--encoding", "--no-watch"):
             return _run_app(argv)
         if argv[0] == "help":
             argv = ["--help"]

@@ -31,7 +31,7 @@ def _terminal_problem() -> str | None:
     return None
 
 
-def run(paths: list[str] | None = None, encoding: str | None = None) -> int:
+def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool = True) -> int:
     """Open the reader on ``paths`` (None: the bundled seeds); return the exit code."""
     _utf8_streams()
     problem = _terminal_problem()
@@ -69,7 +69,7 @@ def run(paths: list[str] | None = None, encoding: str | None = None) -> int:
 
     from tui.app.app import YuelanApp
 
-    app = YuelanApp(paths, encoding, corpus_future=future)
+    app = YuelanApp(paths, encoding, corpus_future=future, watch_files=watch)
     # Like app.run(), but without asyncio.run()'s final wait for the default
     # executor: Textual's thread workers (index build, search) run there and
     # cannot be interrupted, so q would hang until they finished.  The app has

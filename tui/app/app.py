@@ -142,8 +142,10 @@ class YuelanApp(LiveReload, App):
         corpus_future: Future | None = None,
         index_factory: Callable[[list], Any] | None = None,
         state_dir: str | None | bool = None,
+        watch_files: bool = True,
     ) -> None:
         super().__init__()
+        self.watch_files = watch_files  # live reload (see live.py)
         # Persistent state: None is the user data dir, False turns it off.
         self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
         self.roots: Roots | None = None
