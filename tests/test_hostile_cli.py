@@ -215,7 +215,6 @@ def _names_every_bad_file(corpus, r) -> list[bytes]:
     return [e.path for e in corpus.skips(as_root=AS_ROOT) if e.path not in named and escape_name(e.str_path) not in err]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `yuelan show` does not name the skipped files (cli.py cmd_show prints only notices)")
 def test_show_names_every_bad_file(corpus):
     r = yuelan("show", "markup", corpus.root)
     assert r.returncode == 0
@@ -239,8 +238,6 @@ def test_search_finishes_and_exits_0(corpus, as_json):
         assert "Traceback" not in r.stderr.decode("utf-8", "replace")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `yuelan search` prints the document id (a file name) unescaped: raw ESC/BEL "
-                   "(cli_search.format_response meta line)")
 def test_search_text_prints_no_control_characters(corpus):
     for q in SEARCHES:
         r = yuelan("search", q, corpus.root)
@@ -249,8 +246,6 @@ def test_search_text_prints_no_control_characters(corpus):
         assert_clean(r.stderr, f"search {q} stderr")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `yuelan search --json` uses json.dumps, not tui.text.json_dumps: raw C1, DEL "
-                   "and bidi overrides in passages and paths (cli_search._emit)")
 def test_search_json_prints_no_control_characters(corpus):
     for q in SEARCHES:
         r = yuelan("search", q, corpus.root, "--json")
@@ -261,7 +256,6 @@ def test_search_json_prints_no_control_characters(corpus):
             assert os.path.exists(os.fsencode(hit["path"])), hit["path"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `yuelan search` does not name the skipped files (neither on stderr nor in JSON)")
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 def test_search_names_every_bad_file(corpus, as_json):
     r = yuelan("search", "图书室", corpus.root, *(["--json"] if as_json else []))

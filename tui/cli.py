@@ -124,6 +124,13 @@ def _name(s: str) -> str:
     return escape_name(s)
 
 
+def report_skipped(corpus) -> None:
+    """Every file that was not read, with the reason, on stderr (escaped):
+    ``list``, ``show`` and ``search`` all say what they left out."""
+    for s in corpus.skipped:
+        print(f"skipped: {_name(s.path)}: {_safe(s.reason)}", file=sys.stderr)
+
+
 def cmd_list(args) -> int:
     corpus = _load(args)
     if args.json:
@@ -137,8 +144,7 @@ def cmd_list(args) -> int:
                 print(f"  {n:>3}  {'  ' * (s.level - 1)}{_safe(s.title)}")
             for w in doc.warnings:
                 print(f"  warning: {w}")
-        for s in corpus.skipped:
-            print(f"skipped: {_name(s.path)}: {s.reason}", file=sys.stderr)
+        report_skipped(corpus)
     if not corpus.documents:
         print("yuelan: no readable documents found", file=sys.stderr)
         return EXIT_ERROR
@@ -245,6 +251,7 @@ def cmd_show(args) -> int:
 
         args.doc = redecode_arg(args.doc)
     corpus = _load(args)
+    report_skipped(corpus)
     try:
         doc = corpus.find(args.doc)
     except DocumentNotFound as e:

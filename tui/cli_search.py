@@ -20,7 +20,6 @@ Errors print one line on stderr and exit non-zero; never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -137,13 +136,22 @@ def run(args) -> int:
     except OSError as e:
         _err(f"cannot read the documents: {e}")
         return EXIT_ERROR
+    for notice in corpus.notices:
+        _err(f"note: {notice}")
+    from tui.cli import report_skipped
+
+    report_skipped(corpus)
     if not corpus.documents:
         _err("no readable documents found")
         return EXIT_ERROR
 
     from tui.search import SearchIndex
 
-    index = SearchIndex(corpus.documents)
+    # From the persistent index: a second search on the same corpus does not
+    # index it again.
+    index = SearchIndex.build(corpus.documents)
+    for notice in index.notices:
+        _err(f"note: {notice}")
     as_json = fmt == "json"
     color = _want_color(getattr(args, "color", "auto"))
     emitted = [0]
@@ -194,14 +202,17 @@ def _want_color(mode: str) -> bool:
 
 def _emit_plain(resp, as_json: bool, color: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(resp.to_json(), ensure_ascii=False) + "\n")
+        from tui.text import json_dumps
+
+        # Not json.dumps: it leaves DEL, C1 (CSI) and bidi overrides raw.
+        sys.stdout.write(json_dumps(resp.to_json()) + "\n")
         return
     sys.stdout.write(format_response(resp, color) + "\n")
 
 
 def format_response(resp, color: bool = False) -> str:
     """A readable ranked list; hits in colour when ``color``."""
-    from tui.text import escape_controls
+    from tui.text import escape_controls, escape_name
 
     lines = []
     q = escape_controls(resp.query)
@@ -216,7 +227,7 @@ def format_response(resp, color: bool = False) -> str:
         where = escape_controls(hit.title)
         if hit.section and hit.section != hit.title:
             where += " › " + escape_controls(hit.section)
-        meta = f"{hit.doc_id}:{hit.start}-{hit.end}  {hit.match}  {hit.score:.2f}"
+        meta = f"{escape_name(hit.doc_id)}:{hit.start}-{hit.end}  {hit.match}  {hit.score:.2f}"
         if color:
             meta = f"{_DIM}{meta}{_HL_OFF}"
         lines.append("")
