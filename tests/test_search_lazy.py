@@ -149,3 +149,33 @@ def test_fast_signatures_equal_the_definition(parts):
             v |= index_mod.char_bit(c)
         words = [(v >> (64 * w)) & ((1 << 64) - 1) for w in range(SIG_WORDS)]
         assert list(sig[SIG_WORDS * k : SIG_WORDS * (k + 1)]) == words, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
+    """A one-edit occurrence of a term holds all its characters but one: the
+    passages picked by the signatures for typos include every passage where
+    the typo matcher matches, and the scan finds exactly those."""
+    from tui.search.matchers import Fuzzy
+
+    index = _seed_index(seed_corpus)
+    text = index.text
+    start = data.draw(st.integers(0, len(text) - 10))
+    term = text[start : start + data.draw(st.integers(3, 8))].split("\n")[0]
+    if len(term) < 3:
+        return
+    edit = data.draw(st.integers(0, 2))
+    k = data.draw(st.integers(0, len(term) - 1))
+    if edit == 0:
+        term = term[:k] + term[k + 1 :]  # a deletion typed
+    elif edit == 1:
+        term = term[:k] + "龘" + term[k + 1 :]  # a substitution
+    if len(term) < 3:
+        return
+    m = Fuzzy(term)
+    expected = [pid for pid in range(index.passages) if m.pattern.search(text, index._pstart[pid], index._pend[pid])]
+    near = index._near_candidates(term)
+    if near is not None:
+        assert set(expected) <= set(near), term
+    assert index._scan(m, None) == expected

@@ -759,6 +759,28 @@ class SearchIndex:
             # (scanned as a literal, through the signatures), then accept.
             return [pid for pid in self._scan(m._anchor(self), scope) if m.accept(self, pstart[pid], pend[pid])]
         prefilter = getattr(m, "prefilter", None)
+        if prefilter and isinstance(m, Fuzzy) and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
+            near = self._near_candidates(m.term)
+            if near is not None:
+                # A one-edit occurrence holds all the term's characters but
+                # at most one: only passages whose signature says so.
+                # It also holds one half of the term as typed (prefilter):
+                # two short finds before the regex of all the variants.
+                allowed = None if scope is None else set(scope)
+                find = self.text.find
+                halves = [lit.needle for lit in prefilter]
+                out = []
+                for k, pid in enumerate(near):
+                    if k & 1023 == 1023:
+                        self._check_cancelled()
+                    if allowed is not None and pid not in allowed:
+                        continue
+                    s, e = pstart[pid], pend[pid]
+                    if not any(find(h, s, e) >= 0 for h in halves):
+                        continue
+                    if m.search(self, s, e) is not None and m.accept(self, s, e):
+                        out.append(pid)
+                return out
         if prefilter and (scope is None or len(scope) > SCOPE_SCAN_LIMIT):
             # Candidates from cheap literal scans, then the matcher on those only.
             cands: set[int] = set()
@@ -819,19 +841,27 @@ class SearchIndex:
             pos = pend[pid] + 1
         return out
 
-    def _literal_candidates(self, needle: str) -> list[int] | None:
-        """Passages that may hold ``needle`` (those whose signature has the
-        bits of all its characters: every passage that holds it, and some
-        more), in order; None when that is most passages (a scan is as fast)
-        or numpy is missing."""
+    def _sig_view(self):
+        """The signatures as a (passages, SIG_WORDS) numpy array (a view, made
+        once), or None (no passages, no numpy)."""
         sigs = self._sigs
         if sigs is None:
             try:
                 import numpy as np
             except ImportError:
-                return None
-            sigs = self._sigs = np.frombuffer(self._sig, dtype=np.uint64).reshape(-1, SIG_WORDS) if len(self._sig) else False
-        if sigs is False or not needle:
+                sigs = False
+            else:
+                sigs = np.frombuffer(self._sig, dtype=np.uint64).reshape(-1, SIG_WORDS) if len(self._sig) else False
+            self._sigs = sigs
+        return None if sigs is False else sigs
+
+    def _literal_candidates(self, needle: str) -> list[int] | None:
+        """Passages that may hold ``needle`` (those whose signature has the
+        bits of all its characters: every passage that holds it, and some
+        more), in order; None when that is most passages (a scan is as fast)
+        or numpy is missing."""
+        sigs = self._sig_view()
+        if sigs is None or not needle:
             return None
         import numpy as np
 
@@ -844,6 +874,26 @@ class SearchIndex:
         if cond is None:
             return None
         pids = np.flatnonzero(cond)
+        if len(pids) > SIG_MAX_SHARE * len(sigs):
+            return None
+        return pids.tolist()
+
+    def _near_candidates(self, term: str) -> list[int] | None:
+        """Passages whose signature has the bits of all the characters of
+        ``term`` but at most one (where a one-edit variant of it can be), in
+        order; None when that is most passages or numpy is missing."""
+        sigs = self._sig_view()
+        if sigs is None:
+            return None
+        import numpy as np
+
+        bits = sorted({char_bit(c).bit_length() - 1 for c in term})
+        if len(bits) < 3:
+            return None
+        present = np.zeros(len(sigs), dtype=np.int8)
+        for b in bits:
+            present += ((sigs[:, b // 64] >> np.uint64(b % 64)) & np.uint64(1)).astype(np.int8)
+        pids = np.flatnonzero(present >= len(bits) - 1)
         if len(pids) > SIG_MAX_SHARE * len(sigs):
             return None
         return pids.tolist()

@@ -220,6 +220,17 @@ class Split(Matcher):
         A word that is part of a longer word of the query (湾 in 心灵港湾湾)
         may not reuse the longer word's characters: the query has both.
         """
+        key = (id(idx), pos, endpos)
+        cache = self.__dict__.setdefault("_clusters", {})
+        if key in cache:
+            return cache[key]
+        out = self._cluster(idx, pos, endpos)
+        if len(cache) > 20000:
+            cache.clear()
+        cache[key] = out
+        return out
+
+    def _cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
         found = [lit.spans(idx, pos, endpos)[:200] for lit in self.literals]
         occ = []
         for k, lit in enumerate(self.literals):
