@@ -280,3 +280,12 @@ def test_whitespace_only_gbk_counts_as_empty(corpus):
     skipped = _skipped_by_path(json.loads(r.stdout.decode("utf-8")))
     for e in corpus.known_bugs():
         assert e.path in skipped and e.reason in skipped[e.path], e.path
+
+
+def test_index_finishes_names_every_bad_file_and_prints_no_controls(corpus):
+    r = yuelan("index", corpus.root)
+    assert r.returncode == 0, r.stderr
+    out = assert_clean(r.stdout, "stdout")
+    assert_clean(r.stderr, "stderr")
+    for e in corpus.skips(as_root=AS_ROOT):
+        assert f"skipped: {escape_name(e.str_path)}: " in out, e.path
