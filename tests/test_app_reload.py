@@ -21,8 +21,13 @@ def report(extra: str = "") -> str:
     return extra + "".join(parts)
 
 
-async def wait_for(pilot, cond, what: str, tries: int = 600):
-    for _ in range(tries):
+async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
+    # Generous: inotify, the reload worker and the index build share two
+    # cores with the rest of the suite.
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if cond():
             return
         await pilot.pause(0.025)
