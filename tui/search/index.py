@@ -555,10 +555,12 @@ class SearchIndex:
                     x = rounded[v] = -round(v, 6)
                 keys.append((x, pid))
             order = [pid for _, pid in heapq.nsmallest(limit, keys)] if limit else []
-            del keys
+            picked = [(pid, full.get(pid), cheap.get(pid)) for pid in order]
+            # Freed while collection is off, they never count towards one.
+            del keys, full, cheap, cands
         resp.results = [
-            self._hit(pid, *full[pid]) if pid in full else self._hit(pid, cheap[pid], None, interps[cheap_src.get(pid, 0)], None)
-            for pid in order
+            self._hit(pid, *f) if f is not None else self._hit(pid, c, None, interps[cheap_src.get(pid, 0)], None)
+            for pid, f, c in picked
         ]
 
     def find_in_document(self, doc: Document, query: str) -> list[tuple[int, int]]:
