@@ -275,6 +275,9 @@ async def test_soak_5000_keys(tmp_path, monkeypatch, seed):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=(ScreenStackError, KeyError, ValueError, MemoryNotFlat),
+                   reason="bug: keys in bursts crash the command palette (see the two palette tests below); "
+                   + LEAK + "; " + TINY)
 async def test_soak_bursts_1000_keys(tmp_path, monkeypatch):
     """Keys in bursts of up to 30, as pasted text or one SSH packet arrive."""
     check(await soak(tmp_path, monkeypatch, 1000, seed=7, paced=False))
