@@ -983,10 +983,23 @@ class SearchIndex:
 
     def _candidates(
         self, plans: list[_TermPlan], negative: Sequence[Term], scope: list[int] | None
-    ) -> dict[int, _Cand]:
+    ) -> dict[int, tuple[int, ...]]:
+        """pid -> the matcher chosen for each term (a tuple shared by all the
+        candidates with the same choice: a common term has 100 000 of them)."""
         order = sorted(range(len(plans)), key=lambda i: _selectivity(plans[i]))
-        choice: dict[int, list[int]] = {}
+        choice: dict[int, tuple[int, ...]] = {}
         current = scope
+        shared: dict[tuple, dict[int, tuple]] = {}
+
+        def chosen(old: tuple, ti: int, mi: int) -> tuple:
+            d = shared.get(old)
+            if d is None:
+                d = shared[old] = {}
+            t = d.get(mi)
+            if t is None:
+                t = d[mi] = old[:ti] + (mi,) + old[ti + 1 :]
+            return t
+
         for rank, ti in enumerate(order):
             self._check_cancelled()
             plan = plans[ti]
@@ -1018,11 +1031,10 @@ class SearchIndex:
                     if pid not in best:
                         best[pid] = mi
             if rank == 0:
-                choice = {pid: [-1] * len(plans) for pid in best}
+                base = (-1,) * len(plans)
+                choice = {pid: chosen(base, ti, mi) for pid, mi in best.items()}
             else:
-                choice = {pid: c for pid, c in choice.items() if pid in best}
-            for pid, c in choice.items():
-                c[ti] = best[pid]
+                choice = {pid: chosen(c, ti, best[pid]) for pid, c in choice.items() if pid in best}
             current = sorted(choice)
             if not current:
                 return {}
@@ -1031,11 +1043,11 @@ class SearchIndex:
             for pid in self._scan(m, current):
                 choice.pop(pid, None)
             current = sorted(choice)
-        return {pid: _Cand(pid, c) for pid, c in choice.items()}
+        return choice
 
     # --------------------------------------------------------------- scoring
     def _score_all(
-        self, cands: dict[int, _Cand], plans: list[_TermPlan], full: bool = False, limit: int | None = None
+        self, cands: dict[int, tuple[int, ...]], plans: list[_TermPlan], full: bool = False, limit: int | None = None
     ) -> tuple[dict[int, tuple], dict[int, float]]:
         """Scores (and spans) of the candidates; beyond FULL_SCORE_LIMIT only
         the best by a cheap score get spans, unless ``full``.
@@ -1056,7 +1068,7 @@ class SearchIndex:
             kinds = self._pkind
             cheap = {}
             for pid in pids:
-                choice = tuple(cands[pid].choice)
+                choice = cands[pid]
                 base = bases.get(choice)
                 if base is None:
                     qs = [plans[i].matchers[mi].quality for i, mi in enumerate(choice)]
@@ -1074,7 +1086,7 @@ class SearchIndex:
                 if limit is not None and len(best) >= limit and (limit == 0 or cheap[pid] + gain < best[0][0]):
                     rest[pid] = cheap[pid] - 1.0
                     continue
-                r = self._score(cands[pid], plans)
+                r = self._score(_Cand(pid, cands[pid]), plans)
                 if r is None:
                     continue
                 out[pid] = r
@@ -1089,7 +1101,7 @@ class SearchIndex:
         for i, pid in enumerate(pids):
             if i % 1024 == 1023:
                 self._check_cancelled()
-            r = self._score(cands[pid], plans)
+            r = self._score(_Cand(pid, cands[pid]), plans)
             if r is not None:
                 out[pid] = r
         return out, {}
