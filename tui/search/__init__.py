@@ -12,8 +12,18 @@ Traditional -> Simplified), as jieba words standing close together, as pinyin
 (full, spaced, initials, with every reading of polyphonic characters), or with
 one typo.  See ``index.py`` for the design.
 
-Pure Python: never imports textual or rich; jieba and pypinyin are loaded
-lazily, once.
+Persistent and incremental (``store.py``)::
+
+    index = SearchIndex.build(documents, progress=cb, cancelled=flag)  # reuses the stored pieces
+    index = SearchIndex.build(new_documents, previous=index)           # a reload
+    index.notices   # messages for the user (a damaged store rebuilt...)
+    index.changes   # {"reused": [paths], "rebuilt": [paths], "removed": [paths]}
+    index.warm(wait=False)  # jieba, pinyin tables and shadow in the background
+
+``SearchIndex(documents)`` still builds in memory and writes nothing.
+
+Never imports textual or rich; jieba and pypinyin are loaded lazily, once,
+and numpy (pinyin shadow, passage signatures) when present.
 """
 
 from tui.search.index import BuildCancelled, SearchIndex

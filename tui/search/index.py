@@ -13,6 +13,14 @@ Design (see ``tui/search/__init__.py`` for the overview):
   by a code for its set of readings).  A scan jumps to the end of a passage as
   soon as that passage matched, so a query costs one pass per matcher, and
   later terms scan only the passages that earlier terms left.
+* Persistence (``store.py``): each document's part of the index (its
+  passages' text and columns) is stored and reused while the document is
+  unchanged; building from stored pieces is concatenation, and an unchanged
+  corpus takes the stored columns as they are.  Offset maps are not stored:
+  a passage's map is made again from its document when a hit needs it.
+* Signatures: each passage has 512 bits, one per character class
+  (``char_bit``); a literal is looked for only in the passages whose bits
+  include all of its characters', a typo where all but one are there.
 * Verify and score only the candidates: exact spans, the tightest window of
   the terms, exactness, heading/boilerplate; then the top ``limit`` are mapped
   back to original offsets, windowed (long paragraphs) and returned.
