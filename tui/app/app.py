@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from tui.app.live import LiveReload
 from tui.app.reader import HitStrip, Reader
 from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
-from tui.app.widgets import title_section, DocTree, FindInput, NodeRef, ResultList, SearchInput, clip, safe
+from tui.app.widgets import DocTree, FindInput, LeanFooter, NodeRef, ResultList, SearchInput, clip, safe, title_section
 from tui.state import Bookmark, Place, Roots, StateStore, excerpt
 
 WIDE = 100  # columns from which both panes are shown side by side
@@ -218,7 +218,7 @@ class YuelanApp(LiveReload, App):
             id="too-small",
             markup=False,
         )
-        yield Footer()
+        yield LeanFooter()
 
     def main_mounted(self) -> None:
         self._apply_size(self.size.width, self.size.height)
@@ -1225,9 +1225,11 @@ class YuelanApp(LiveReload, App):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from tui.app.screens import SafeCommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(
+                SafeCommandPalette(
                     placeholder="Open a document, go to a section (pinyin ok), or a command...",
                     id="--command-palette",
                 )
@@ -1235,10 +1237,11 @@ class YuelanApp(LiveReload, App):
 
     def search_themes(self) -> None:
         """Textual's theme picker, with an ASCII placeholder (no ambiguous glyphs)."""
-        from textual.command import CommandPalette
         from textual.theme import ThemeProvider
 
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
+        from tui.app.screens import SafeCommandPalette
+
+        self.push_screen(SafeCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):

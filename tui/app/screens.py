@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import on
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -108,6 +109,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll {
         width: 96; max-width: 100%; height: auto; max-height: 100%;
         background: $panel; padding: 1 2;
+        min-width: 24;  /* below this the text would wrap at 0 columns and raise */
     }
     HelpScreen Static { width: 1fr; }
     """
@@ -144,7 +146,8 @@ class NoteScreen(ModalScreen["str | None"]):
 
     DEFAULT_CSS = """
     NoteScreen { align: center middle; background: $background 60%; }
-    NoteScreen > Vertical { width: 70; max-width: 100%; height: auto; background: $panel; padding: 1 2; }
+    NoteScreen > Vertical { width: 70; max-width: 100%; height: auto; background: $panel; padding: 1 2;
+        min-width: 24; }
     NoteScreen Static { width: 1fr; }
     NoteScreen Input { width: 1fr; margin-top: 1; }
     """
@@ -188,8 +191,9 @@ class BookmarksScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     BookmarksScreen { align: center middle; background: $background 60%; }
     BookmarksScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 100%;
-        background: $panel; padding: 1 2; }
-    BookmarksScreen OptionList { height: auto; max-height: 30; border: none; background: $panel; }
+        background: $panel; padding: 1 2; min-width: 24; }
+    BookmarksScreen Static { width: 1fr; min-width: 10; }
+    BookmarksScreen OptionList { height: auto; max-height: 30; border: none; background: $panel; min-width: 10; }
     BookmarksScreen OptionList:focus { border: none; }
     BookmarksScreen #bm-help { color: $text-muted; margin-top: 1; }
     """
@@ -447,3 +451,39 @@ class SectionsProvider(Provider):
             app.open_document(di, app.documents[di].sections[si].start)
 
         return go
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's command palette, guarded against two crashes the soak test
+    found in Textual 8.2.8:
+
+    * Enter twice in one burst (a fast double press, one SSH packet): the
+      first Enter runs the command and dismisses the palette, the second
+      dismisses it again and raises ScreenStackError, killing the app.
+    * Page keys while the list is being refilled (the palette searches as
+      you type) raise KeyError in ``OptionList._move_page``.
+    """
+
+    @on(Input.Submitted)
+    def _ignore_when_closed(self, event: Input.Submitted) -> None:
+        if not self.is_current:
+            # Already dismissed: this Enter was typed behind the one that ran
+            # the command. The base class handler must not dismiss again.
+            event.stop()
+            event.prevent_default()
+
+    def _select_or_command(self, event=None) -> None:
+        # Reached directly (not only through the handler above) when an
+        # option is selected with the mouse or a second Enter: once the
+        # palette is closed, nothing more is run or dismissed.
+        if not self.is_current:
+            if event is not None:
+                event.stop()
+            return
+        super()._select_or_command(event)
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except KeyError:
+            pass  # the list is being refilled; the next key works

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.scrollbar import ScrollBar, ScrollBarRender
-from textual.widgets import Input, OptionList, Tree
+from textual.widgets import Footer, Input, OptionList, Tree
 from textual.widgets.option_list import Option
 
 from tui.app.layout import char_width
@@ -375,3 +375,22 @@ class FindInput(Input):
     BINDINGS = [
         Binding("escape", "app.close_find", "Close", show=False),
     ]
+
+
+class LeanFooter(Footer):
+    """Textual's Footer, without its leak.
+
+    Textual 8.2's Footer recomposes on every focus or binding change, and
+    each new FooterKey is data-bound to the footer's ``compact`` reactive.
+    The watcher entries of the removed keys are only dropped when
+    ``compact`` itself changes, which it never does here, so every Tab kept
+    about a dozen dead widgets alive (~10 KiB per key in the soak test).
+    After each recompose the entries of closed widgets are dropped."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        watchers = getattr(self, "__watchers", None)
+        if not watchers:
+            return
+        for entries in watchers.values():
+            entries[:] = [(node, cb) for node, cb in entries if not (node._closing or node._closed)]
