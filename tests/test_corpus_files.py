@@ -127,6 +127,8 @@ def test_binary_empty_and_odd_files_are_skipped_with_reasons(tmp_path, write):
     write("pdf-named.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)))
     write("empty.txt", b"")
     write("blank.txt", "  \n\u3000\u3000\n\xa0\u200b\n")
+    write("blank-gbk.txt", "\u3000 \u3000\r\n\r\n\u3000".encode("gbk"))
+    write("blank-big5.txt", "\u3000\u3000\n\u3000\n".encode("big5"))
     write(".hidden/secret.txt", SIMPLIFIED)
     os.mkfifo(tmp_path / "pipe.txt")
     sock = socket.socket(socket.AF_UNIX)
@@ -147,6 +149,8 @@ def test_binary_empty_and_odd_files_are_skipped_with_reasons(tmp_path, write):
     assert "PDF" in reasons["pdf-named.txt"]
     assert "empty" in reasons["empty.txt"]
     assert "empty" in reasons["blank.txt"]
+    assert "empty" in reasons["blank-gbk.txt"]  # ideographic spaces as A1 A1, not Johab
+    assert "empty" in reasons["blank-big5.txt"]
     assert "FIFO" in reasons["pipe.txt"]
     assert "socket" in reasons["sock.txt"]
     assert "loop" in reasons["loop_a"] and "loop" in reasons["loop_b"]

@@ -223,6 +223,12 @@ def _detect(data: bytes) -> str | None:
 def _legacy(data: bytes) -> Decoded | None:
     gb = _strict(data, "gb18030")
     big5 = _strict(data, "big5hkscs")
+    # A file of ideographic spaces (A1 A1 in GBK, A1 40 in Big5) and line
+    # breaks is blank in the encoding it was written in; a detector calls it
+    # Johab or nothing, and a phantom document would appear.
+    for text, enc in ((gb, "gb18030"), (big5, "big5")):
+        if text is not None and _BLANK.fullmatch(text):
+            return Decoded(text, enc)  # _finish() says "empty"
     chinese = []
     if gb is not None:
         chinese.append((common_share(gb[:SNIFF]), "gb18030", gb))
