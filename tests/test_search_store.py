@@ -237,7 +237,7 @@ def test_foreign_or_damaged_store_is_rebuilt(cache, corpus_dir, what):
 
 
 def test_store_of_another_format_version_is_rebuilt(cache, corpus_dir, monkeypatch):
-    docs, path = _built(cache, corpus_dir)
+    docs, _ = _built(cache, corpus_dir)
     monkeypatch.setattr(store, "INDEX_VERSION", store.INDEX_VERSION + 1)
     index = _check_recovers(docs)
     assert len(index.changes["rebuilt"]) == len(docs)

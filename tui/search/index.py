@@ -1279,7 +1279,7 @@ def _make_piece(doc: Document) -> tuple[Piece, dict[int, TextMap]]:
     """Fold and normalise one document's passages (the costly part of building)."""
     parts: list[str] = []
     lens, porig, porig_end = array("i"), array("q"), array("q")
-    section_a, kind_a, sig = array("i"), array("b"), array("Q")
+    section_a, kind_a = array("i"), array("b")
     maps: dict[int, TextMap] = {}
     doc_fold = _doc_fold(doc)
     for s, e, kind, section in _doc_passages(doc):

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 import os
 import stat as _stat
 import struct
