@@ -94,3 +94,42 @@ async def test_first_screen_of_a_big_document_comes_before_the_whole_layout(big_
         assert not reader.laying_out and not reader.lay.partial
         assert len(reader.lay) > 1000
         assert big_doc.text[reader.top_offset() : reader.top_offset() + 6] == shown
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.app import layout as layout_mod
+
+ALPHABET = st.sampled_from(list("工会职工服务abc xyz,。、《》“”\u0301\u200b") + ["\U0001f600", "ｗ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=300).map("".join), st.integers(2, 30), st.integers(1, 40))
+def test_wrapping_in_windows_gives_the_same_lines(text, width, window):
+    whole = layout_mod.wrap(text, width)
+    saved = layout_mod.WRAP_WINDOW
+    layout_mod.WRAP_WINDOW = window  # tiny windows: many refills, zero-width runs across them
+    try:
+        windowed = layout_mod.wrap(text, width)
+    finally:
+        layout_mod.WRAP_WINDOW = saved
+    assert windowed == whole
+    # and a range of a longer text wraps as the slice does, in its offsets
+    padded = "前" * 5 + text + "后" * 5
+    ranged = layout_mod.wrap(padded, width, 5, 5 + len(text))
+    assert [(a - 5, b - 5) for a, b in ranged] == whole
+
+
+def test_a_long_line_without_breaks_is_wrapped_in_bounded_memory():
+    import tracemalloc
+
+    text = "工会职工服务" * 200_000  # 1.2 M characters, no line break
+    tracemalloc.start()
+    spans = layout_mod.wrap(text, 80)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(spans) == len(text) // 40
+    # the spans themselves (~30 000 tuples) and a window of widths, not a
+    # 1.2 M-entry prefix list (~45 MB)
+    assert peak < 12 * 1024 * 1024, peak

@@ -52,22 +52,40 @@ def _can_break(a: str, b: str) -> bool:
     return _is_wide(a) or _is_wide(b)
 
 
-def wrap(text: str, width: int) -> list[tuple[int, int]]:
-    """Break ``text`` (no newlines) into ``(start, end)`` spans of at most ``width`` cells.
+WRAP_WINDOW = 1 << 16  # characters whose cell widths are summed at a time
 
-    Cell widths are summed once (in C, via ``accumulate``); each line end is
-    found by bisection, then moved back to the nearest break opportunity, so
-    the Python work is per line, not per character.
+
+def wrap(text: str, width: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Break ``text[lo:hi]`` (no newlines) into ``(start, end)`` spans of at
+    most ``width`` cells (offsets into ``text``).
+
+    Cell widths are summed in C (``accumulate``) over a window of the text
+    at a time; each line end is found by bisection, then moved back to the
+    nearest break opportunity, so the Python work is per line, not per
+    character, and memory stays bounded on a 200 MB line without breaks.
     """
     width = max(2, width)
-    n = len(text)
-    if n == 0:
+    n = len(text) if hi is None else hi
+    if n <= lo:
         return []
-    prefix = [0, *accumulate(map(get_character_cell_size, text))]
     out: list[tuple[int, int]] = []
-    i = 0
+    cell = get_character_cell_size
+    base = pend = lo
+    prefix = [0]  # prefix[k]: cells of text[base : base + k]
+    i = lo
     while i < n:
-        j = bisect_right(prefix, prefix[i] + width) - 1
+        if pend < n and prefix[pend - base] - prefix[i - base] <= width:
+            # Not a whole line left in the window: start a new one at i.
+            # (Zero-width characters can make a line longer than a window.)
+            base = i
+            pend = min(n, i + max(WRAP_WINDOW, 4 * width))
+            prefix = [0, *accumulate(map(cell, text[base:pend]))]
+            while pend < n and prefix[-1] <= width:
+                more = min(n, pend + WRAP_WINDOW)
+                prefix.extend(accumulate(map(cell, text[pend:more]), initial=prefix[-1]))
+                del prefix[pend - base + 1]  # the repeated initial value
+                pend = more
+        j = base + bisect_right(prefix, prefix[i - base] + width) - 1
         if j >= n:
             out.append((i, n))
             break
@@ -202,11 +220,11 @@ def layout(doc, width: int, lo: int = 0, hi: int | None = None) -> Layout:
             line_end = be if nl < 0 else nl
             s, e = _strip_span(text, pos, line_end)
             if e > s:
-                segment = text[s:e]
-                for a, b in wrap(segment, width):
-                    a2, b2 = _strip_span(segment, a, b)
+                # Offsets into the text itself: no copy of a 200 MB line.
+                for a, b in wrap(text, width, s, e):
+                    a2, b2 = _strip_span(text, a, b)
                     if b2 > a2:
-                        block_lines.append((s + a2, s + b2))
+                        block_lines.append((a2, b2))
             pos = line_end + 1
         if not block_lines:
             continue
