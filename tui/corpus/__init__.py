@@ -5,6 +5,8 @@ Pure Python; never imports textual.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from pathlib import Path
 
@@ -99,6 +101,21 @@ def _ids(paths: list[str]) -> list[str]:
     return out
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while documents are parsed: parsing makes
+    millions of small objects, and each collection walks all of them (a
+    million-line file: 22.7 s with collections, 16.3 s without).  Process-wide,
+    so only for the load; nested or concurrent pauses re-enable once."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_corpus(
     paths: list[str] | None = None,
     encoding: str | None = None,
@@ -121,6 +138,11 @@ def load_corpus(
     ctime have not changed (the very same objects), so only new and changed
     files are read, and the cache file is not read at all.
     """
+    with _gc_paused():
+        return _load_corpus(paths, encoding, progress, cache, previous)
+
+
+def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
     from tui.corpus import cache as cachemod
 
     roots = list(paths) if paths else [str(default_seed_dir())]
