@@ -150,3 +150,39 @@ def test_no_watch_flag_reaches_the_app(monkeypatch):
     assert seen == {"paths": None, "watch": False}
     assert cli.main([]) == 0
     assert seen["watch"] is True
+
+
+async def test_indexing_progress_is_shown_while_the_index_builds(tmp_path, monkeypatch):
+    """The search bar shows documents (and MB, for big corpora) while the
+    index builds in the background, and the reader works meanwhile."""
+    import threading
+
+    from tui.search import SearchIndex
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k in range(3):
+        (docs / f"d{k}.txt").write_text(report(), encoding="utf-8")
+    release = threading.Event()
+    real_build = SearchIndex.build
+
+    def slow_build(documents, *, progress=None, cancelled=None, previous=None, **kw):
+        total = len(documents)
+        progress(1, total, 3_000_000, 9_000_000)
+        release.wait(30)
+        return real_build(documents, progress=progress, cancelled=cancelled, previous=previous, **kw)
+
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(slow_build))
+    app = YuelanApp(paths=[str(docs)], state_dir=False, watch_files=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        def status():
+            return str(app.query_one("#search-status").render())
+
+        await wait_for(pilot, lambda: "indexing 1/3 docs" in status(), "the progress in the search bar")
+        assert "3/9 MB" in status()
+        # reading works while indexing
+        await pilot.press("tab", "j")
+        assert app.index is None
+        release.set()
+        await wait_for(pilot, lambda: app.index is not None, "index")
+        await wait_for(pilot, lambda: "3 documents" in status(), "the ready status")
