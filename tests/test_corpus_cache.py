@@ -226,3 +226,35 @@ def test_absurd_section_values_in_the_blob(corpus_dir, field, value):
     again = load_corpus([str(corpus_dir)], cache=True)
     assert again.notices and "rebuilding" in again.notices[0]
     same_documents(first, again)
+
+
+def test_old_and_excess_cache_files_are_pruned(corpus_dir, tmp_path, monkeypatch):
+    """One cache file per corpus opened would pile up forever: files unused
+    for MAX_AGE_DAYS go, then the least recently used beyond MAX_DIR_BYTES;
+    the one in use, other users' files and non-cache files are kept."""
+    import time
+
+    first = load_corpus([str(corpus_dir)], cache=True)
+    assert not first.notices
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    d = os.path.dirname(path)
+    now = time.time()
+    old = os.path.join(d, "0" * 20 + ".ylc")
+    recent = os.path.join(d, "1" * 20 + ".ylc")
+    other = os.path.join(d, "notes.txt")
+    for p, age_days in ((old, cachemod.MAX_AGE_DAYS + 1), (recent, 1), (other, 400)):
+        with open(p, "wb") as f:
+            f.write(b"x" * 1000)
+        os.utime(p, (now - age_days * 86400, now - age_days * 86400))
+    os.utime(path, (now - 400 * 86400, now - 400 * 86400))  # in use, though old
+    # reopening touches the cache in use; a change makes save() prune
+    load_corpus([str(corpus_dir)], cache=True)
+    assert os.path.getmtime(path) > now - 60
+    (corpus_dir / "c.txt").write_text(DOC_B, encoding="utf-8")
+    load_corpus([str(corpus_dir)], cache=True)
+    assert os.path.exists(path) and os.path.exists(recent) and os.path.exists(other)
+    assert not os.path.exists(old)
+    # over the size budget: the least recently used goes first
+    monkeypatch.setattr(cachemod, "MAX_DIR_BYTES", os.path.getsize(path) + 500)
+    assert cachemod.prune(d, ".ylc", keep=path) == [recent]
+    assert os.path.exists(path)

@@ -427,7 +427,9 @@ def test_temporary_files_of_killed_writers_are_swept(cache, corpus_dir):
     stale, fresh = os.path.join(d, ".tmp-dead.yls"), os.path.join(d, ".tmp-live.yls")
     for p in (stale, fresh):
         open(p, "wb").write(b"partial")
-    old = time.time() - 2 * store.STALE_TMP_SECONDS
+    from tui.corpus.cache import STALE_TMP_SECONDS
+
+    old = time.time() - 2 * STALE_TMP_SECONDS
     os.utime(stale, (old, old))
     with open(docs[0].path, "a", encoding="utf-8") as f:
         f.write("\n\n补记一行。\n")

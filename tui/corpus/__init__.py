@@ -213,6 +213,8 @@ def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
             cachemod.save(cpath, fresh)
         except OSError as e:
             notices.append(f"could not write the document cache: {e.strerror or e}")
+    elif cpath and previous is None:
+        cachemod.touch(cpath)  # used: keep it when old caches are pruned
     corpus = Corpus(documents, skipped)
     corpus.notices = notices
     corpus.changes = changes

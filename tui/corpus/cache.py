@@ -373,3 +373,75 @@ def save(path: str, entries: dict[str, Entry]) -> None:
         except OSError:
             pass
         raise
+    prune(directory, ".ylc", keep=path)
+
+
+MAX_AGE_DAYS = 60  # a corpus not opened for this long loses its cache files
+MAX_DIR_BYTES = 4 << 30  # beyond this, the least recently used cache files go
+STALE_TMP_SECONDS = 3600  # temporary files of writers killed mid-write
+
+
+def touch(path: str) -> None:
+    """Mark a cache file as used (its mtime), so pruning keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(directory: str, suffix: str, keep: str | None = None, now: float | None = None) -> list[str]:
+    """Remove this user's cache files (``*suffix``) in ``directory`` unused for
+    MAX_AGE_DAYS, then the least recently used beyond MAX_DIR_BYTES in all,
+    and temporary files older than an hour; never ``keep``.  One cache file
+    per corpus opened would otherwise pile up forever (``yuelan show FILE``
+    makes one per file).  Returns the paths removed; errors are ignored."""
+    import stat as _stat
+    import time
+
+    now = time.time() if now is None else now
+    files: list[tuple[float, int, str]] = []
+    removed: list[str] = []
+    try:
+        with os.scandir(directory) as it:
+            entries = list(it)
+    except OSError:
+        return removed
+    for e in entries:
+        if not e.name.endswith(suffix):
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not _stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        age = now - st.st_mtime
+        if e.name.startswith(".tmp-"):
+            if age > STALE_TMP_SECONDS:
+                removed.append(e.path)
+            continue
+        if keep is not None and os.path.abspath(e.path) == os.path.abspath(keep):
+            continue
+        if age > MAX_AGE_DAYS * 86400:
+            removed.append(e.path)
+        else:
+            files.append((st.st_mtime, st.st_size, e.path))
+    total = sum(size for _, size, _ in files)
+    if keep is not None:
+        try:
+            total += os.stat(keep).st_size
+        except OSError:
+            pass
+    for _, size, path in sorted(files):
+        if total <= MAX_DIR_BYTES:
+            break
+        removed.append(path)
+        total -= size
+    gone = []
+    for path in removed:
+        try:
+            os.unlink(path)
+            gone.append(path)
+        except OSError:
+            pass
+    return gone

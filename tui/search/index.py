@@ -246,6 +246,9 @@ class SearchIndex:
             elif previous is None:
                 try:
                     stored, cols = st.load(path)
+                    from tui.corpus.cache import touch
+
+                    touch(path)  # used: keep it when old stores are pruned
                 except st.StoreError as e:
                     if os.path.lexists(path):
                         self.notices.append(f"the search index was unusable ({e}); rebuilding it")

@@ -365,28 +365,9 @@ def save(path: str, entries: list[tuple[str, tuple, str, int, int]], cols: Colum
         except OSError:
             pass
         raise
-    _sweep(directory)
+    from tui.corpus.cache import prune
 
+    # Old stores of corpora not opened for long, and temporary files of
+    # writers killed mid-write.
+    prune(directory, ".yls", keep=path)
 
-STALE_TMP_SECONDS = 3600
-
-
-def _sweep(directory: str) -> None:
-    """Remove temporary files left by writers that were killed mid-write
-    (an hour old: a live writer finishes in seconds)."""
-    import time
-
-    now = time.time()
-    try:
-        with os.scandir(directory) as it:
-            for e in it:
-                if not (e.name.startswith(".tmp-") and e.name.endswith(".yls")):
-                    continue
-                try:
-                    st = e.stat(follow_symlinks=False)
-                    if _stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and now - st.st_mtime > STALE_TMP_SECONDS:
-                        os.unlink(e.path)
-                except OSError:
-                    pass
-    except OSError:
-        pass
