@@ -431,3 +431,24 @@ def test_section_lookup_on_many_nested_sections_and_trailing_lines():
     assert last.kind == BOILERPLATE
     assert doc.section_at(doc.sections[2].start) == 2
     assert doc.section_at(doc.sections[0].start) == 0
+
+
+def test_an_inline_heading_cut_at_a_length_limit_keeps_its_line_whole():
+    """Without punctuation after the heading, its end is a guess at a length
+    limit that can fall inside a word ("为引领|的"): the section and its
+    shortened title stay, but the line is not split into two passages, so a
+    search for the words across the guess still finds them."""
+    from tui.corpus import parse_document
+
+    line = "3、提升职工的综合素养和技术技能水平深入开展以嘉定工匠为引领的高技能人才品牌建设工作培育一批多层次的技能人才典型"
+    text = "工作报告\n\n一、主要做法\n\n" + line + "\n\n正文继续,说明其他情况。\n"
+    doc = parse_document(text, id="t", path="/t.txt")
+    sec = next(s for s in doc.sections if s.title.startswith("3、"))
+    assert sec.title.endswith("…") and len(sec.title) < len(line)
+    start = text.index(line)
+    paras = [p for p in doc.paragraphs if start <= p.start < start + len(line)]
+    assert [(p.start, p.end) for p in paras] == [(start, start + len(line))]
+    # a heading followed by punctuation is still split at it
+    doc2 = parse_document("工作报告\n\n一、主要做法。这里是正文,说明情况。\n", id="u", path="/u.txt")
+    kinds = [p.kind for p in doc2.paragraphs if p.kind != "title"]
+    assert kinds[:2] == ["heading", "body"]

@@ -28,7 +28,7 @@ from tui.text import Folded, fold
 
 # Bump when a rule changes what a document parses into: cached documents
 # made by another version are parsed again.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 MAX_TITLE = 100  # characters of a section title shown in a table of contents
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
@@ -108,6 +108,10 @@ class Block:
     style: str | None = None
     consumed: bool = False  # a title line that belongs to the bare number before it
     in_fence: bool = False  # inside a Markdown code fence
+    # An inline heading cut at a length limit, not at punctuation ("3、提升...
+    # 水平深入开展以...为引领|的..."): the cut may fall inside a word, so the
+    # line stays one paragraph (the section still starts here).
+    soft_cut: bool = False
 
     @property
     def start(self) -> int:
@@ -439,6 +443,7 @@ def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
         title = line.text[:t_end]
         if heading_end == title_end and title_end < len(line.key):
             title = title + "…"
+            b.soft_cut = True
         b.title = clean_title(title)
         b.heading_end = line.start + h_end
 
@@ -597,7 +602,7 @@ def parse_document(
     )
     paragraphs: list[Paragraph] = []
     for b in p.blocks:
-        if b.kind == HEADING and b.heading_end is not None and b.heading_end < b.end:
+        if b.kind == HEADING and b.heading_end is not None and b.heading_end < b.end and not b.soft_cut:
             sec = doc.section_at(b.start)
             paragraphs.append(Paragraph(b.start, b.heading_end, HEADING, sec))
             rest = b.heading_end
@@ -605,6 +610,8 @@ def parse_document(
                 rest += 1
             if rest < b.end:
                 paragraphs.append(Paragraph(rest, b.end, BODY, sec))
+        elif b.soft_cut:
+            paragraphs.append(Paragraph(b.start, b.end, BODY, doc.section_at(b.start)))
         else:
             paragraphs.append(Paragraph(b.start, b.end, b.kind, doc.section_at(b.start)))
     doc.paragraphs = paragraphs
