@@ -468,8 +468,19 @@ async def test_export_writes_markdown_and_says_where(tmp_path):
         assert "**心灵港湾**" in text
 
 
-async def test_export_without_a_data_dir_uses_the_current_directory(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+async def test_export_without_a_data_dir_goes_to_a_private_temp_dir_not_the_cwd(tmp_path, monkeypatch):
+    """The current directory is often the corpus: an export there would show
+    up as a new document.  Without a data dir it goes to a new private
+    directory under the temp dir, and the notification says where."""
+    import stat
+    import tempfile
+
+    cwd = tmp_path / "corpus"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
@@ -477,8 +488,12 @@ async def test_export_without_a_data_dir_uses_the_current_directory(tmp_path, mo
         app.set_focus(app.query_one(Reader))
         await pilot.press("e")
         await pilot.pause()
-        files = [f for f in os.listdir(tmp_path) if f.endswith(".md")]
-        assert len(files) == 1 and str(tmp_path / files[0]) in messages(app)
+        assert os.listdir(cwd) == []
+        (folder,) = os.listdir(tmp)
+        assert folder.startswith("yuelan-exports-")
+        assert stat.S_IMODE(os.stat(tmp / folder).st_mode) == 0o700
+        (name,) = os.listdir(tmp / folder)
+        assert name.endswith(".md") and str(tmp / folder / name) in messages(app)
 
 
 # ---------------------------------------------------------------- themes

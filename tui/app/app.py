@@ -1327,12 +1327,18 @@ def write_export(data_dir: str | None, query: str, text: str) -> str:
 
     The user data dir's ``exports/`` is preferred: it always exists for us,
     is private (0700) and never litters the corpus or whatever directory the
-    app was started from; without one, the current directory."""
+    app was started from.  Without one (no usable home), a new private
+    directory in the system temp dir: never the current directory, which is
+    often the corpus itself (the export would appear there as a document)."""
     import os
     import re
+    import tempfile
 
-    folder = os.path.join(data_dir, "exports") if data_dir else os.getcwd()
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+    if data_dir:
+        folder = os.path.join(data_dir, "exports")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    else:
+        folder = tempfile.mkdtemp(prefix="yuelan-exports-")
     slug = re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:24] or "results"
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for n in range(1, 1000):
