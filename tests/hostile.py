@@ -215,8 +215,8 @@ def build(root: str, *, specials: bool = True, sparse_mb: int = 64) -> Manifest:
     skip("blank/empty.txt", b"", "empty")
     skip("blank/ideographic-space.txt", "\u3000\u3000\n\u3000\n".encode("utf-8"), "empty")
     skip("blank/nbsp-zwsp.txt", "\xa0 \u200b\n\u200b\u200b\n\t\n".encode("utf-8"), "empty")
-    add(Entry(_write(broot, b"blank/ideographic-space-gbk.txt", "\u3000 \u3000\r\n\r\n".encode("gbk")), "skip",
-              reason="empty", known_bug="whitespace-only GBK (U+3000 as A1 A1) is decoded as Johab or UTF-8 with markers"))
+    skip("blank/ideographic-space-gbk.txt", "\u3000 \u3000\r\n\r\n".encode("gbk"), "empty")
+    skip("blank/ideographic-space-big5.txt", "\u3000\u3000\r\n\u3000\r\n".encode("big5"), "empty")
     if specials:
         _specials(broot, m)
     return m

@@ -270,18 +270,6 @@ def test_search_finds_text_behind_the_escapes(corpus):
     assert any(h["doc"] == "escapes" for h in data["results"]), data
 
 
-# ------------------------------------------------------------ known bugs
-
-
-@pytest.mark.xfail(strict=True, reason="bug: a whitespace-only GBK file (U+3000 as A1 A1) decodes as Johab or as UTF-8 "
-                   "with markers and becomes a phantom document (tui/corpus/decode.py)")
-def test_whitespace_only_gbk_counts_as_empty(corpus):
-    r = yuelan("list", corpus.root, "--json")
-    skipped = _skipped_by_path(json.loads(r.stdout.decode("utf-8")))
-    for e in corpus.known_bugs():
-        assert e.path in skipped and e.reason in skipped[e.path], e.path
-
-
 def test_index_finishes_names_every_bad_file_and_prints_no_controls(corpus):
     r = yuelan("index", corpus.root)
     assert r.returncode == 0, r.stderr

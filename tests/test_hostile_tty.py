@@ -180,8 +180,6 @@ def test_app_opens_without_a_usable_home(home):
         term.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the app never shows corpus.notices (e.g. 'no writable cache directory'); "
-                   "only the CLI prints them (tui/app/app.py _corpus_ready)")
 @pytest.mark.parametrize("home", list(HOMES))
 def test_app_says_when_nothing_can_be_cached(home):
     term, screens = _open_with_home(HOMES[home])
