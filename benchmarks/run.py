@@ -141,7 +141,7 @@ def yuelan_argv(paths: list[str]) -> list[str]:
 
 APP_MARKERS = {
     "first_frame_s": rb"search: Chinese",
-    "tree_s": rb"indexing \d+ doc",
+    "tree_s": rb"indexing \d+(/\d+)? doc",
     "searchable_s": rb"\d+ documents?\b",
 }
 
@@ -238,10 +238,12 @@ def targets(res: dict) -> list[dict]:
             note = " (fixed interpreter+library memory dominates at this size)"
         rows.append({"target": f"peak RSS <= 4x corpus ({key} MB)", "value": f"{peak:.0f} MB = {ratio:.1f}x{note}", "status": status})
     sg = res.get("single") or {}
-    if sg.get("tty"):
-        v = sg["tty"].get("first_screen_s")
-        rows.append({"target": f"{sg.get('mb', 50):g} MB document first screen <= 1 s", "value": "timed out" if v is None else f"{v:.2f} s",
-                     "status": verdict(v, 1.0) if v is not None else "NOT met"})
+    for key, when in (("tty", "first open: parsed"), ("tty_reopen", "reopen: from the cache")):
+        if sg.get(key):
+            v = sg[key].get("first_screen_s")
+            rows.append({"target": f"{sg.get('mb', 50):g} MB document first screen <= 1 s ({when})",
+                         "value": "timed out" if v is None else f"{v:.2f} s",
+                         "status": verdict(v, 1.0) if v is not None else "NOT met"})
     return rows
 
 
@@ -321,6 +323,7 @@ def table(res: dict) -> str:
         ip = sg.get("inproc") or {}
         out += (
             f"\n{sg.get('mb', 50):g} MB single document: first screen in the reader {fmt(t.get('first_screen_s'), '.2f', ' s')} after launch"
+            f" (reopen: {fmt((sg.get('tty_reopen') or {}).get('first_screen_s'), '.2f', ' s')})"
             f" (tree {fmt(t.get('tree_s'), '.2f', ' s')}); in-process: load_document {fmt(ip.get('load_document_s'), '.2f', ' s')},"
             f" layout {fmt(ip.get('layout_s'), '.2f', ' s')} ({fmt(ip.get('chars'), ',d')} chars, {fmt(ip.get('paragraphs'), ',d')} paragraphs)."
         )
@@ -419,8 +422,10 @@ def main(argv: list[str] | None = None) -> int:
         sg["inproc"] = child("single", f, OUT / "single.json")
         if not args.skip_app:
             t = time.perf_counter()
-            sg["tty"] = run_tty(yuelan_argv([str(f)]), {"tree_s": rb"indexing \d+ doc", "first_screen_s": rb"BODYMARK"},
-                                timeout=300, cwd=str(ROOT), extra_env=app_env())
+            env = app_env()  # one cache for both launches: a first open, then a reopen
+            marks = {"tree_s": rb"indexing \d+(/\d+)? doc", "first_screen_s": rb"BODYMARK"}
+            sg["tty"] = run_tty(yuelan_argv([str(f)]), marks, timeout=300, cwd=str(ROOT), extra_env=env)
+            sg["tty_reopen"] = run_tty(yuelan_argv([str(f)]), marks, timeout=300, cwd=str(ROOT), extra_env=env)
             log(f"tty single: {time.perf_counter() - t:.1f} s")
         res["single"] = sg
     if args.profile_size > 0 and want("profile"):
