@@ -668,3 +668,41 @@ def test_find_before_the_index_is_ready_still_folds():
     assert spans and all(doc.text[s:e] == "工會" for s, e in spans)
     assert spans == sorted(FakeIndex([doc]).find_in_document(doc, "工会"))
     assert find_spans(None, doc, "") == []
+
+
+async def test_results_come_first_and_every_hit_in_the_documents_follows(monkeypatch):
+    """The results list is on screen before the whole-document hit lists
+    (find_in_document) are done; when they come, the counts and the reader's
+    highlights grow and the reader's current hit stays the same passage."""
+    import threading
+
+    gate = threading.Event()
+    real = FakeIndex.find_in_document
+
+    def slow_find(self, doc, query):
+        import sys
+
+        if sys._getframe(1).f_code.co_name != "search":  # the app's own call, not FakeIndex.search's
+            gate.wait(10)
+        return real(self, doc, query)
+
+    monkeypatch.setattr(FakeIndex, "find_in_document", slow_find)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "心灵港湾")  # returns while find_in_document waits
+        assert app.results and app.last_response.query == "心灵港湾"
+        top = app.results[0]
+        first_spans = list(app.hits_by_doc[top.doc_id])
+        assert first_spans  # the passage's own highlights meanwhile
+        app.open_result(0)
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        cur = reader.hits[reader.current]
+        gate.set()
+        await wait_for(pilot, lambda: len(app.hits_by_doc[top.doc_id]) > len(first_spans))
+        doc = reader.doc
+        assert all(doc.text[s:e] == "心灵港湾" for s, e in app.hits_by_doc[top.doc_id])
+        assert reader.hits == app.hits_by_doc[top.doc_id]
+        assert reader.current is not None and reader.hits[reader.current] == cur
+        assert f"{len(app.hits_by_doc[top.doc_id])} hits" in app_plain(app)

@@ -36,7 +36,7 @@ from tui.state import Bookmark, Place, Roots, StateStore, excerpt
 WIDE = 100  # columns from which both panes are shown side by side
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
 SEARCH_LIMIT = 50
-DEBOUNCE = 0.06
+DEBOUNCE = 0.03  # coalesces a burst of keys (one SSH packet); typing is slower than this
 SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved
 HISTORY_MAX = 200
 # Actions that make no sense over a dialog (help, palette, bookmarks).
@@ -481,22 +481,47 @@ class YuelanApp(LiveReload, App):
             return
         if worker.is_cancelled or getattr(resp, "error", None) == "cancelled":
             return
-        hits_by_doc: dict[str, list[tuple[int, int]]] = {}
-        order: list[str] = []
+        first: dict[str, object] = {}  # doc id -> its best hit, in ranked order
         for hit in resp.results or []:
-            if hit.doc_id in hits_by_doc:
-                continue
+            first.setdefault(hit.doc_id, hit)
+        order = list(first)
+        # The results go on screen now, with the passages' own highlights;
+        # every hit in each document (the counts, the reader's highlights)
+        # follows: find_in_document over up to 50 documents was on the
+        # keystroke-to-results path.
+        self.call_from_thread(self._search_done, query, resp, {}, order)
+        hits_by_doc: dict[str, list[tuple[int, int]]] = {}
+        for doc_id, hit in first.items():
             if worker.is_cancelled:
                 return
             try:
-                spans = list(index.find_in_document(hit.doc, query))
-            except Exception:  # noqa: BLE001 - fall back to the passage highlights
-                spans = []
-            hits_by_doc[hit.doc_id] = spans
-            order.append(hit.doc_id)
-        if worker.is_cancelled:
+                hits_by_doc[doc_id] = list(index.find_in_document(hit.doc, query))
+            except Exception:  # noqa: BLE001 - the passage highlights stay
+                pass
+        if not worker.is_cancelled:
+            self.call_from_thread(self._doc_hits_done, query, resp, hits_by_doc)
+
+    def _doc_hits_done(self, query: str, resp, found: dict[str, list[tuple[int, int]]]) -> None:
+        """Every hit in the result documents: counts and the reader's highlights."""
+        if query != self.query_text or resp is not self.last_response:
             return
-        self.call_from_thread(self._search_done, query, resp, hits_by_doc, order)
+        for doc_id, spans in found.items():
+            if spans:
+                self.hits_by_doc[doc_id] = sorted(set(spans))
+        results = self._q(ResultList)
+        results.counts = {k: len(v) for k, v in self.hits_by_doc.items()}
+        results.rebuild()
+        if self.current_doc is not None:
+            doc = self.documents[self.current_doc]
+            if doc.id in found and self.find_doc != doc.id:
+                reader = self._q(Reader)
+                cur = reader.hits[reader.current] if reader.current is not None and reader.current < len(reader.hits) else None
+                spans = self.hits_by_doc.get(doc.id, [])
+                current = None
+                if cur is not None and spans:
+                    current = spans.index(cur) if cur in spans else reader_index(spans, cur[0])
+                reader.set_hits(spans, current)
+        self._update_status()
 
     def _search_failed(self, query: str, exc: Exception) -> None:
         if query != self.query_text:
