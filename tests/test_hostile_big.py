@@ -41,6 +41,20 @@ def hwm():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+def reset_peak():
+    # Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the
+    # next phase's own peak can be read.
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 t0 = time.perf_counter()
 from tui.corpus import load_corpus
 from tui.search import SearchIndex
@@ -59,6 +73,8 @@ if corpus.documents:
                max_section_title=max((len(s.title) for s in big.sections), default=0),
                title_len=len(big.title), warnings=big.warnings,
                paragraphs=len(big.paragraphs))
+    out["before_index_rss_mb"] = rss()
+    out["peak_reset"] = reset_peak()
     t = time.perf_counter()
     index = SearchIndex(corpus.documents)
     out["index_s"] = time.perf_counter() - t
@@ -68,12 +84,18 @@ if corpus.documents:
     out["total"] = resp.total
     out["passage_max"] = max((len(h.passage) for h in resp.results), default=0)
     out["before_layout_mb"] = hwm()
+    out["index_peak_mb"] = hwm()
+    del index, resp
+    out["before_layout_rss_mb"] = rss()
+    reset_peak()
     t = time.perf_counter()
     lay = layout(big, 100)
     out["layout_s"] = time.perf_counter() - t
+    out["layout_peak_mb"] = hwm()
     out["lines"] = len(lay.lines) if hasattr(lay, "lines") else None
 out["after_load_mb"] = after_load
-out["peak_mb"] = hwm()
+# The whole run's peak: the largest of the phases' own peaks.
+out["peak_mb"] = max([hwm(), after_load] + [out[k] for k in ("index_peak_mb", "layout_peak_mb") if k in out])
 out["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["total_s"] = time.perf_counter() - t0
 print(json.dumps(out))
@@ -113,29 +135,39 @@ def single_line_200mb(tmp_path_factory):
     return out
 
 
-def test_200_mb_single_line(single_line_200mb):
-    # Bound: the file is read once as bytes (200 MB), decoded once (75 M
-    # characters; Python stores them in 2 bytes each: 150 MB), folded for
-    # search (about the same again) plus the index's tables: 5x the file
-    # size leaves room for one transient copy more, not for a second full
-    # read-and-decode.  Measured: 568 MB after loading, within 1 GB with
-    # the index and a search.
+def test_200_mb_single_line_loads_in_bounded_memory(single_line_200mb):
+    # Bound: the file is read once as bytes (200 MB) and decoded once (75 M
+    # characters; Python stores them in 2 bytes each: 150 MB), plus the
+    # parse: 3x the file size leaves room for one transient copy more, not
+    # for a second full read-and-decode.  Measured: 568 MB.
     out = single_line_200mb
     assert out["docs"] == 1
-    assert out["before_layout_mb"] < out["base_mb"] + 5 * 200, out
+    assert out["after_load_mb"] < out["base_mb"] + 3 * 200, out
     assert out["sections"] <= 1
+    assert out["load_s"] < 120, out
+
+
+@pytest.mark.xfail(strict=True, reason="bug: indexing and searching a 200 MB single-line document raise the peak "
+                   "from 0.57 GB (loaded) to 3.85 GB (SearchIndex(...) + one search; tui/search)")
+def test_200_mb_single_line_indexes_in_bounded_memory(single_line_200mb):
+    # Bound: the index needs the folded text (about the size of the text,
+    # 150 MB) and passage tables; 5x the file size over the interpreter is
+    # room for both and a transient copy.
+    out = single_line_200mb
+    assert out["peak_reset"], "cannot measure a phase's own peak here"
+    assert out["index_peak_mb"] < out["base_mb"] + 5 * 200, out
     assert out["total"] > 0 and out["passage_max"] <= 2000, "a passage of a single-line file must be cut"
-    assert out["load_s"] < 120 and out["index_s"] < 120 and out["search_s"] < 30, out
+    assert out["index_s"] < 120 and out["search_s"] < 30, out
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the reader's layout of a 200 MB single-line document takes ~2.6 GB "
-                   "more memory and ~80 s (tui/app/layout.py layout())")
 def test_200_mb_single_line_reader_layout(single_line_200mb):
     # Bound: one display line is about 50 characters at 100 columns, so
     # 75 M characters make 1.5 M lines; their offsets need well under
     # 200 MB.  Allow 1 000 MB over the peak before laying out, and 60 s.
+    # (Before 5254bca: +2.6 GB and 80 s.)
     out = single_line_200mb
-    assert out["peak_mb"] < out["before_layout_mb"] + 1000, out
+    assert out["peak_reset"], "cannot measure a phase's own peak here"
+    assert out["layout_peak_mb"] < out["before_layout_rss_mb"] + 1000, out
     assert out["layout_s"] < 60, out
 
 
@@ -152,16 +184,36 @@ def test_1_mb_line_of_cjk_without_spaces(tmp_path):
     assert out["load_s"] < 20 and out["index_s"] < 60 and out["search_s"] < 10 and out["layout_s"] < 20, out
 
 
-def test_a_million_short_lines(tmp_path):
-    # Bound: about 10 MB of text in a million paragraphs; per-paragraph
-    # objects are what cost memory, so allow 1 KiB per line: 1 000 MB.
+@pytest.fixture(scope="module")
+def million_lines(tmp_path_factory):
+    d = tmp_path_factory.mktemp("million")
     lines = [f"第{n}行:短句{n % 97}。" for n in range(1_000_000)]
-    (tmp_path / "lines.txt").write_text("百万行文件\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    out = run_child(str(tmp_path), "短句42", timeout=1500)
+    (d / "lines.txt").write_text("百万行文件\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    del lines
+    return run_child(str(d), "短句42", timeout=1500)
+
+
+def test_a_million_short_lines_load(million_lines):
+    # Bound: about 15 MB of text in a million paragraphs; per-paragraph
+    # objects are what cost memory, so allow 1 KiB per line: 1 000 MB.
+    # Measured: 785 MB.
+    out = million_lines
     assert out["docs"] == 1
-    assert out["peak_mb"] < out["base_mb"] + 1000, out
+    assert out["after_load_mb"] < out["base_mb"] + 1000, out
+    assert out["load_s"] < 180 and out["layout_s"] < 120, out
+    assert out["layout_peak_mb"] < out["before_layout_rss_mb"] + 500, out
+
+
+@pytest.mark.xfail(strict=True, reason="bug: indexing a million short lines (15 MB) takes the peak from 0.8 GB "
+                   "(loaded) to 1.6 GB (tui/search; it stayed at 0.8 GB before the search changes of 22 Nov)")
+def test_a_million_short_lines_index(million_lines):
+    # Bound: the index may cost as much again as the loaded document
+    # (folded text and one entry per passage), not more: the whole run stays
+    # within the 1 KiB per line of the load bound.
+    out = million_lines
+    assert out["index_peak_mb"] < out["base_mb"] + 1000, out
     assert out["total"] > 0
-    assert out["load_s"] < 180 and out["index_s"] < 300 and out["search_s"] < 30 and out["layout_s"] < 120, out
+    assert out["index_s"] < 300 and out["search_s"] < 30, out
 
 
 def test_2000_files_in_one_directory(tmp_path):
