@@ -115,7 +115,6 @@ def load_with_cache(path: str, res: dict):
 def mode_index(path: str, rounds: int) -> dict:
     res: dict = {"mode": "index"}
     t0 = time.perf_counter()
-    from tui.corpus import load_corpus
     from tui.search import SearchIndex
 
     res["import_s"] = time.perf_counter() - t0

@@ -8,14 +8,12 @@ import os
 import unicodedata
 from concurrent.futures import Future
 
-import pytest
 
-from app_support import FakeIndex, app_plain, build_doc, make_app, sample_corpus, wait_index, wait_results, wait_text
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import THEMES, YuelanApp
 from tui.app.reader import DENSITY, HitStrip, Reader
 from tui.app.screens import BookmarksScreen, HelpScreen, KEYS, NoteScreen, help_text
 from tui.app.widgets import DocTree, FindInput
-from tui.corpus.model import Corpus
 from tui.state import Roots
 
 
