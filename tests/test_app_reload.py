@@ -186,3 +186,23 @@ async def test_indexing_progress_is_shown_while_the_index_builds(tmp_path, monke
         release.set()
         await wait_for(pilot, lambda: app.index is not None, "index")
         await wait_for(pilot, lambda: "3 documents" in status(), "the ready status")
+
+
+async def test_the_watcher_stops_when_the_app_ends(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    app = YuelanApp(paths=[str(docs)], state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app._watcher is not None and app._watcher.running, "watcher")
+    watcher = app._watcher
+    watcher.join(5)
+    assert not watcher.running
+
+
+async def test_the_bundled_seeds_are_not_watched():
+    app = YuelanApp(state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.corpus is not None, "corpus")
+        await pilot.pause(0.2)
+        assert app._watcher is None

@@ -34,21 +34,25 @@ class LiveReload:
 
     def start_watching(self) -> None:
         """Start watching the opened roots (once).  ``YUELAN_NO_WATCH=1`` or
-        ``--no-watch`` turns it off."""
-        if self._watcher is not None or not getattr(self, "watch_files", True):
+        ``--no-watch`` turns it off; the bundled seeds (no paths given) are
+        not watched: they never change."""
+        if self._watcher is not None or not getattr(self, "watch_files", True) or not self.paths:
             return
         if os.environ.get("YUELAN_NO_WATCH"):
             return
-        from tui.corpus import default_seed_dir
         from tui.corpus.watch import CorpusWatcher
 
-        roots = list(self.paths) if self.paths else [str(default_seed_dir())]
-        self._watcher = CorpusWatcher(roots, self._changed_in_thread, self._watch_error_in_thread)
+        self._watcher = CorpusWatcher(list(self.paths), self._changed_in_thread, self._watch_error_in_thread)
         self._watcher.start()
 
     def stop_watching(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+
+    def on_unmount(self) -> None:
+        # However the app ends (q, ctrl+c, a test's run_test leaving): the
+        # watcher threads hold inotify instances, 128 per user by default.
+        self.stop_watching()
 
     def _changed_in_thread(self, paths: set[str]) -> None:
         self._from_thread(self.files_changed, paths)
@@ -57,10 +61,12 @@ class LiveReload:
         self._from_thread(self._watch_error, message)
 
     def _from_thread(self, callback, *args) -> None:
+        if not self.is_running or (self._watcher is not None and self._watcher.stopped):
+            return  # the app is shutting down
         try:
             self.call_from_thread(callback, *args)
         except RuntimeError:
-            pass  # the app is shutting down
+            pass  # it stopped meanwhile
 
     def _watch_error(self, message: str) -> None:
         self.notify(escape_name(message), title="Live reload", severity="warning", markup=False)

@@ -85,6 +85,11 @@ class CorpusWatcher:
             t.join(timeout)
 
     @property
+    def stopped(self) -> bool:
+        """stop() was called."""
+        return self._stop.is_set()
+
+    @property
     def running(self) -> bool:
         return any(t.is_alive() for t in self._threads)
 
