@@ -84,51 +84,45 @@ def escapes_corpus(tmp_path):
 
 def test_escape_sequences_and_markup_are_shown_not_obeyed(escapes_corpus):
     root = escapes_corpus.root
-    paths = [os.path.join(root, "escapes.txt"), os.path.join(root, "markup.txt")]
-    term = HostileTerminal(110, 40, paths)
-    try:
-        before = {f: term.fmt(f) for f in ("#{pane_title}", "#{window_name}", "#{session_name}")}
-        assert before["#{window_name}"] == "yuelan-win"
-        term.go()
-        screen = term.wait("控制序列测试文档", 30)  # the first document is open in the reader
-        term.wait("2 documents", 30)
-        screens = [screen]
-        # Focus the reader and scroll through the whole document and back.
-        term.keys("Tab")
-        for key in ["j", "j", "space", "space", "G", "g", "b", "G"]:
-            term.keys(key)
-            time.sleep(0.3)
+    seen_all = []
+    # Each document alone: the first document opens in the reader at start.
+    for name, title in [("escapes.txt", "控制序列测试文档"), ("markup.txt", "标记语言测试文档")]:
+        term = HostileTerminal(110, 40, [os.path.join(root, name)])
+        try:
+            before = {f: term.fmt(f) for f in ("#{pane_title}", "#{window_name}", "#{session_name}")}
+            assert before["#{window_name}"] == "yuelan-win"
+            term.go()
+            screens = [term.wait(title, 30), term.wait("1 document", 30)]
+            # Focus the reader and scroll through the whole document and back.
+            term.keys("Tab")
+            for key in ["j", "j", "space", "space", "G", "g", "b", "G"]:
+                term.keys(key)
+                time.sleep(0.3)
+                screens.append(term.screen())
+            time.sleep(0.5)
             screens.append(term.screen())
-        # Open the markup document from the tree and scroll it too.
-        term.keys("Tab")
-        time.sleep(0.3)
-        term.keys("j", "Enter")
-        screens.append(term.wait("标记语言测试文档", 10))
-        for key in ["space", "G"]:
-            term.keys(key)
-            time.sleep(0.3)
-            screens.append(term.screen())
-        time.sleep(0.5)
-        seen = "\n".join(screens)
-        # Every sequence is on the screen as text: its printable payload...
-        for payload in ["]0;PWNED-TITLE-0", "]2;PWNED-TITLE-2", "kPWNED-WINDOW", "]52;c;SEFDS0VELUNMSVBCT0FSRA==",
-                        "52;c;SEFDS0VELUMx", "[2J", "31m", "evil"]:
-            assert payload in seen, f"{payload!r} is not visible; the screens:\n{seen}"
-        # ...and the ESC itself is drawn as a visible stand-in.
-        assert "\u241b" in seen
-        # Markup is literal text.
-        for snippet in hostile.MARKUP_SNIPPETS:
-            assert snippet in seen, f"{snippet!r} is not shown literally:\n{seen}"
-        # The terminal obeyed nothing.
-        after = {f: term.fmt(f) for f in before}
-        assert after == before, (before, after)
-        assert "PWNED" not in term.fmt("#{pane_title} #{window_name} #{client_termname}")
-        assert term.buffer() == "" and term.buffers() == "", term.buffers()
-        assert "[exited with" not in term.screen() and "Traceback" not in seen
-        term.keys("q")
-        term.wait("[exited with 0]", 10)
-    finally:
-        term.stop()
+            seen = "\n".join(screens)
+            seen_all.append(seen)
+            # The terminal obeyed nothing.
+            after = {f: term.fmt(f) for f in before}
+            assert after == before, (before, after)
+            assert "PWNED" not in term.fmt("#{pane_title} #{window_name} #{client_termname}")
+            assert term.buffer() == "" and term.buffers() == "", term.buffers()
+            assert "[exited with" not in term.screen() and "Traceback" not in seen
+            term.keys("q")
+            term.wait("[exited with 0]", 10)
+        finally:
+            term.stop()
+    escapes, markup = seen_all
+    # Every sequence is on the screen as text: its printable payload...
+    for payload in ["]0;PWNED-TITLE-0", "]2;PWNED-TITLE-2", "kPWNED-WINDOW", "]52;c;SEFDS0VELUNMSVBCT0FSRA==",
+                    "52;c;SEFDS0VELUMx", "[2J", "31m", "evil"]:
+        assert payload in escapes, f"{payload!r} is not visible; the screens:\n{escapes}"
+    # ...and the ESC itself is drawn as a visible stand-in.
+    assert "\u241b" in escapes
+    # Markup is literal text.
+    for snippet in hostile.MARKUP_SNIPPETS:
+        assert snippet in markup, f"{snippet!r} is not shown literally:\n{markup}"
 
 
 # ------------------------------------------------------------- HOME problems
