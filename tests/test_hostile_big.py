@@ -147,8 +147,6 @@ def test_200_mb_single_line_loads_in_bounded_memory(single_line_200mb):
     assert out["load_s"] < 120, out
 
 
-@pytest.mark.xfail(strict=True, reason="bug: indexing and searching a 200 MB single-line document raise the peak "
-                   "from 0.57 GB (loaded) to 3.85 GB (SearchIndex(...) + one search; tui/search)")
 def test_200_mb_single_line_indexes_in_bounded_memory(single_line_200mb):
     # Bound: the index needs the folded text (about the size of the text,
     # 150 MB) and passage tables; 5x the file size over the interpreter is
@@ -204,8 +202,6 @@ def test_a_million_short_lines_load(million_lines):
     assert out["layout_peak_mb"] < out["before_layout_rss_mb"] + 500, out
 
 
-@pytest.mark.xfail(strict=True, reason="bug: indexing a million short lines (15 MB) takes the peak from 0.8 GB "
-                   "(loaded) to 1.6 GB (tui/search; it stayed at 0.8 GB before the search changes of 22 Nov)")
 def test_a_million_short_lines_index(million_lines):
     # Bound: the index may cost as much again as the loaded document
     # (folded text and one entry per passage), not more: the whole run stays

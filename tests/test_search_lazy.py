@@ -134,14 +134,21 @@ def _seed_index(corpus):
     st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
     st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
     st.characters(min_codepoint=0x20, max_codepoint=0x7F),
-), min_size=1, max_size=30), min_size=1, max_size=8))
-def test_fast_signatures_equal_the_definition(parts):
-    """The numpy signatures are exactly the OR of char_bit over each passage."""
+), min_size=1, max_size=30), min_size=1, max_size=8), st.sampled_from([1 << 20, 1, 3, 7, 40]))
+def test_fast_signatures_equal_the_definition(parts, slice_chars):
+    """The numpy signatures are exactly the OR of char_bit over each passage,
+    whatever slices of the text they are made in (a passage may span
+    several; a slice may hold several passages)."""
     from tui.search import index as index_mod
     from tui.search.store import SIG_WORDS
 
     parts = [p.replace("\n", "") or "x" for p in parts]
-    sig = index_mod._signatures("\n".join(parts), parts)
+    saved = index_mod.SIG_SLICE
+    index_mod.SIG_SLICE = slice_chars
+    try:
+        sig = index_mod._signatures("\n".join(parts), parts)
+    finally:
+        index_mod.SIG_SLICE = saved
     assert len(sig) == SIG_WORDS * len(parts)
     for k, text in enumerate(parts):
         v = 0

@@ -65,6 +65,8 @@ from tui.search.query import Query, Term, parse_query
 from tui.search.results import MATCH_KINDS, Hit, SearchResponse
 from tui.search.store import SIG_WORDS, Piece
 
+SIG_SLICE = 1 << 20  # characters of text per numpy pass when making signatures
+
 SEP = "\n"
 LONG_PASSAGE = 400  # paragraphs longer than this are shown as a window
 WINDOW = 300  # target window size around the hits
@@ -1315,19 +1317,28 @@ def _signatures(joined: str, parts: list[str]) -> array:
         import numpy as np
     except ImportError:
         np = None
-    if np is not None:
-        raw = joined.encode("utf-16-le", "surrogatepass")
-        if len(raw) == 2 * len(joined):  # one code unit per character
-            units = np.frombuffer(raw, dtype="<u2").astype(np.uint64)
-            bit = ((units * np.uint64(2654435761)) >> np.uint64(11)) % np.uint64(64 * SIG_WORDS)
-            lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-            pid = np.repeat(np.arange(len(parts)), lens + 1)[: len(joined)]
+    if np is not None and (not joined or max(joined) <= "\uffff"):
+        # In slices of the text: one pass over a 75 M-character line (or a
+        # million short passages) at once took ~50 bytes per character in
+        # temporaries (3.9 GB) and a passages x 512 boolean matrix.
+        n = len(parts)
+        lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n)
+        starts = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            np.cumsum(lens[:-1] + 1, out=starts[1:])
+        acc = np.zeros((n, SIG_WORDS), dtype=np.uint64)
+        for c0 in range(0, len(joined), SIG_SLICE):
+            c1 = min(len(joined), c0 + SIG_SLICE)
+            units = np.frombuffer(joined[c0:c1].encode("utf-16-le", "surrogatepass"), dtype="<u2")
+            pid = np.searchsorted(starts, np.arange(c0, c1, dtype=np.int64), side="right") - 1
             keep = units != 0x0A  # the separators belong to no passage
-            matrix = np.zeros((len(parts), 64 * SIG_WORDS), dtype=bool)
-            matrix[pid[keep], bit[keep].astype(np.int64)] = True
-            packed = np.packbits(matrix, axis=1, bitorder="little").view("<u8")
-            sig.frombytes(packed.astype("=u8", copy=False).tobytes())
-            return sig
+            bit = ((units.astype(np.uint64) * np.uint64(2654435761)) >> np.uint64(11)) % np.uint64(64 * SIG_WORDS)
+            p0, p1 = int(pid[0]), int(pid[-1]) + 1
+            matrix = np.zeros((p1 - p0, 64 * SIG_WORDS), dtype=bool)
+            matrix[pid[keep] - p0, bit[keep].astype(np.int64)] = True
+            acc[p0:p1] |= np.packbits(matrix, axis=1, bitorder="little").view("<u8")
+        sig.frombytes(acc.tobytes())  # native uint64 words, as array("Q") holds them
+        return sig
     bits = _CHAR_BITS
     for text in parts:
         v = 0
