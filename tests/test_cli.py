@@ -153,3 +153,16 @@ def test_file_names_with_newlines_cannot_fake_rows(tmp_path):
     assert r.returncode == 0
     assert len(r.stdout.strip().splitlines()) == 1  # one document row, no section rows
     assert "\u2424" in r.stdout
+
+
+def test_locale_warning_names_legacy_chinese_encodings_only():
+    from tui.app import locale_warning
+
+    for name in ("zh_CN.GB18030", "zh_CN.gbk", "zh_TW.Big5", "zh_CN.GB2312", "zh_HK.big5-hkscs"):
+        msg = locale_warning({"LANG": name})
+        assert msg is not None and name in msg and msg.isascii()
+    for name in ("zh_CN.UTF-8", "C.UTF-8", "C", "POSIX", "", "en_US.utf8"):
+        assert locale_warning({"LANG": name}) is None
+    # LC_ALL wins over LANG, as in the C library
+    assert locale_warning({"LC_ALL": "zh_CN.UTF-8", "LANG": "zh_CN.GB18030"}) is None
+    assert locale_warning({"LC_ALL": "zh_CN.GB18030", "LANG": "zh_CN.UTF-8"}) is not None

@@ -243,6 +243,8 @@ def test_app_under_a_gb18030_locale(gb18030_locale):
         screen = term.wait("5 documents", 30)
         assert "上海市金山區總工會" in screen
         assert "\\u" not in screen and "Traceback" not in screen
+        # it says that it draws in UTF-8, for a terminal that really is GB18030
+        assert "yuelan draws in" in term.wait("yuelan draws in", 10)
         term.type("/")
         term.type("xlgw")
         screen = term.wait("results in", 20)

@@ -18,6 +18,24 @@ def _utf8_streams() -> None:
                 pass
 
 
+def locale_warning(environ=None) -> str | None:
+    """A notice when the locale names a legacy Chinese encoding (GB18030, GBK,
+    Big5...): the app always draws in UTF-8 (Textual cannot do otherwise),
+    which such a terminal would show as garbage.  Many such setups have a
+    UTF-8 terminal all the same (the locale is only for old programs), so
+    the app still opens; the notice is ASCII, which every one of these
+    encodings shows correctly."""
+    env = os.environ if environ is None else environ
+    name = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    charset = name.partition(".")[2].partition("@")[0].lower().replace("-", "").replace("_", "")
+    if charset in ("gb18030", "gbk", "gb2312", "euccn", "big5", "big5hkscs", "euctw"):
+        return (
+            f"The locale is {name}, but yuelan draws in UTF-8. If Chinese looks garbled, "
+            "use a UTF-8 locale (LANG=zh_CN.UTF-8) in a UTF-8 terminal, or run it under luit."
+        )
+    return None
+
+
 def _terminal_problem() -> str | None:
     term = os.environ.get("TERM", "")
     if term == "dumb":
@@ -70,6 +88,7 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
     from tui.app.app import YuelanApp
 
     app = YuelanApp(paths, encoding, corpus_future=future, watch_files=watch)
+    app.startup_notices.extend(filter(None, [locale_warning()]))
     # Like app.run(), but without asyncio.run()'s final wait for the default
     # executor: Textual's thread workers (index build, search) run there and
     # cannot be interrupted, so q would hang until they finished.  The app has

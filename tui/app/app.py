@@ -146,6 +146,7 @@ class YuelanApp(LiveReload, App):
     ) -> None:
         super().__init__()
         self.watch_files = watch_files  # live reload (see live.py)
+        self.startup_notices: list[str] = []  # shown once the screen is up (e.g. the locale)
         # Persistent state: None is the user data dir, False turns it off.
         self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
         self.roots: Roots | None = None
@@ -224,6 +225,8 @@ class YuelanApp(LiveReload, App):
         self._apply_size(self.size.width, self.size.height)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._show_state_notices()
+        for notice in self.startup_notices:
+            self.notify(safe(notice), title="Terminal", severity="warning", timeout=12, markup=False)
         if self.corpus is not None:
             self._corpus_ready(self.corpus)
         elif self._corpus_future is not None and self._corpus_future.done():
