@@ -452,3 +452,12 @@ def test_an_inline_heading_cut_at_a_length_limit_keeps_its_line_whole():
     doc2 = parse_document("工作报告\n\n一、主要做法。这里是正文,说明情况。\n", id="u", path="/u.txt")
     kinds = [p.kind for p in doc2.paragraphs if p.kind != "title"]
     assert kinds[:2] == ["heading", "body"]
+
+
+def test_chapter_numbers_past_999():
+    """Web novels and serialised reports run to thousands of chapters."""
+    from tui.corpus import parse_document
+
+    text = "长篇连载\n\n" + "".join(f"第{n}章 标题{n}\n\n正文第{n}章的内容,有一些叙述。\n\n" for n in (998, 999, 1000, 1001))
+    doc = parse_document(text, id="n", path="/n.txt")
+    assert [s.title for s in doc.sections] == ["第998章 标题998", "第999章 标题999", "第1000章 标题1000", "第1001章 标题1001"]

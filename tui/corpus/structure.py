@@ -28,7 +28,7 @@ from tui.text import Folded, fold
 
 # Bump when a rule changes what a document parses into: cached documents
 # made by another version are parsed again.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 MAX_TITLE = 100  # characters of a section title shown in a table of contents
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
@@ -41,8 +41,8 @@ _CN = f"[{CN_NUM}]"
 # (style, rank, pattern on folded text).  Lower rank = outer level.
 MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
     ("md", 0, re.compile(r"^(#{1,6})\s+\S")),
-    ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*(?:[章编篇卷]|部分)")),
-    ("section", 11, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,3}})\s*节")),
+    ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,4}})\s*(?:[章编篇卷]|部分)")),
+    ("section", 11, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,4}})\s*节")),
     ("roman", 15, re.compile(r"^(?:x{0,2})(?:ix|iv|v?i{1,3}|v)\s*[、.](?![\d.])")),  # Ⅰ、 folds to "i、"
     # 壹、贰、 (formal numerals) head documents that number their parts 一、 below them
     ("cnformal", 18, re.compile(r"^[壹贰叁参肆伍陆柒捌玖拾佰]{1,3}\s*(?:、|\.(?!\d))")),
