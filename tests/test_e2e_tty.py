@@ -139,8 +139,15 @@ def test_bookmark_and_resume_survive_a_restart(tmp_path):
         time.sleep(0.3)
         term.keys("Tab")  # into the reader
         time.sleep(0.3)
+        start_top = right_of(term.screen().splitlines()[1], 41)
         term.keys("j", "j", "j")
-        time.sleep(0.3)
+        # The keys can take a few hundred ms to show while jieba and the
+        # pinyin tables load in the background: wait for the scroll, then
+        # for the screen to settle.
+        deadline = time.monotonic() + 10
+        while right_of(term.screen().splitlines()[1], 41) == start_top and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
         before = term.screen().splitlines()
         reader_top = right_of(before[1], 41)  # the reader's first line (right of the 40-cell list)
         assert reader_top, before
@@ -165,9 +172,9 @@ def test_bookmark_and_resume_survive_a_restart(tmp_path):
         screen = term.wait("e2e-note")
         assert "Bookmarks" in screen and "stale" not in screen
         term.keys("Escape")
-        time.sleep(0.3)
+        term.wait("tab Reader", unless="Bookmarks")  # the dialog is gone; the list has the focus
         term.keys("Tab")  # into the reader
-        time.sleep(0.3)
+        term.wait("tab List")  # the footer offers the way back: the reader has the focus
         term.keys("G")  # move away, then jump back with the bookmark
         term.wait("100%")
         assert right_of(term.screen().splitlines()[1], 41) != reader_top
