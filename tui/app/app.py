@@ -195,6 +195,17 @@ class YuelanApp(LiveReload, App):
 
     # ---------------------------------------------------------------- layout
 
+    def _handle_exception(self, error: Exception) -> None:
+        # A message or worker callback queued before the app began to close
+        # can arrive after the main screen's widgets are gone (seen: a
+        # Reader.Moved right behind a palette command at exit). Nothing is
+        # left to update then; that is no reason to end with a traceback.
+        if isinstance(error, NoMatches):
+            screen = self.get_screen_main()
+            if screen is None or not screen.is_attached or not screen.query("#main"):
+                return
+        super()._handle_exception(error)
+
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
@@ -686,9 +697,12 @@ class YuelanApp(LiveReload, App):
             return
         self._save_place_soon()
         doc = self.documents[self.current_doc]
-        reader = self._q(Reader)
+        try:
+            reader = self._q(Reader)
+            tree = self._q(DocTree)
+        except NoMatches:  # a Moved still queued while the app shuts down
+            return
         section = doc.section_at(reader.reading_offset()) if doc.sections else None
-        tree = self._q(DocTree)
         if not tree.doc_nodes:
             return
         tree.reveal(NodeRef(self.current_doc, section))
