@@ -303,7 +303,7 @@ def table(res: dict) -> str:
     row("keystroke->results p95 ms", lambda s: s["keys"]["keys"]["p95"], ".0f")
     row("keystroke->results max ms", lambda s: s["keys"]["keys"]["max"], ".0f")
     row("  of which engine search p50 ms", lambda s: pctl([x["search_ms"] for v in s["keys"]["typed"].values() for x in v], 50), ".0f")
-    row("  of which the rest p50 ms (60 ms debounce, find_in_document, UI)",
+    row("  of which the rest p50 ms (30 ms debounce, UI)",
         lambda s: pctl([x["ms"] - x["search_ms"] for v in s["keys"]["typed"].values() for x in v], 50), ".0f")
     row("app: first frame s (pty)", lambda s: s["tty"]["first_frame_s"], ".2f")
     row("app: tree shown s", lambda s: s["tty"]["tree_s"], ".2f")
