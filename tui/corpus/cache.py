@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import struct
 import sys
 import tempfile
@@ -45,26 +46,34 @@ class CacheError(ValueError):
     pass
 
 
-def cache_dir() -> str | None:
-    """The private cache directory (mode 0700), or None when there is none
-    (no home, read-only file system, disabled with YUELAN_NO_CACHE=1)."""
-    if os.environ.get("YUELAN_NO_CACHE"):
-        return None
+def private_cache_dir(name: str) -> str | None:
+    """``<user cache dir>/yuelan/<name>``, created mode 0700, or None when it
+    cannot be used: no home, a read-only file system, a symlink or anything
+    but a directory there, or a directory somebody else owns.  Shared by the
+    document cache, the search index and jieba's cache."""
     try:
         import platformdirs
 
-        path = os.path.join(platformdirs.user_cache_dir("yuelan", appauthor=False), "corpus")
+        path = os.path.join(platformdirs.user_cache_dir("yuelan", appauthor=False), name)
         os.makedirs(path, mode=0o700, exist_ok=True)
-        st = os.stat(path)
-        if st.st_uid != os.getuid():
-            return None  # never trust a directory somebody else owns
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            return None  # never trust a directory somebody else owns, nor a symlink
         if st.st_mode & 0o077:
             os.chmod(path, 0o700)
-        if not os.access(path, os.W_OK):
+        if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
             return None
         return path
-    except (OSError, ImportError, RuntimeError):
+    except (OSError, ImportError, RuntimeError, ValueError):
         return None
+
+
+def cache_dir() -> str | None:
+    """The private document cache directory, or None when there is none
+    (see private_cache_dir; disabled with YUELAN_NO_CACHE=1)."""
+    if os.environ.get("YUELAN_NO_CACHE"):
+        return None
+    return private_cache_dir("corpus")
 
 
 def cache_path(roots: list[str], encoding: str | None) -> str | None:
@@ -164,13 +173,12 @@ class Entry:
 def _read_regular(path: str) -> bytearray:
     """The cache file's bytes; never follows a symlink or opens a FIFO/device
     planted where the cache should be."""
-    import stat as _stat
 
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
-        if not _stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):
             raise CacheError("not a regular file")
         if st.st_uid != os.getuid():
             raise CacheError("owned by another user")
@@ -395,7 +403,6 @@ def prune(directory: str, suffix: str, keep: str | None = None, now: float | Non
     and temporary files older than an hour; never ``keep``.  One cache file
     per corpus opened would otherwise pile up forever (``yuelan show FILE``
     makes one per file).  Returns the paths removed; errors are ignored."""
-    import stat as _stat
     import time
 
     now = time.time() if now is None else now
@@ -413,7 +420,7 @@ def prune(directory: str, suffix: str, keep: str | None = None, now: float | Non
             st = e.stat(follow_symlinks=False)
         except OSError:
             continue
-        if not _stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
             continue
         age = now - st.st_mtime
         if e.name.startswith(".tmp-"):

@@ -12,7 +12,6 @@ lock, so that building an index and plain literal searches never pay for them.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 import threading
@@ -33,18 +32,11 @@ STOPWORDS = frozenset("的了和与及或在是对于把被从为等之而也")
 
 def _cache_dir() -> str | None:
     """A private, writable directory for jieba's cache, or None."""
-    try:
-        import platformdirs
+    from tui.corpus.cache import private_cache_dir
 
-        base = os.path.join(platformdirs.user_cache_dir("yuelan"), "jieba")
-        os.makedirs(base, mode=0o700, exist_ok=True)
-        st = os.stat(base)
-        if st.st_uid == os.getuid() and os.access(base, os.W_OK | os.X_OK):
-            if st.st_mode & 0o077:
-                os.chmod(base, 0o700)
-            return base
-    except (OSError, ImportError, AttributeError):
-        pass
+    base = private_cache_dir("jieba")
+    if base is not None:
+        return base
     try:
         return tempfile.mkdtemp(prefix="yuelan-jieba-")  # created 0700
     except OSError:

@@ -56,21 +56,9 @@ def store_dir() -> str | None:
     home, read-only file system, owned by someone else, YUELAN_NO_CACHE=1)."""
     if os.environ.get("YUELAN_NO_CACHE"):
         return None
-    try:
-        import platformdirs
+    from tui.corpus.cache import private_cache_dir
 
-        path = os.path.join(platformdirs.user_cache_dir("yuelan", appauthor=False), "search")
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        st = os.lstat(path)
-        if not _stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-            return None  # never trust a directory somebody else owns, nor a symlink
-        if st.st_mode & 0o077:
-            os.chmod(path, 0o700)
-        if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
-            return None
-        return path
-    except (OSError, ImportError, RuntimeError, ValueError):
-        return None
+    return private_cache_dir("search")
 
 
 def corpus_key(paths: list[str]) -> str:
