@@ -102,11 +102,12 @@ def _ids(paths: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while documents are parsed: parsing makes
-    millions of small objects, and each collection walks all of them (a
-    million-line file: 22.7 s with collections, 16.3 s without).  Process-wide,
-    so only for the load; nested or concurrent pauses re-enable once."""
+def gc_paused():
+    """No cyclic garbage collection meanwhile.  Parsing, indexing and a query
+    over 100 000 candidates make millions of small objects, and each
+    collection walks all of them (a million-line file: 22.7 s with
+    collections, 16.3 s without).  Process-wide, so only around such work;
+    nested or concurrent pauses re-enable once, by whoever disabled it."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -138,7 +139,7 @@ def load_corpus(
     ctime have not changed (the very same objects), so only new and changed
     files are read, and the cache file is not read at all.
     """
-    with _gc_paused():
+    with gc_paused():
         return _load_corpus(paths, encoding, progress, cache, previous)
 
 

@@ -32,7 +32,6 @@ so searches may run in worker threads while other threads read results.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import operator
 import os
@@ -41,11 +40,11 @@ import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Callable, Iterable, Sequence
 
+from tui.corpus import gc_paused
 from tui.corpus.model import BOILERPLATE, HEADING, TITLE, Document
 from tui.search import lang
 from tui.search.matchers import (
@@ -89,20 +88,6 @@ _BONUS = (0.0, HEADING_BONUS, HEADING_BONUS, -BOILERPLATE_PENALTY)  # by kind co
 class _TermPlan:
     term: Term
     matchers: list[Matcher]  # best quality first
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection meanwhile: a query over 100 000 candidates
-    makes as many small containers, and each collection would walk every
-    object of the corpus (half the time of such a query went there)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class _Cancelled(Exception):
@@ -175,7 +160,7 @@ class SearchIndex:
         self._maps: dict[int, TextMap | None] = {}  # made on first use, see _map
         self._titles: dict[int, tuple[str, list[str]]] = {}  # normalised titles, on first use
         self._pending_maps: dict[int, dict[int, TextMap]] = {}  # maps made while building
-        with _gc_paused():
+        with gc_paused():
             self._pieces(store, progress, cancelled, previous)
         self._shadow: str | None = None
         self._lock = threading.Lock()
@@ -540,7 +525,7 @@ class SearchIndex:
         full: dict[int, tuple] = {}  # pid -> (score, spans, plans, kinds): scored in full
         cheap: dict[int, float] = {}  # pid -> cheap score (see _score_all)
         cheap_src: dict[int, int] = {}  # pid -> its interpretation, when not the first
-        with _gc_paused():
+        with gc_paused():
             for k, plans in enumerate(interps):
                 cands = self._candidates(plans, q.negative, None)
                 f, c = self._score_all(cands, plans, limit=limit)
