@@ -97,17 +97,15 @@ class FileKey:
         return cls(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-class _Paragraphs(Sequence):
-    """Paragraphs backed by a flat integer array, made into objects on access
-    (reopening 100 MB would otherwise build hundreds of thousands of them)."""
+class _Rows(Sequence):
+    """A flat integer array read as rows of WIDTH integers, each made into an
+    object (``_row``) only when it is accessed."""
 
-    __slots__ = ("_data",)
-
-    def __init__(self, data: array):
-        self._data = data
+    __slots__ = ()
+    WIDTH = 1
 
     def __len__(self) -> int:
-        return len(self._data) // 4
+        return len(self._data) // self.WIDTH
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -116,6 +114,20 @@ class _Paragraphs(Sequence):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
+        return self._row(i)
+
+
+class _Paragraphs(_Rows):
+    """Paragraphs backed by a flat integer array, made into objects on access
+    (reopening 100 MB would otherwise build hundreds of thousands of them)."""
+
+    __slots__ = ("_data",)
+    WIDTH = 4
+
+    def __init__(self, data: array):
+        self._data = data
+
+    def _row(self, i: int) -> Paragraph:
         s, e, k, sec = self._data[4 * i : 4 * i + 4]
         return Paragraph(s, e, _KINDS[k], None if sec < 0 else sec)
 
@@ -126,28 +138,20 @@ class _Paragraphs(Sequence):
             yield Paragraph(d[j], d[j + 1], _KINDS[d[j + 2]], None if sec < 0 else sec)
 
 
-class _Sections(Sequence):
+class _Sections(_Rows):
     """Sections backed by a flat integer array (level, start, end,
     heading_end, title offset, title length) and their titles as UTF-8,
     made into objects on access."""
 
     __slots__ = ("_cache", "_data", "_titles")
+    WIDTH = 6
 
     def __init__(self, data: array, titles: bytes):
         self._data = data
         self._titles = titles
         self._cache: dict[int, Section] = {}
 
-    def __len__(self) -> int:
-        return len(self._data) // 6
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> Section:
         sec = self._cache.get(i)
         if sec is None:
             level, s, e, h, to, tl = self._data[6 * i : 6 * i + 6]
