@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
 
 from tui.corpus.model import Document
 
@@ -19,6 +20,12 @@ class Hit:
     score: float
     match: str  # one of MATCH_KINDS
     section_index: int | None = None
+    # Partial match: the passage holds only some of a multi-term query's
+    # terms (shown after every full match); ``missing`` names the others.
+    partial: bool = False
+    missing: tuple[str, ...] = ()
+    # Identical passages of one document are one result: how many there are.
+    count: int = 1
 
     @property
     def doc_id(self) -> str:
@@ -57,6 +64,8 @@ class Hit:
             "highlights": [[s, e] for s, e in self.highlights],
             "score": round(self.score, 4),
             "match": self.match,
+            **({"partial": True, "missing": list(self.missing)} if self.partial else {}),
+            **({"count": self.count} if self.count > 1 else {}),
         }
 
 
@@ -68,6 +77,12 @@ class SearchResponse:
     results: list[Hit] = field(default_factory=list)
     error: str | None = None  # a message for the user when the query cannot run
     load_ms: float = 0.0  # one-time loading (jieba, pinyin) paid by this search, not in elapsed_ms
+    offset: int = 0  # the rank of results[0] among all results (paging)
+
+    @property
+    def has_more(self) -> bool:
+        """More results exist after this page."""
+        return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict:
         return {
@@ -76,3 +91,32 @@ class SearchResponse:
             "total": self.total,
             "results": [h.to_json() for h in self.results],
         }
+
+
+class Index(Protocol):
+    """What the app and the CLI use of a search index (the tantivy engine,
+    or a test double)."""
+
+    documents: list[Document]
+    notices: list[str]  # messages for the user from building/opening
+    changes: dict[str, list[str]]  # {"reused"|"rebuilt"|"removed": [paths]}
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResponse:
+        """Results ``offset .. offset+limit`` (``limit=0``: all) of the
+        ranking, with the exact ``total``; never raises."""
+        ...
+
+    def find_in_document(self, doc: Document, query: str) -> Sequence[tuple[int, int]]:
+        """Every match of ``query`` in ``doc.text`` (document offsets, sorted)."""
+        ...
+
+    def warm(self, wait: bool = True) -> object:
+        """Load the lazy language tables now (``wait=False``: in a thread)."""
+        ...
