@@ -426,3 +426,17 @@ def test_reload_reuses_the_previous_index(cache, corpus_dir, monkeypatch, no_cac
         index.close()
         again = SearchIndex.build(load(corpus_dir))
         assert again.changes["rebuilt"] == [] and again.notices == []
+
+
+def test_leftovers_of_killed_processes_are_swept(cache, corpus_dir):
+    docs, path = built(cache, corpus_dir)
+    base = os.path.dirname(path)
+    old_new, old_bad, young = os.path.join(base, ".new-dead"), path + ".bad-1-1", os.path.join(base, ".new-live")
+    for d in (old_new, old_bad, young):
+        os.mkdir(d)
+        open(os.path.join(d, "x"), "w").write("partial")
+    old = time.time() - 7200
+    for d in (old_new, old_bad):
+        os.utime(d, (old, old))
+    SearchIndex.build(load(corpus_dir))
+    assert not os.path.exists(old_new) and not os.path.exists(old_bad) and os.path.exists(young)

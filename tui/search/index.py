@@ -77,6 +77,7 @@ def index_dir(paths: list[str]) -> str | None:
     if base is None:
         return None
     _drop_old_stores()
+    _sweep(base)
     dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
     try:
         key = os.path.commonpath(dirs) if dirs else ""
@@ -84,6 +85,27 @@ def index_dir(paths: list[str]) -> str | None:
         key = "\n".join(dirs)
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return os.path.join(base, digest)
+
+
+def _sweep(base: str, now: float | None = None) -> None:
+    """Remove what killed processes left: half-made (``.new-*``) and
+    set-aside (``*.bad-*``) indexes older than an hour."""
+    import shutil
+
+    now = time.time() if now is None else now
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(".new-") or ".bad-" in name):
+            continue
+        p = os.path.join(base, name)
+        try:
+            if now - os.lstat(p).st_mtime > 3600:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _drop_old_stores() -> None:
@@ -200,14 +222,31 @@ class SearchIndex:
             self.notices.append(f"the search index was unusable ({why}); rebuilding it")
             eng.set_aside(path)
         try:
-            os.makedirs(path, mode=0o700, exist_ok=True)
-            engine = eng.Engine(path)
-            eng.write_manifest(path, {})
+            return self._create(path)
         except (OSError, eng.EngineError) as exc:
             self.notices.append(f"the search index cannot be kept ({exc}); it is built in memory")
             self.store_path = None
             return eng.Engine(None)
-        return engine
+
+    def _create(self, path: str) -> eng.Engine:
+        """A new, empty index at ``path``, made aside and moved into place
+        whole, so that another process never sees it half made."""
+        import tempfile
+
+        tmp = tempfile.mkdtemp(prefix=".new-", dir=os.path.dirname(path))
+        try:
+            eng.Engine(tmp)
+            eng.write_manifest(tmp, {})
+            os.rename(tmp, path)
+        except OSError:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not os.path.isdir(path) or eng.read_manifest(path) is None:
+                raise
+            # Another process made it first: use theirs.
+            self._indexed = dict(eng.read_manifest(path)["docs"])
+        return eng.Engine(path)
 
     def _update(self, previous, progress, cancelled, searchable) -> None:
         docs = self.documents

@@ -314,35 +314,39 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
 # adjacent pair, every combination of the two characters' initials
 # (行走 -> xz, hz).  A character without a reading is ``~``.
 NO_READING = "~"
-NO_CODE = "\uf8ff"  # the initials-set code of a character without readings
+
+
+LUT_SIZE = 0x32000  # the BMP and the CJK extension planes (B-H); beyond: no reading
 
 
 @dataclass(frozen=True)
 class TokenTables:
-    full_by_char: dict[str, str]  # character -> "reading_reading "
-    code_by_char: dict[str, str]  # character -> one private-use character naming its initials set
-    pairs: dict[str, str]  # two such codes -> "ab_cd " (the pair's initials tokens)
+    full_lut: object  # numpy uint16: code point -> index into full_tokens (0: no reading)
+    full_tokens: object  # numpy object array: "reading_reading " ("~ " at 0)
+    initials_lut: object  # numpy uint16: code point -> index into initials (0: no reading)
+    initials: tuple[str, ...]  # each character's set of initials ("" at 0)
     syllables: tuple[str, ...]  # the compound splitter's dictionary for ``pyf``
     letter_pairs: tuple[str, ...]  # ... and for ``py``
+    pair_table: object  # numpy object array: pair id (a * len(initials) + b) -> token, None until used
+
+    def pair_token(self, a: int, b: int) -> str:
+        """Every combination of the initials of two characters: ``xl_xh ``."""
+        sa, sb = self.initials[a], self.initials[b]
+        if not sa or not sb:
+            return NO_READING + " "
+        return "_".join(x + y for x in sa for y in sb) + " "
 
 
 _tokens: "TokenTables | None" = None
 
 
-class _Pairs(dict):
-    """Pair tokens made on first use (611 initials sets: 373 321 pairs, of
-    which a corpus meets a few thousand)."""
+def _pair_table(k: int):
+    import numpy as np
 
-    def __init__(self, by_code: dict[str, str]) -> None:
-        super().__init__()
-        self.by_code = by_code
-
-    def __missing__(self, key: str) -> str:
-        sa = self.by_code.get(key[0])
-        sb = self.by_code.get(key[1]) if len(key) > 1 else None
-        out = "_".join(x + y for x in sa for y in sb) + " " if sa and sb else NO_READING + " "
-        self[key] = out
-        return out
+    table = np.full(k * k + 2, None, dtype=object)
+    table[k * k] = ""  # a passage's last character starts no pair
+    table[k * k + 1] = "\n"  # between passages
+    return table
 
 
 def token_tables() -> TokenTables:
@@ -355,27 +359,36 @@ def token_tables() -> TokenTables:
     with _lock:
         if _tokens is None:
             t0 = time.perf_counter()
-            full: dict[str, str] = {}
-            code: dict[str, str] = {}
-            sets: dict[str, str] = {}
+            import numpy as np
+
+            full_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
+            init_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
+            full_index: dict[str, int] = {}
+            full_tokens = [NO_READING + " "]
+            init_index: dict[str, int] = {"": 0}
             for ch, rs in tables.readings.items():
+                cp = ord(ch)
                 rs = tuple(r for r in rs if r.isascii() and r.isalpha())
-                if not rs:
+                if not rs or cp >= LUT_SIZE:
                     continue
-                full[ch] = "_".join(rs) + " "
-                initials = "".join(sorted({r[0] for r in rs}))
-                c = sets.get(initials)
-                if c is None:
-                    c = sets[initials] = chr(0xE000 + len(sets))
-                code[ch] = c
-            pairs = _Pairs({c: s for s, c in sets.items()})
+                tok = "_".join(rs) + " "
+                k = full_index.get(tok)
+                if k is None:
+                    k = full_index[tok] = len(full_tokens)
+                    full_tokens.append(tok)
+                full_lut[cp] = k
+                init = "".join(sorted({r[0] for r in rs}))
+                j = init_index.setdefault(init, len(init_index))
+                init_lut[cp] = j
             letters = "abcdefghijklmnopqrstuvwxyz"
             _tokens = TokenTables(
-                full_by_char=full,
-                code_by_char=code,
-                pairs=pairs,
+                full_lut=full_lut,
+                full_tokens=np.array(full_tokens, dtype=object),
+                initials_lut=init_lut,
+                initials=tuple(sorted(init_index, key=init_index.__getitem__)),
                 syllables=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs})) + ("_",),
                 letter_pairs=tuple(a + b for a in letters for b in letters) + ("_",),
+                pair_table=_pair_table(len(init_index)),
             )
             _charge(time.perf_counter() - t0)
     return _tokens
