@@ -36,7 +36,7 @@ from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
 
-POOL = 200  # candidates verified and ranked by our score; later ones keep tantivy's order
+POOL = 64  # candidates verified and ranked by our score (at least the page); later ones keep tantivy's order
 FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in full up to this many candidates
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
@@ -453,7 +453,8 @@ class SearchIndex:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
         loose = any(m.kind in ("split", "fuzzy") for plans in interps for p in plans for m in p.active)
-        verify_all = count <= (FULL_SCORE_LIMIT if loose else POOL) or want is None and count <= FULL_SCORE_LIMIT
+        verify_all = count <= (FULL_SCORE_LIMIT if loose else max(POOL, want or 0)) or (
+            want is None and count <= FULL_SCORE_LIMIT)
         rows = self._rank(full, count, interps, negm, searcher, want, verify_all, cancelled)
         resp.total = len(rows.verified) if verify_all else count
         resp.results = rows.page(offset, want)
@@ -462,7 +463,7 @@ class SearchIndex:
     # ------------------------------------------------------------ ranking
     def _rank(self, query, count, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
-        pool = count if verify_all else min(count, POOL)
+        pool = count if verify_all else min(count, max(POOL, want or 0))
         _, top = self.engine.top(query, pool, 0, searcher)
         scored = []
         for k, (_, pkey) in enumerate(top):

@@ -5,7 +5,8 @@ outweigh a step of quality (exact > folded > pinyin > fuzzy):
 
 * quality per term: how it matched (below), +``EXACT_BONUS`` when the
   original characters are exactly what was typed, +``WORD_BONUS`` when a
-  pinyin match is a word of jieba's dictionary (港澳 before 干高);
+  pinyin match is a common word of jieba's dictionary (港澳 before 敢告),
+  +``MAIN_READING_BONUS`` when each character is read its usual way;
 * ``PROXIMITY``: several terms close together;
 * ``KIND_BONUS``: headings and titles up, boilerplate down;
 * ``HEAD_BONUS``: a term that also stands in the document title or section;
@@ -30,7 +31,9 @@ Q_PINYIN_FUZZY = 0.6  # pinyin with one wrong, missing or extra letter
 Q_IN_WORD = 0.5  # letters inside a longer Latin word, for a query that reads as pinyin
 
 EXACT_BONUS = 0.03
-WORD_BONUS = 0.02
+WORD_BONUS = 0.03  # a pinyin match that is a common word (jieba frequency >= WORD_MIN_FREQ)
+WORD_MIN_FREQ = 50
+MAIN_READING_BONUS = 0.02  # every character read by its main reading (香 xiang before 洋 xiang)
 PROXIMITY = 1.0
 HEADING_BONUS = 0.8
 BOILERPLATE_PENALTY = 1.5

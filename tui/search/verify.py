@@ -67,7 +67,19 @@ def _in_word(text: str, a: int, b: int) -> bool:
 
 def _is_word(chars: str) -> bool:
     freq = lang.tokenizer().FREQ
-    return len(chars) >= 2 and freq.get(chars, 0) > 0
+    return len(chars) >= 2 and (freq.get(chars) or 0) >= rank.WORD_MIN_FREQ
+
+
+def _main_reading(m: Pinyin, chars: str) -> bool:
+    """Each character read by its first (main) reading."""
+    readings = lang.pinyin().readings
+    if len(chars) != len(m.pieces):
+        return False
+    for c, p, pre in zip(chars, m.pieces, m.prefix):
+        rs = readings.get(c)
+        if not rs or not (rs[0].startswith(p) if pre else rs[0] == p):
+            return False
+    return True
 
 
 def term_match(view: View, plan: TermPlan, orig: str, start: int):
@@ -102,6 +114,8 @@ def term_match(view: View, plan: TermPlan, orig: str, start: int):
         elif isinstance(m, Pinyin):
             if any(_is_word(text[a:b]) for a, b in spans[:3]):
                 q += rank.WORD_BONUS
+            if any(_main_reading(m, text[a:b]) for a, b in spans[:3]):
+                q += rank.MAIN_READING_BONUS
         if best is None or q > best[0]:
             best = (q, spans, m.kind)
     return best
