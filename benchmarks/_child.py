@@ -65,30 +65,10 @@ def corpus_bytes(docs) -> int:
 
 # ------------------------------------------------------------ persistence
 def persistent_api():
-    """A persistent index, if ``tui.search`` has grown one.
-
-    Looks for ``tui.search.persist`` (``open_index(paths)``/``load_index(paths)``)
-    or ``SearchIndex.load``/``SearchIndex.open``.  Returns (label, open(paths)
-    -> index) or None.
-    """
-    try:
-        import importlib
-
-        mod = importlib.import_module("tui.search.persist")
-    except ImportError:
-        mod = None
-    if mod is not None:
-        for name in ("open_index", "load_index", "open", "load"):
-            fn = getattr(mod, name, None)
-            if callable(fn):
-                return f"tui.search.persist.{name}(paths)", fn
+    """The reopen path: (label, open(paths) -> index with ``.corpus``)."""
     from tui.search import SearchIndex
 
-    for name in ("open", "load"):
-        fn = getattr(SearchIndex, name, None)
-        if callable(fn):
-            return f"SearchIndex.{name}(paths)", fn
-    return None
+    return "SearchIndex.open(paths)", SearchIndex.open
 
 
 def load_with_cache(path: str, res: dict):
@@ -124,7 +104,7 @@ def mode_index(path: str, rounds: int) -> dict:
     corpus = load_with_cache(path, res)
     t1 = time.perf_counter()
     docs = list(corpus.documents)
-    index = SearchIndex(docs)
+    index = SearchIndex.build(docs)  # kept in the cache dir: the reopen child reads it
     t2 = time.perf_counter()
     index.warm()
     t3 = time.perf_counter()
@@ -190,18 +170,9 @@ def mode_index(path: str, rounds: int) -> dict:
     res["queries"] = per_query
     del big
 
-    # A persistent index, when there is one: save it for the reopen child.
-    api = persistent_api()
-    res["persistent"] = api[0] if api else None
-    if api and callable(getattr(index, "save", None)):
-        try:
-            t = time.perf_counter()
-            index.save()
-            res["save_s"] = time.perf_counter() - t
-        except TypeError as exc:
-            res["save_error"] = f"index.save() signature not understood: {exc}"
-        except Exception as exc:  # noqa: BLE001
-            res["save_error"] = f"{type(exc).__name__}: {exc}"
+    res["persistent"] = "SearchIndex.build (tantivy, kept per corpus)"
+    res["index_notices"] = list(index.notices)
+    index.close()
     return res
 
 

@@ -328,3 +328,151 @@ def test_find_in_document_on_a_very_long_document_returns_every_hit():
     spans = index.find_in_document(doc, "心灵港湾")
     assert len(spans) == n
     assert {doc.text[s:e] for s, e in spans} == {"心灵港湾"}
+
+
+# ------------------------------------------------- pinyin as a user types it
+REAL = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "real"
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The real documents of ../shared/corpora/real (text files only)."""
+    from tui.corpus import load_corpus
+
+    if not REAL.is_dir():
+        pytest.skip("../shared/corpora/real is not beside the checkout")
+    index = SearchIndex(load_corpus(sorted(str(p) for p in REAL.glob("*.txt"))).documents)
+    index.warm()
+    return index
+
+
+def is_han(s):
+    return any("\u4e00" <= c <= "\u9fff" for c in s)
+
+
+@pytest.mark.parametrize(
+    "query,expect",
+    [
+        ("xiangcunzhenxi", "乡村振兴"),  # the last syllable still being typed (xi -> xing)
+        ("xiangcunzhenx", "乡村振兴"),
+        ("xiangcunzhenxing", "乡村振兴"),
+        ("gangao", "港澳"),  # gang·ao and gan·gao both tried; the word first
+        ("gonhui", "工会"),  # one letter missing in a long pinyin term
+        ("gonghuii", "工会"),  # one letter too many
+    ],
+)
+def test_pinyin_while_typing_on_real_documents(real, query, expect):
+    resp = real.search(query, limit=5)
+    assert resp.results, query
+    top = resp.results[0]
+    assert [folded(t) for t in hl_texts(top)][0] == expect, (query, hl_texts(top))
+
+
+def test_every_prefix_of_a_pinyin_query_gives_chinese_results(real):
+    word = "quanmiancongyanzhidang"
+    for i in range(2, len(word) + 1):
+        resp = real.search(word[:i], limit=3)
+        assert resp.error is None
+        assert resp.results, word[:i]
+        # A query that reads as pinyin: Chinese matches before letters in English words.
+        assert is_han("".join(hl_texts(resp.results[0]))), (word[:i], hl_texts(resp.results[0]))
+
+
+@pytest.mark.parametrize("query,reading", [("hui", "会"), ("xiang", "乡")])
+def test_one_syllable_matches_the_characters_read_that_way(real, query, reading):
+    resp = real.search(query, limit=50)
+    assert resp.total > 10
+    assert all(is_han(t) for h in resp.results for t in hl_texts(h))
+    assert any(reading in folded(t) for h in resp.results for t in hl_texts(h))
+
+
+def test_quoted_pinyin_is_whole_syllables_only(real):
+    quoted = real.search('"quanmiancongyanzhidang"', limit=50)
+    loose = real.search("quanmiancongyanzhidang", limit=50)
+    assert quoted.total == loose.total > 0
+    assert all(folded(t) == "全面从严治党" for h in quoted.results for t in hl_texts(h))
+    assert real.search('"quanmiancongyanzhidan"').total == 0  # quoted: no syllable still being typed
+
+
+def test_excluded_pinyin_removes_passages(real):
+    base = real.search("gonghui", limit=0)
+    resp = real.search("gonghui -zhangcheng", limit=0)
+    assert 0 < resp.total < base.total
+    assert all("章程" not in folded(h.passage) for h in resp.results)
+    assert any("章程" in folded(h.passage) for h in base.results)
+
+
+def test_find_in_document_uses_the_same_pinyin_matching(real):
+    doc = next(d for d in real.documents if d.text.count("他") > 20)
+    spans = real.find_in_document(doc, "ta")
+    found = {doc.text[s:e] for s, e in spans}
+    assert "他" in found
+    assert not any(doc.text[s:e] in ("是", "愛", "是愛") for s, e in spans)
+    assert len(spans) >= doc.text.count("他")
+
+
+# ------------------------------------------------ partial, duplicates, pages
+def test_partial_matches_when_no_passage_holds_every_term(seeds):
+    assert seeds.search("创业贷款 银行").total > 0
+    resp = seeds.search("创业贷款 银行", limit=50)
+    assert resp.results and all(h.partial for h in resp.results)
+    for h in resp.results:
+        assert h.missing and set(h.missing) <= {"创业贷款", "银行"}
+        present = {"创业贷款", "银行"} - set(h.missing)
+        assert any(any(p in folded(t) or folded(t) in p for t in hl_texts(h)) for p in present)
+        assert h.to_json()["partial"] is True and h.to_json()["missing"] == list(h.missing)
+
+
+def test_no_partial_fallback_for_one_term_or_a_term_found_nowhere(seeds):
+    assert seeds.search("工会心理学").total == 0
+    assert seeds.search("心灵港湾 G61").total == 0
+    full = seeds.search("工会 律师", limit=50)
+    assert full.results and not any(h.partial for h in full.results)
+
+
+def test_partial_matches_come_after_full_matches_only_when_none_is_full():
+    docs = [make_doc("a", ["甲乙丙。", "甲乙。", "丙丁。"])]
+    index = SearchIndex(docs)
+    resp = index.search("甲乙 丙", limit=10)
+    assert [h.passage for h in resp.results] == ["甲乙丙。"] and not resp.results[0].partial
+    resp = index.search("甲乙 丁 戊", limit=10)  # no passage holds all three
+    assert resp.total == 0 or all(h.partial for h in resp.results)
+
+
+def test_identical_passages_of_one_document_are_one_result_with_a_count():
+    template = "本栏目由心灵港湾工作室提供。"
+    doc = make_doc("a", [template] * 500 + ["心灵港湾是一个服务项目。"])
+    other = make_doc("b", [template])
+    resp = SearchIndex([doc, other]).search("心灵港湾", limit=20)
+    rows = [(h.doc_id, h.passage, h.count) for h in resp.results]
+    assert ("a", template, 500) in rows and ("b", template, 1) in rows
+    assert len(rows) == 3
+    assert resp.results[[r[:2] for r in rows].index(("a", template))].to_json()["count"] == 500
+
+
+def test_pages_follow_each_other_and_limit_zero_is_all():
+    docs = [make_doc(f"d{i}", [f"第{i}篇第{j}段:心灵港湾。" for j in range(30)]) for i in range(40)]
+    index = SearchIndex(docs)
+    every = index.search("心灵港湾", limit=0)
+    assert every.total == 1200 and len(every.results) == 1200 and not every.has_more
+    pages = []
+    for off in range(0, 1200, 100):
+        r = index.search("心灵港湾", limit=100, offset=off)
+        assert r.total == 1200 and r.offset == off
+        assert r.has_more == (off + 100 < 1200)
+        pages.extend((h.doc_id, h.start) for h in r.results)
+    assert len(pages) == len(set(pages)) == 1200
+    assert set(pages) == {(h.doc_id, h.start) for h in every.results}
+    assert index.search("心灵港湾", limit=10, offset=5000).results == []
+
+
+def test_elapsed_time_is_this_search_alone_while_others_run(seeds):
+    import threading
+
+    slow = []
+    t = threading.Thread(target=lambda: slow.extend(seeds.search("gonhui") for _ in range(3)))
+    t.start()
+    fast = [seeds.search("心灵港湾").elapsed_ms for _ in range(5)]
+    t.join()
+    assert all(r.elapsed_ms >= 0 for r in slow)
+    assert min(fast) < 1000

@@ -36,7 +36,8 @@ from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
 
-POOL = 64  # candidates verified and ranked by our score (at least the page); later ones keep tantivy's order
+RANK_ALL = 300  # up to this many candidates, all are verified and ranked by our score
+POOL = 64  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
 FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in full up to this many candidates
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
@@ -453,8 +454,8 @@ class SearchIndex:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
         loose = any(m.kind in ("split", "fuzzy") for plans in interps for p in plans for m in p.active)
-        verify_all = count <= (FULL_SCORE_LIMIT if loose else max(POOL, want or 0)) or (
-            want is None and count <= FULL_SCORE_LIMIT)
+        # Decided by the query alone (never by the page), so pages follow each other.
+        verify_all = count <= (FULL_SCORE_LIMIT if loose else RANK_ALL)
         rows = self._rank(full, count, interps, negm, searcher, want, verify_all, cancelled)
         resp.total = len(rows.verified) if verify_all else count
         resp.results = rows.page(offset, want)
@@ -463,7 +464,7 @@ class SearchIndex:
     # ------------------------------------------------------------ ranking
     def _rank(self, query, count, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
-        pool = count if verify_all else min(count, max(POOL, want or 0))
+        pool = count if verify_all else min(count, POOL)
         _, top = self.engine.top(query, pool, 0, searcher)
         scored = []
         for k, (_, pkey) in enumerate(top):
