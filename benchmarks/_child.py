@@ -171,6 +171,9 @@ def mode_index(path: str, rounds: int) -> dict:
     del big
 
     res["persistent"] = "SearchIndex.build (tantivy, kept per corpus)"
+    if index.store_path:
+        res["index_disk_bytes"] = sum(
+            os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(index.store_path) for f in fs)
     res["index_notices"] = list(index.notices)
     index.close()
     return res

@@ -440,3 +440,34 @@ def test_leftovers_of_killed_processes_are_swept(cache, corpus_dir):
         os.utime(d, (old, old))
     SearchIndex.build(load(corpus_dir))
     assert not os.path.exists(old_new) and not os.path.exists(old_bad) and os.path.exists(young)
+
+
+def test_a_stream_of_documents_is_searchable_while_it_is_parsed(cache, corpus_dir, monkeypatch):
+    """Documents arrive as they are parsed; each commit makes what came so
+    far searchable (the app's search bar answers during a first open)."""
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    docs = load(corpus_dir)
+    seen_while_streaming = []
+    holder = {}
+
+    def stream():
+        for k, d in enumerate(docs):
+            if k == 3:  # the first documents are committed: search them now
+                ix = holder["index"]
+                seen_while_streaming.append((len(ix.documents), ix.search("工会", limit=0).results))
+            yield d
+
+    def searchable(ix):
+        holder["index"] = ix
+
+    index = SearchIndex.build(stream(), searchable=searchable, roots=[str(corpus_dir)], expected=(len(docs), 0))
+    (n, hits), = seen_while_streaming
+    assert n == 3 and hits and {h.doc.path for h in hits} <= {d.path for d in docs[:3]}
+    assert sorted(index.changes["rebuilt"]) == sorted(d.path for d in docs)
+    assert signature(index) == signature(SearchIndex(docs))
+    index.close()
+    # Named by its roots: a reopen with the same roots reuses everything.
+    again = SearchIndex.build(load(corpus_dir), roots=[str(corpus_dir)])
+    assert again.changes["rebuilt"] == [] and len(again.changes["reused"]) == len(docs)

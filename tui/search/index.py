@@ -65,9 +65,10 @@ def fingerprint(doc: Document) -> str:
     return f"{n}:{len(doc.paragraphs)}:{len(doc.sections)}:{crc:08x}:{doc.encoding}"
 
 
-def index_dir(paths: list[str]) -> str | None:
-    """The corpus's index directory (named by the common directory of its
-    files), or None when there is no private cache dir."""
+def index_dir(paths: list[str], are_roots: bool = False) -> str | None:
+    """The corpus's index directory, named by its roots (the paths the user
+    named) or else by the common directory of its files; None when there is
+    no private cache dir."""
     if os.environ.get("YUELAN_NO_CACHE"):
         return None
     import hashlib
@@ -79,11 +80,14 @@ def index_dir(paths: list[str]) -> str | None:
         return None
     _drop_old_stores()
     _sweep(base)
-    dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
-    try:
-        key = os.path.commonpath(dirs) if dirs else ""
-    except ValueError:
-        key = "\n".join(dirs)
+    if are_roots:
+        key = "roots:" + "\n".join(sorted({os.path.abspath(p) for p in paths}))
+    else:
+        dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
+        try:
+            key = os.path.commonpath(dirs) if dirs else ""
+        except ValueError:
+            key = "\n".join(dirs)
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return os.path.join(base, digest)
 
@@ -144,32 +148,47 @@ class SearchIndex:
         cancelled: Callable[[], bool] | None = None,
         previous: "SearchIndex | None" = None,
         searchable: Callable[["SearchIndex"], object] | None = None,
+        roots: list[str] | None = None,
+        expected: tuple[int, int] | None = None,
     ) -> None:
-        self.documents: list[Document] = list(documents)
+        """``documents`` may be a list or a stream (an iterator yielding
+        documents as they are parsed): each is searchable from the first
+        commit after it (``searchable(index)`` says when the first happened).
+        ``roots``: the corpus's named paths, which name its kept index (else
+        the documents' own paths); ``expected``: (documents, characters) of a
+        stream, for progress."""
+        self.documents: list[Document] = []
         self.notices: list[str] = []
         self.changes: dict[str, list[str]] = {"reused": [], "rebuilt": [], "removed": []}
         self.readonly = False
         self.store_path: str | None = None
         self._slot: dict[int, int] = {}
-        self._doc_index: dict[int, int] = {id(d): i for i, d in enumerate(self.documents)}
+        self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
         self._passages: dict[int, list[Passage]] = {}
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
         self._heads: dict[int, tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
         self._generation = 0
-        for i, d in enumerate(self.documents):
-            self._slot.setdefault(eng.slot_of(d.path), i)
-        self.engine = self._open_engine(store, previous)
+        if isinstance(documents, (list, tuple)):
+            docs: Iterable[Document] = documents
+            expected = (len(documents), sum(len(d.text) for d in documents))
+            names = roots or [d.path for d in documents]
+        else:
+            docs = documents
+            names = roots or []
+        self.engine = self._open_engine(store and bool(names), previous, names, roots is not None)
         self.planner = Planner(self.engine)
         with gc_paused():
-            self._update(previous, progress, cancelled, searchable)
+            self._update(docs, progress, cancelled, searchable, expected)
 
     @classmethod
-    def build(cls, documents, *, store: bool = True, progress=None, cancelled=None, previous=None, searchable=None):
-        """The index of ``documents``, kept in the user cache dir where it can be.
+    def build(cls, documents, *, store: bool = True, progress=None, cancelled=None, previous=None, searchable=None,
+              roots: list[str] | None = None, expected: tuple[int, int] | None = None):
+        """The index of ``documents`` (a list or a stream), kept in the user
+        cache dir where it can be.
 
-        ``progress(done_docs, total_docs, done_bytes, total_bytes)`` is called
+        ``progress(done_docs, total_docs, done_chars, total_chars)`` is called
         at most about 20 times a second and once at the end; ``cancelled()``
         is polled between documents (``BuildCancelled``: what was committed
         stays consistent).  ``previous``: the index being replaced (a reload):
@@ -177,7 +196,7 @@ class SearchIndex:
         ``searchable(index)`` is called after the first commit of a long
         build: the index answers on what is indexed so far."""
         return cls(documents, store=store, progress=progress, cancelled=cancelled, previous=previous,
-                   searchable=searchable)
+                   searchable=searchable, roots=roots, expected=expected)
 
     @classmethod
     def open(cls, paths: list[str] | None = None, encoding: str | None = None, *, progress=None, cancelled=None):
@@ -186,14 +205,14 @@ class SearchIndex:
         from tui.corpus import load_corpus
 
         corpus = load_corpus(paths, encoding=encoding, cache=True)
-        index = cls.build(corpus.documents, progress=progress, cancelled=cancelled)
+        index = cls.build(corpus.documents, progress=progress, cancelled=cancelled, roots=paths or None)
         index.corpus = corpus
         return index
 
     # ------------------------------------------------------------ building
-    def _open_engine(self, store: bool, previous) -> eng.Engine:
-        path = index_dir([d.path for d in self.documents]) if store and self.documents else None
-        if store and self.documents and path is None and not os.environ.get("YUELAN_NO_CACHE"):
+    def _open_engine(self, store: bool, previous, names: list[str], are_roots: bool) -> eng.Engine:
+        path = index_dir(names, are_roots) if store else None
+        if store and path is None and not os.environ.get("YUELAN_NO_CACHE"):
             self.notices.append("no writable cache directory: the search index is built every time")
         self.store_path = path
         if previous is not None and getattr(previous, "engine", None) is not None and previous.engine.path == path:
@@ -249,75 +268,85 @@ class SearchIndex:
             self._indexed = dict(eng.read_manifest(path)["docs"])
         return eng.Engine(path)
 
-    def _update(self, previous, progress, cancelled, searchable) -> None:
-        docs = self.documents
-        engine = self.engine
-        present = {d.path for d in docs}
-        total_bytes = sum(len(d.text) for d in docs)
-        indexed = self._indexed
-        fps = [fingerprint(d) for d in docs]
-        removed = sorted(p for p in indexed if p not in present)
-        todo = [i for i, d in enumerate(docs) if indexed.get(d.path) != fps[i]]
-        if (removed or todo) and not self.readonly:
-            try:
-                had = engine.writing
-                engine.writer()  # the lock: a second process searches read-only
-            except eng.EngineError:
-                self.readonly = True
-                self.notices.append("another yuelan is updating this corpus's search index: it is searched read-only")
-            else:
-                if not had and self.store_path:
-                    # Another process may have written between our look and the lock.
-                    engine.reload()
-                    m = eng.read_manifest(self.store_path)
-                    indexed = self._indexed = dict(m["docs"]) if m else {}
-                    removed = sorted(p for p in indexed if p not in present)
-                    todo = [i for i, d in enumerate(docs) if indexed.get(d.path) != fps[i]]
+    def _writable(self) -> bool:
+        """Take the writer (its lock) for the first change; False when
+        another process holds it (this index is then read-only)."""
         if self.readonly:
-            self._stale = set(todo)
-            self.changes["reused"] = [d.path for i, d in enumerate(docs) if i not in self._stale]
-            if self._stale:
-                self.notices.append(f"{len(self._stale)} changed file(s) are not searchable until the other yuelan has indexed them")
-            if progress is not None:
-                progress(len(docs), len(docs), total_bytes, total_bytes)
-            return
-        todo_set = set(todo)
+            return False
+        if self.engine.writing:
+            return True
+        try:
+            self.engine.writer()
+        except eng.EngineError:
+            self.readonly = True
+            self.notices.append("another yuelan is updating this corpus's search index: it is searched read-only")
+            return False
+        if self.store_path:
+            # Another process may have written between our look and the lock.
+            self.engine.reload()
+            m = eng.read_manifest(self.store_path)
+            self._indexed = dict(m["docs"]) if m else {}
+        return True
+
+    def _add(self, doc: Document) -> int:
+        with self._lock:
+            di = len(self.documents)
+            self.documents.append(doc)
+            self._doc_index[id(doc)] = di
+            self._slot.setdefault(eng.slot_of(doc.path), di)
+        return di
+
+    def _update(self, docs, progress, cancelled, searchable, expected) -> None:
+        engine = self.engine
+        total, total_bytes = expected or (0, 0)
         done_bytes = 0
         last = last_commit = time.monotonic()
         dirty = False
         announced = False
+        seen: set[str] = set()
+        n = 0
         try:
-            for p in removed:
-                engine.delete(p)
-                indexed.pop(p, None)
-                dirty = True
-            self.changes["removed"] = removed
-            for i, d in enumerate(docs):
+            for doc in docs:
                 if cancelled is not None and cancelled():
                     raise BuildCancelled
-                if i not in todo_set:
-                    self.changes["reused"].append(d.path)
-                else:
-                    engine.delete(d.path)  # whatever an interrupted writer may have left
-                    indexed.pop(d.path, None)
-                    engine.add(d.path, eng.slot_of(d.path), self._index_rows(i))
-                    indexed[d.path] = fps[i]
-                    self.changes["rebuilt"].append(d.path)
+                di = self._add(doc)
+                n += 1
+                seen.add(doc.path)
+                fp = fingerprint(doc)
+                if self._indexed.get(doc.path) == fp:
+                    self.changes["reused"].append(doc.path)
+                elif self._writable() and self._indexed.get(doc.path) != fp:
+                    engine.delete(doc.path)  # its old passages, or what an interrupted writer left
+                    self._indexed.pop(doc.path, None)
+                    engine.add(doc.path, eng.slot_of(doc.path), self._index_rows(di))
+                    self._indexed[doc.path] = fp
+                    self.changes["rebuilt"].append(doc.path)
                     dirty = True
-                done_bytes += len(d.text)
+                elif self.readonly:
+                    self._stale.add(di)
+                else:
+                    self.changes["reused"].append(doc.path)  # another process indexed it meanwhile
+                done_bytes += len(doc.text)
                 now = time.monotonic()
-                if progress is not None and (now - last >= PROGRESS_INTERVAL or i + 1 == len(docs)):
+                if progress is not None and now - last >= PROGRESS_INTERVAL:
                     last = now
-                    progress(i + 1, len(docs), done_bytes, total_bytes)
-                if dirty and now - last_commit >= COMMIT_SECONDS and i + 1 < len(docs):
+                    progress(n, max(n, total), done_bytes, max(done_bytes, total_bytes))
+                if dirty and now - last_commit >= COMMIT_SECONDS:
                     self._commit()
                     dirty = False
                     last_commit = time.monotonic()
                     if searchable is not None and not announced:
                         announced = True
                         searchable(self)
-            if progress is not None and not docs:
-                progress(0, 0, 0, 0)
+            removed = sorted(p for p in self._indexed if p not in seen)
+            if removed and self._writable():
+                for p in removed:
+                    engine.delete(p)
+                    self._indexed.pop(p, None)
+                dirty = True
+                self.changes["removed"] = removed
+            if progress is not None:
+                progress(n, n, done_bytes, done_bytes)
             if dirty:
                 self._commit()
         except BuildCancelled:
@@ -326,6 +355,8 @@ class SearchIndex:
         except eng.EngineError as exc:
             self._rollback()
             self.notices.append(f"the search index could not be updated ({exc})")
+        if self._stale:
+            self.notices.append(f"{len(self._stale)} changed file(s) are not searchable until the other yuelan has indexed them")
 
     def _commit(self) -> None:
         self.engine.commit()
