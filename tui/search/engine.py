@@ -266,12 +266,16 @@ class Engine:
         return guard(Query.term_query, self.schema, "path", path)
 
     def kind_boosts(self):
-        """Should-clauses: headings and titles up, everything but boilerplate a little."""
+        """Should-clauses: headings and titles up, everything but boilerplate
+        a little (the amounts are ``rank.ENGINE_HEADING`` and ``rank.ENGINE_NOT_BOILERPLATE``)."""
+        from tui.search import rank
+
         up = guard(Query.term_set_query, self.schema, "kind", [KIND_CODE["heading"], KIND_CODE["title"]])
-        fair = guard(Query.term_set_query, self.schema, "kind", [0, 1, 2])
+        fair = guard(Query.term_set_query, self.schema, "kind",
+                     [KIND_CODE["body"], KIND_CODE["heading"], KIND_CODE["title"]])
         return [
-            (Occur.Should, guard(Query.const_score_query, up, 0.8)),
-            (Occur.Should, guard(Query.const_score_query, fair, 1.5)),
+            (Occur.Should, guard(Query.const_score_query, up, rank.ENGINE_HEADING)),
+            (Occur.Should, guard(Query.const_score_query, fair, rank.ENGINE_NOT_BOILERPLATE)),
         ]
 
     @staticmethod

@@ -36,8 +36,8 @@ from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
 
-RANK_ALL = 300  # up to this many candidates, all are verified and ranked by our score
-POOL = 64  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
+RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
+POOL = 32  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
 FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in full up to this many candidates
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
@@ -479,24 +479,27 @@ class SearchIndex:
         negm = self.planner.exclusion_matchers(q.negative)
         boosts = e.kind_boosts()
         full = e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg, boosts) for plans in interps])
-        count = e.count(full, searcher)
         want = None if limit == 0 else offset + limit
+        loose = any(m.kind in ("split", "fuzzy") for plans in interps for p in plans for m in p.active)
+        # Up to ``all_limit`` candidates, every one is verified and ranked by
+        # our score; decided by the query alone (never by the page), so pages
+        # follow each other.  One engine call gives the count and those hits.
+        all_limit = FULL_SCORE_LIMIT if loose else RANK_ALL
+        count, top = e.top(full, all_limit, 0, searcher)
         if count == 0 and len(q.positive) >= 2 and len(interps) == 1:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
-        loose = any(m.kind in ("split", "fuzzy") for plans in interps for p in plans for m in p.active)
-        # Decided by the query alone (never by the page), so pages follow each other.
-        verify_all = count <= (FULL_SCORE_LIMIT if loose else RANK_ALL)
-        rows = self._rank(full, count, interps, negm, searcher, want, verify_all, cancelled)
+        verify_all = count <= all_limit
+        rows = self._rank(full, count, top, interps, negm, searcher, want, verify_all, cancelled)
         resp.total = len(rows.verified) if verify_all else count
         resp.results = rows.page(offset, want)
         resp.more = rows.more(offset, want)
 
     # ------------------------------------------------------------ ranking
-    def _rank(self, query, count, interps, negm, searcher, want, verify_all, cancelled):
+    def _rank(self, query, count, top, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
         pool = count if verify_all else min(count, POOL)
-        _, top = self.engine.top(query, pool, 0, searcher)
+        top = top[:pool]
         scored = []
         for k, (_, pkey) in enumerate(top):
             if k & 63 == 63 and cancelled is not None and cancelled():
@@ -538,10 +541,9 @@ class SearchIndex:
         p = ps[ordinal]
         doc = self.documents[di]
         view = self._view(di, p)
-        orig = doc.text[p.start : p.end]
         best = None
         for plans in interps:
-            m = evaluate(view, plans, orig, partial=partial)
+            m = evaluate(view, plans, doc.text, p.start, partial=partial)
             if m is None:
                 continue
             if partial and sum(1 for s in m.spans if s) < math.ceil(len(plans) / 2):
@@ -554,9 +556,10 @@ class SearchIndex:
                 best = (s, di, p, view, plans, m)
         if best is None:
             return None
-        n = len(view.text)
-        if any(m.spans(view, 0, n) and m.accept(view, 0, n) for m in negm):
-            return None
+        if negm:
+            n = len(view.text)
+            if any(m.spans(view, 0, n) and m.accept(view, 0, n) for m in negm):
+                return None
         return best
 
     def _view(self, di: int, p: Passage) -> View:

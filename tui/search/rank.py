@@ -45,6 +45,8 @@ REPEAT_CAP = 4
 # Boosts of the candidate queries, so that tantivy's top candidates are the
 # ones this ranking puts first.
 ENGINE_BOOST = {"literal": 4.0, "pinyin": 2.0, "split": 1.0, "fuzzy": 0.5}
+ENGINE_HEADING = 0.8  # added to tantivy's score of a heading or title
+ENGINE_NOT_BOILERPLATE = 1.5  # ... and of anything but boilerplate
 
 
 def score(qualities: list[float], term_spans: list[list[tuple[int, int]]], kind: str, in_heads: int) -> float:

@@ -85,8 +85,8 @@ def _main_reading(m: Pinyin, chars: str) -> bool:
 def term_match(view: View, plan: TermPlan, orig: str, start: int):
     """The best way ``plan`` matches in ``view``: (quality, spans, kind) or None.
 
-    ``orig`` is the passage's original text and ``start`` its offset (for the
-    whole-character and exactness checks)."""
+    ``orig`` is the document's text and ``start`` the passage's offset in it
+    (for the whole-character and exactness checks)."""
     text = view.text
     n = len(text)
     best = None
@@ -97,7 +97,7 @@ def term_match(view: View, plan: TermPlan, orig: str, start: int):
         if not spans or not m.accept(view, 0, n):
             continue
         if view.tmap is not None and view.tmap.folded is not None:
-            spans = [sp for sp in spans if _whole_chars(view, orig, *sp)]
+            spans = [sp for sp in spans if _whole_chars(view, orig, start, *sp)]
             if not spans:
                 continue
         q = m.quality
@@ -109,7 +109,7 @@ def term_match(view: View, plan: TermPlan, orig: str, start: int):
         elif isinstance(m, Literal):
             if plan.latin_pinyin and all(_in_word(text, a, b) for a, b in spans):
                 q = rank.Q_IN_WORD
-            elif any(_orig(view, orig, a, b) == m.raw for a, b in spans[:3]):
+            elif any(_orig(view, orig, start, a, b) == m.raw for a, b in spans[:3]):
                 q += rank.EXACT_BONUS
         elif isinstance(m, Pinyin):
             if any(_is_word(text[a:b]) for a, b in spans[:3]):
@@ -121,11 +121,12 @@ def term_match(view: View, plan: TermPlan, orig: str, start: int):
     return best
 
 
-def evaluate(view: View, plans: list[TermPlan], orig: str, *, partial: bool = False) -> Match | None:
-    """Every term's best match; None when one is missing (unless ``partial``)."""
+def evaluate(view: View, plans: list[TermPlan], orig: str, start: int, *, partial: bool = False) -> Match | None:
+    """Every term's best match; None when one is missing (unless ``partial``).
+    ``orig``/``start``: the document's text and the passage's offset in it."""
     qs, spans, kinds = [], [], []
     for plan in plans:
-        r = term_match(view, plan, orig, 0)
+        r = term_match(view, plan, orig, start)
         if r is None:
             if not partial:
                 return None
@@ -139,15 +140,15 @@ def evaluate(view: View, plans: list[TermPlan], orig: str, *, partial: bool = Fa
     return Match(qs, spans, kinds)
 
 
-def _orig(view: View, orig: str, a: int, b: int) -> str:
+def _orig(view: View, orig: str, start: int, a: int, b: int) -> str:
     oa, ob = span_to_orig(view.tmap, a, b)
-    return orig[oa:ob]
+    return orig[start + oa : start + ob]
 
 
-def _whole_chars(view: View, orig: str, a: int, b: int) -> bool:
+def _whole_chars(view: View, orig: str, start: int, a: int, b: int) -> bool:
     """The hit covers whole original characters: ".." inside "…" (which
     folds to "...") is not a hit, its original span would show "…"."""
-    return normalize(_orig(view, orig, a, b))[0] == view.text[a:b]
+    return normalize(_orig(view, orig, start, a, b))[0] == view.text[a:b]
 
 
 def doc_spans(view: View, passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
