@@ -33,10 +33,11 @@ class Passage:
 
 
 def doc_fold(doc: Document):
-    """The document's whole fold (``Document.folded``, made by parsing), if
-    usable; passages are then cut from it instead of being folded again."""
+    """The document's whole fold if parsing made one (a document from the
+    cache has none: folding a 50 MB document to check one passage would
+    cost seconds, so passages are then folded alone, with the same result)."""
     try:
-        f = getattr(doc, "folded", None)
+        f = getattr(doc, "_folded", None)
     except Exception:  # noqa: BLE001 - fall back to folding passages
         return None
     if f is None or not hasattr(f, "span_to_orig") or getattr(f, "orig_len", -1) != len(doc.text):
