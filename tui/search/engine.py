@@ -42,7 +42,7 @@ from tantivy import Occur, Query
 
 from tui.search import lang
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -143,12 +143,15 @@ def _register(ix) -> None:
     tt = lang.token_tables()
     ws = tantivy.Tokenizer.whitespace
     ix.register_tokenizer("yl_big", tantivy.TextAnalyzerBuilder(ws()).build())
-    ix.register_tokenizer(
-        "yl_pyf", tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(tt.syllables))).build()
-    )
-    ix.register_tokenizer(
-        "yl_py", tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(tt.letter_pairs))).build()
-    )
+    # The placeholder of a character without readings and the separator of
+    # stacked readings are dropped after splitting; the position they held
+    # stays a gap, so no pinyin phrase runs across such a character, and the
+    # index keeps no posting list for them (a fifth of all positions).
+    drop = tantivy.Filter.custom_stopword([lang.NO_READING, "_"])
+    for name, words in (("yl_pyf", tt.syllables), ("yl_py", tt.letter_pairs)):
+        ix.register_tokenizer(
+            name, tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(words))).filter(drop).build()
+        )
 
 
 def _escape(s: str) -> str:
