@@ -499,14 +499,7 @@ class SearchIndex:
     def _rank(self, query, count, top, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
         pool = count if verify_all else min(count, POOL)
-        top = top[:pool]
-        scored = []
-        for k, (_, pkey) in enumerate(top):
-            if k & 63 == 63 and cancelled is not None and cancelled():
-                raise _Cancelled
-            r = self._verify(pkey, interps, negm)
-            if r is not None:
-                scored.append(r)
+        scored = self._verify_many(top[:pool], interps, negm, cancelled)
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2].ordinal))
         rows.extend(scored)
         rows.exact = verify_all
@@ -518,16 +511,21 @@ class SearchIndex:
             if not more:
                 break
             fetched += len(more)
-            got = []
-            for k, (_, pkey) in enumerate(more):
-                if k & 63 == 63 and cancelled is not None and cancelled():
-                    raise _Cancelled
-                r = self._verify(pkey, interps, negm)
-                if r is not None:
-                    got.append(r)
-            rows.extend(got)
+            rows.extend(self._verify_many(more, interps, negm, cancelled))
         rows.exhausted = fetched >= count
         return rows
+
+    def _verify_many(self, hits, interps, negm, cancelled, partial: bool = False) -> list:
+        """``_verify`` for each (tantivy score, pkey) of ``hits``, in order; the
+        ones that do not match are left out."""
+        out = []
+        for k, (_, pkey) in enumerate(hits):
+            if k & 63 == 63 and cancelled is not None and cancelled():
+                raise _Cancelled
+            r = self._verify(pkey, interps, negm, partial)
+            if r is not None:
+                out.append(r)
+        return out
 
     def _verify(self, pkey: int, interps: list[list[TermPlan]], negm, partial: bool = False):
         """(score, doc index, passage, view, plans, match) or None."""
@@ -599,13 +597,7 @@ class SearchIndex:
         need = math.ceil(len(plans) / 2)
         query = e.all_of([], neg, [(eng.Occur.Should, tq) for tq in term_qs], at_least=need)
         count, top = e.top(query, PARTIAL_POOL, 0, searcher)
-        scored = []
-        for k, (_, pkey) in enumerate(top):
-            if k & 63 == 63 and cancelled is not None and cancelled():
-                raise _Cancelled
-            r = self._verify(pkey, [plans], negm, partial=True)
-            if r is not None:
-                scored.append(r)
+        scored = self._verify_many(top, [plans], negm, cancelled, partial=True)
         scored.sort(key=lambda r: (-sum(1 for s in r[5].spans if s), -round(r[0], 6), r[1], r[2].ordinal))
         rows = _Rows(self)
         rows.extend(scored)
