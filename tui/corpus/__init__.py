@@ -26,6 +26,8 @@ from tui.corpus.model import (
 )
 from tui.corpus.structure import parse_document
 
+from tui.corpus import parallel  # noqa: E402 - after the names it uses
+
 __all__ = [
     "BODY",
     "BOILERPLATE",
@@ -163,9 +165,12 @@ def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
             notices.append(f"the document cache was unusable ({e}); rebuilding it")
     fresh: dict[str, cachemod.Entry] = {}
     changes: dict[str, list[str]] = {"new": [], "changed": [], "removed": [], "unchanged": []}
-    documents: list[Document] = []
     total_bytes = sum(c.size for c in candidates)
-    done_bytes = 0
+    # Unchanged files come from the cache; the others are parsed, on every
+    # core when there is enough to parse (parallel.py).
+    slots: list = [None] * len(candidates)  # a Document, or a Skipped
+    jobs: list[parallel.Job] = []
+    order: list[int] = []
     for n, (cand, ident) in enumerate(zip(candidates, ids)):
         prior = old.get(cand.path)
         try:
@@ -177,37 +182,34 @@ def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
             fresh[cand.path] = prior
             if prior.document is not None:
                 prior.document.id = ident
-                documents.append(prior.document)
+                slots[n] = prior.document
             else:
-                skipped.append(Skipped(cand.path, prior.skipped or "skipped"))
+                slots[n] = Skipped(cand.path, prior.skipped or "skipped")
         else:
             changes["changed" if prior is not None else "new"].append(cand.path)
-            stat_out: list = []
-            reason = None
-            content_skip = False
-            try:
-                doc = load_document(cand.path, id=ident, encoding=encoding, stat_out=stat_out, nofollow=cand.nofollow)
-                documents.append(doc)
-                if stat_out:
-                    fresh[cand.path] = cachemod.Entry(cachemod.FileKey.of(stat_out[0]), document=doc)
-            except NotText as e:
-                reason = str(e)
-                content_skip = True
-            except OSError as e:
-                reason = reason_for(e)
-            except ValueError as e:
-                reason = str(e)
-            except RecursionError:
-                reason = "too deeply nested to parse"
-            if reason is not None:
-                skipped.append(Skipped(cand.path, reason))
-                # Only content decides a cached skip; a passing failure
-                # (permission denied, vanished) must be retried next time.
-                if stat_out and content_skip:
-                    fresh[cand.path] = cachemod.Entry(cachemod.FileKey.of(stat_out[0]), skipped=reason)
-        done_bytes += cand.size
+            jobs.append(parallel.Job(cand.path, ident, encoding, cand.nofollow, cand.size))
+            order.append(n)
+    done_bytes = sum(c.size for c, d in zip(candidates, slots) if d is not None)
+    done = len(candidates) - len(jobs)
+    for n, r in zip(order, parallel.parse_all(jobs)):
+        if r.document is not None:
+            slots[n] = r.document
+            if r.stat is not None:
+                fresh[r.job.path] = cachemod.Entry(cachemod.FileKey.of(r.stat), document=r.document)
+        else:
+            slots[n] = Skipped(r.job.path, r.reason)
+            # Only content decides a cached skip; a passing failure
+            # (permission denied, vanished) must be retried next time.
+            if r.stat is not None and r.content_skip:
+                fresh[r.job.path] = cachemod.Entry(cachemod.FileKey.of(r.stat), skipped=r.reason)
+        done += 1
+        done_bytes += r.job.size
         if progress is not None:
-            progress(n + 1, len(candidates), done_bytes, total_bytes)
+            progress(done, len(candidates), done_bytes, total_bytes)
+    if progress is not None and not jobs and candidates:
+        progress(len(candidates), len(candidates), total_bytes, total_bytes)
+    documents: list[Document] = [d for d in slots if isinstance(d, Document)]
+    skipped.extend(d for d in slots if isinstance(d, Skipped))
     changes["removed"] = sorted(set(old) - set(fresh))
     if cpath and (changes["new"] or changes["changed"] or changes["removed"] or not os.path.exists(cpath)):
         try:

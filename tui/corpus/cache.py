@@ -167,6 +167,29 @@ class _Sections(_Rows):
         return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
 
 
+def compact_rows(doc: Document) -> tuple[_Paragraphs, _Sections]:
+    """The document's paragraphs and sections as flat integer arrays (what
+    the cache keeps, and what a parsing worker sends back)."""
+    if isinstance(doc.paragraphs, _Paragraphs):
+        paras = doc.paragraphs
+    else:
+        data = array("q")
+        for para in doc.paragraphs:
+            data.extend((para.start, para.end, _KIND_CODE.get(para.kind, 0), -1 if para.section is None else para.section))
+        paras = _Paragraphs(data)
+    if isinstance(doc.sections, _Sections):
+        return paras, doc.sections
+    secs = array("q")
+    tparts: list[bytes] = []
+    toff = 0
+    for sec in doc.sections:
+        t = sec.title.encode("utf-8", "surrogatepass")
+        secs.extend((sec.level, sec.start, sec.end, sec.heading_end, toff, len(t)))
+        tparts.append(t)
+        toff += len(t)
+    return paras, _Sections(secs, b"".join(tparts))
+
+
 @dataclass
 class Entry:
     key: FileKey
@@ -318,22 +341,8 @@ def save(path: str, entries: dict[str, Entry]) -> None:
             continue
         doc = entry.document
         text = doc.text.encode("utf-8", "surrogatepass")
-        paras = doc.paragraphs._data if isinstance(doc.paragraphs, _Paragraphs) else array("q")
-        if not isinstance(doc.paragraphs, _Paragraphs):
-            for para in doc.paragraphs:
-                paras.extend((para.start, para.end, _KIND_CODE.get(para.kind, 0), -1 if para.section is None else para.section))
-        if isinstance(doc.sections, _Sections):
-            secs, titles = doc.sections._data, doc.sections._titles
-        else:
-            secs = array("q")
-            tparts: list[bytes] = []
-            toff = 0
-            for sec in doc.sections:
-                t = sec.title.encode("utf-8", "surrogatepass")
-                secs.extend((sec.level, sec.start, sec.end, sec.heading_end, toff, len(t)))
-                tparts.append(t)
-                toff += len(t)
-            titles = b"".join(tparts)
+        cp, cs = compact_rows(doc)
+        paras, secs, titles = cp._data, cs._data, cs._titles
         if sys.byteorder != "little":
             paras = array("q", paras)
             paras.byteswap()
