@@ -67,3 +67,12 @@ def test_a_broken_pool_falls_back_to_parsing_here(mixed, monkeypatch):
     assert here_calls  # parsed here after all
     monkeypatch.setenv("YUELAN_NO_WORKERS", "1")
     assert rows(corpus) == rows(load_corpus([str(mixed)]))
+
+
+def test_each_document_is_announced_as_soon_as_it_is_ready(mixed, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    announced = []
+    corpus = load_corpus([str(mixed)], on_document=announced.append)
+    assert sorted(d.path for d in announced) == sorted(d.path for d in corpus.documents)
+    assert all(any(a is d for a in announced) for d in corpus.documents)

@@ -125,6 +125,7 @@ def load_corpus(
     progress=None,
     cache: bool = False,
     previous: Corpus | None = None,
+    on_document=None,
 ) -> Corpus:
     """Load every text file under ``paths`` (default: the bundled seeds).
 
@@ -140,12 +141,16 @@ def load_corpus(
     reload: its documents are reused for files whose size, mtime, inode and
     ctime have not changed (the very same objects), so only new and changed
     files are read, and the cache file is not read at all.
+
+    ``on_document(doc)`` is called with each document as soon as it is
+    ready (those from the cache first, then the parsed ones in order), so
+    that a caller can show and index them while the rest are parsed.
     """
     with gc_paused():
-        return _load_corpus(paths, encoding, progress, cache, previous)
+        return _load_corpus(paths, encoding, progress, cache, previous, on_document)
 
 
-def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
+def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -> Corpus:
     from tui.corpus import cache as cachemod
 
     roots = list(paths) if paths else [str(default_seed_dir())]
@@ -183,6 +188,8 @@ def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
             if prior.document is not None:
                 prior.document.id = ident
                 slots[n] = prior.document
+                if on_document is not None:
+                    on_document(prior.document)
             else:
                 slots[n] = Skipped(cand.path, prior.skipped or "skipped")
         else:
@@ -194,6 +201,8 @@ def _load_corpus(paths, encoding, progress, cache, previous) -> Corpus:
     for n, r in zip(order, parallel.parse_all(jobs)):
         if r.document is not None:
             slots[n] = r.document
+            if on_document is not None:
+                on_document(r.document)
             if r.stat is not None:
                 fresh[r.job.path] = cachemod.Entry(cachemod.FileKey.of(r.stat), document=r.document)
         else:
