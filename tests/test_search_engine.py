@@ -471,3 +471,27 @@ def test_a_stream_of_documents_is_searchable_while_it_is_parsed(cache, corpus_di
     # Named by its roots: a reopen with the same roots reuses everything.
     again = SearchIndex.build(load(corpus_dir), roots=[str(corpus_dir)])
     assert again.changes["rebuilt"] == [] and len(again.changes["reused"]) == len(docs)
+
+
+def test_hostile_names_and_text_are_indexed_and_kept(cache, tmp_path):
+    """Undecodable file names (surrogates), lone surrogates in text, control
+    characters: every document that holds a word is found, also after a
+    reopen from the kept index, and a changed one is written again."""
+    import hostile
+
+    m = hostile.build(str(tmp_path / "hostile"), sparse_mb=1)
+    docs = load_corpus([m.root], cache=True).documents
+    from tui.search.normalize import normalize_text
+
+    holding = sorted(d.path for d in docs if "图书室" in normalize_text(d.text))
+    assert holding
+    first = SearchIndex.build(docs)
+    assert first.notices == []
+    assert sorted({h.doc.path for h in first.search("图书室", limit=0).results}) == holding
+    first.close()
+    again = SearchIndex.build(load_corpus([m.root], cache=True).documents)
+    assert again.changes["rebuilt"] == [] and again.notices == []
+    assert sorted({h.doc.path for h in again.search("图书室", limit=0).results}) == holding
+    odd = next(d for d in again.documents if any("\udc80" <= c <= "\udcff" for c in d.path))
+    assert bool(again.find_in_document(odd, "图书室")) == ("图书室" in normalize_text(odd.text))
+    assert again.search("\udcff图书").error in (None,) or "failed" in again.search("\udcff图书").error

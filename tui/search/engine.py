@@ -83,6 +83,9 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
     tt = lang.token_tables()
     joined = "\n".join(texts)
     u = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    # A lone surrogate (an undecodable byte kept by the decoder) cannot cross
+    # into Rust: it stands as U+FFFD, one character for one.
+    u[(u >= 0xD800) & (u <= 0xDFFF)] = 0xFFFD
     n = len(u)
     nl = u == NL
     # Bigrams: each character, the next one (END at a passage's end), a space.
@@ -120,6 +123,19 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
         names = table[pair]
     py = "".join(names.tolist()).split("\n")
     return list(zip(bigrams, pyf, py))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def path_term(path: str) -> str:
+    """The ``path`` field's term: the path itself, or for a file name that is
+    not valid UTF-8 (its bytes kept as surrogates) a hex spelling of them."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return "\x00" + path.encode("utf-8", "surrogateescape").hex()
 
 
 def slot_of(path: str) -> int:
@@ -204,7 +220,7 @@ class Engine:
             d.add_text("text", big)
             d.add_text("pyf", pyf)
             d.add_text("py", py)
-            d.add_text("path", path)
+            d.add_text("path", path_term(path))
             d.add_unsigned("kind", kind)
             d.add_unsigned("pkey", (slot << ORD_BITS) | ordinal)
             guard(w.add_document, d)
@@ -212,7 +228,7 @@ class Engine:
         return n
 
     def delete(self, path: str) -> None:
-        guard(self.writer().delete_documents_by_term, "path", path)
+        guard(self.writer().delete_documents_by_term, "path", path_term(path))
 
     def clear(self) -> None:
         guard(self.writer().delete_all_documents)
@@ -234,7 +250,7 @@ class Engine:
     # ------------------------------------------------------------ queries
     def literal(self, text: str):
         """Passages holding ``text`` (normalised) as a substring."""
-        t = text.replace(" ", SPACE)
+        t = _SURROGATES.sub("\ufffd", text.replace(" ", SPACE))
         if not t:
             return None
         if len(t) == 1:
@@ -266,7 +282,7 @@ class Engine:
         return guard(Query.regex_phrase_query, self.schema, "pyf", words)
 
     def in_path(self, path: str):
-        return guard(Query.term_query, self.schema, "path", path)
+        return guard(Query.term_query, self.schema, "path", path_term(path))
 
     def kind_boosts(self):
         """Should-clauses: headings and titles up, everything but boilerplate
@@ -380,7 +396,7 @@ def read_manifest(directory: str) -> dict | None:
             return None
         with os.fdopen(fd, "rb") as f:
             fd = -1
-            data = json.loads(f.read().decode("utf-8"))
+            data = json.loads(f.read().decode("utf-8", "surrogatepass"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     finally:

@@ -34,6 +34,7 @@ from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is pa
 from tui.search.query import parse_query
 from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
+from tui.text import escape_name as safe_name
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
 
 RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
@@ -318,10 +319,16 @@ class SearchIndex:
                 elif self._writable() and self._indexed.get(doc.path) != fp:
                     engine.delete(doc.path)  # its old passages, or what an interrupted writer left
                     self._indexed.pop(doc.path, None)
-                    engine.add(doc.path, eng.slot_of(doc.path), self._index_rows(di))
+                    dirty = True
+                    try:
+                        engine.add(doc.path, eng.slot_of(doc.path), self._index_rows(di))
+                    except eng.EngineError as exc:
+                        # One file the engine refuses is not searchable; the others are.
+                        self._stale.add(di)
+                        self.notices.append(f"{safe_name(doc.path)} could not be indexed ({exc})")
+                        continue
                     self._indexed[doc.path] = fp
                     self.changes["rebuilt"].append(doc.path)
-                    dirty = True
                 elif self.readonly:
                     self._stale.add(di)
                 else:
@@ -355,7 +362,7 @@ class SearchIndex:
         except eng.EngineError as exc:
             self._rollback()
             self.notices.append(f"the search index could not be updated ({exc})")
-        if self._stale:
+        if self._stale and self.readonly:
             self.notices.append(f"{len(self._stale)} changed file(s) are not searchable until the other yuelan has indexed them")
 
     def _commit(self) -> None:
