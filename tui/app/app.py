@@ -317,9 +317,9 @@ class YuelanApp(LiveReload, App):
             if self._corpus_future is not None:
                 corpus = self._corpus_future.result()
             else:
-                from tui.corpus import load_corpus
+                from tui.session import open_corpus
 
-                corpus = load_corpus(self.paths, self.encoding)
+                corpus = open_corpus(self.paths, self.encoding, cache=False)
         except BaseException as exc:  # noqa: BLE001
             self.call_from_thread(self._fail, exc)
             return
@@ -330,11 +330,17 @@ class YuelanApp(LiveReload, App):
         self.error_message = f"yuelan: {exc}"
         self.exit(return_code=1, message=self.error_message)
 
+    def _show_notices(self, title: str, notices) -> None:
+        """What the session core reported (a cache rebuilt, a directory unreadable...)."""
+        for notice in notices:
+            self.notify(safe(notice), title=title, severity="warning", markup=False)
+
     def _corpus_ready(self, corpus) -> None:
         self.corpus = corpus
+        self._show_notices("Documents", corpus.notices)
         self.documents = list(corpus.documents)
         tree = self._q(DocTree)
-        tree.populate(self.documents, getattr(corpus, "skipped", []))
+        tree.populate(self.documents, corpus.skipped)
         self.start_watching()
         if not self.documents:
             self._set_search_status("no readable documents")
@@ -382,16 +388,12 @@ class YuelanApp(LiveReload, App):
             if self._index_factory is not None:
                 index = self._index_factory(documents)
             else:
-                from tui.search import SearchIndex
-                from tui.search.index import BuildCancelled
+                from tui.session import open_index
 
-                try:
-                    # From the persistent store: only new and changed
-                    # documents are indexed again.
-                    index = SearchIndex.build(
-                        documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous
-                    )
-                except BuildCancelled:
+                # From the persistent store: only new and changed documents
+                # are indexed again.  Its notices are shown by _index_ready.
+                index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous)
+                if index is None:  # cancelled
                     return
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
             self.call_from_thread(self._index_failed, exc)
@@ -400,14 +402,10 @@ class YuelanApp(LiveReload, App):
             return
         # Searchable now; jieba and the pinyin tables load in the background
         # (a query that needs one of them waits for that one only).
-        warm = getattr(index, "warm", None)
-        if warm is not None:
-            try:
-                warm(wait=False)
-            except TypeError:  # an index without background warming
-                warm()
-            except Exception:  # noqa: BLE001 - warming is an optimisation only
-                pass
+        try:
+            index.warm(wait=False)
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
         self.call_from_thread(self._index_ready, index)
 
     def _index_failed(self, exc: Exception) -> None:
@@ -417,8 +415,7 @@ class YuelanApp(LiveReload, App):
 
     def _index_ready(self, index) -> None:
         self.index = index
-        for notice in getattr(index, "notices", None) or []:
-            self.notify(safe(notice), title="Search index", severity="warning", markup=False)
+        self._show_notices("Search index", index.notices)
         if self._progress_timer is not None:
             self._progress_timer.stop()
         n = len(self.documents)
@@ -485,15 +482,12 @@ class YuelanApp(LiveReload, App):
         worker = get_current_worker()
         index = self.index
         try:
-            try:
-                # A newer keystroke cancels this worker; the index stops early.
-                resp = index.search(query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
-            except TypeError:  # an index without the cancelled= hook
-                resp = index.search(query, limit=SEARCH_LIMIT)
+            # A newer keystroke cancels this worker; the index stops early.
+            resp = index.search(query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - shown in the search bar
             self.call_from_thread(self._search_failed, query, exc)
             return
-        if worker.is_cancelled or getattr(resp, "error", None) == "cancelled":
+        if worker.is_cancelled or resp.error == "cancelled":
             return
         first: dict[str, object] = {}  # doc id -> its best hit, in ranked order
         for hit in resp.results or []:
@@ -560,13 +554,13 @@ class YuelanApp(LiveReload, App):
         counts = {k: len(v) for k, v in hits_by_doc.items()}
         results = self._q(ResultList)
         results.show_results(query, self.results, counts)
-        if getattr(resp, "error", None):
+        if resp.error:
             self._set_search_status(f"error: {resp.error}")
         elif not self.results:
             self._set_search_status("no results")
         else:
-            total = getattr(resp, "total", len(self.results))
-            ms = getattr(resp, "elapsed_ms", 0.0)
+            total = resp.total
+            ms = resp.elapsed_ms
             shown = len(self.results)
             more = f" (top {shown})" if total > shown else ""
             docs = f"{len(order)} doc{'s' if len(order) != 1 else ''}"
@@ -1129,7 +1123,7 @@ class YuelanApp(LiveReload, App):
 
     def action_export(self) -> None:
         resp = self.last_response
-        if not self.query_text or resp is None or not getattr(resp, "results", None):
+        if not self.query_text or resp is None or not resp.results:
             self.notify("No results to export: search first (/).", markup=False)
             return
         from tui.export import to_markdown

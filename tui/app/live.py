@@ -92,10 +92,10 @@ class LiveReload:
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload_corpus(self, previous) -> None:
-        from tui.corpus import load_corpus
+        from tui.session import open_corpus
 
         try:
-            corpus = load_corpus(self.paths, self.encoding, cache=True, previous=previous)
+            corpus = open_corpus(self.paths, self.encoding, previous=previous)
         except Exception as exc:  # noqa: BLE001 - a root vanished, permissions...: say so, keep what we have
             self._from_thread(self._reload_failed, exc)
             return
@@ -107,6 +107,7 @@ class LiveReload:
 
     def _corpus_reloaded(self, corpus) -> None:
         self._reloading = False
+        self._show_notices("Live reload", corpus.notices)
         changes = corpus.changes
         new, changed, removed = changes.get("new", []), changes.get("changed", []), changes.get("removed", [])
         if new or changed or removed:
@@ -143,7 +144,7 @@ class LiveReload:
         unchanged = {d.id for d in self.documents if id(d) in kept}
         self.hits_by_doc = {k: v for k, v in self.hits_by_doc.items() if k in unchanged}
 
-        tree.populate(self.documents, getattr(corpus, "skipped", []))
+        tree.populate(self.documents, corpus.skipped)
         for path in expanded:
             i = by_path.get(path)
             if i is not None:
