@@ -15,8 +15,9 @@ character offset into its text; a BOOKMARK adds ``excerpt``, ``note`` and
 
 Rules:
 
-* writes are atomic: a temporary file in the same directory, fsync, then
-  ``os.replace``; files are mode 0600 and the directory 0700;
+* files are read and written through ``tui.persist``: atomic writes (a
+  temporary file, fsync, ``os.replace``), mode 0600 in a 0700 directory of
+  ours; no symlink, FIFO or another user's file is read;
 * a file that cannot be used (not UTF-8, not JSON, nested too deep, too big,
   the wrong shape, a symlink) is renamed aside to ``NAME.corrupt-<timestamp>``
   and a notice says so; defaults are used; it is never overwritten silently;
@@ -30,11 +31,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from tui import persist
 
 VERSION = 1
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -179,16 +180,6 @@ def parse_bookmarks(v: Any) -> list[Bookmark]:
 # -------------------------------------------------------------------- store
 
 
-def default_dir() -> str | None:
-    try:
-        import platformdirs
-
-        path = platformdirs.user_data_dir("yuelan", appauthor=False)
-    except Exception:  # noqa: BLE001 - no home directory at all
-        return None
-    return path if path and os.path.isabs(path) else None
-
-
 class StateStore:
     """Reads and writes the JSON files of one data directory.
 
@@ -202,27 +193,15 @@ class StateStore:
         self._write_failed = False
         if not enabled:
             return
-        directory = directory or default_dir()
+        directory = directory or persist.user_data_dir()
         if directory is None:
             self.notices.append("no home directory: bookmarks, history and settings are not kept")
             return
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            st = os.stat(directory)
-            if not stat.S_ISDIR(st.st_mode):
-                raise OSError("not a directory")
-            if st.st_mode & 0o077 and st.st_uid == os.geteuid():
-                try:
-                    os.chmod(directory, 0o700)  # made by something else, or before umask
-                except OSError:
-                    pass
-            if not os.access(directory, os.W_OK | os.X_OK):
-                raise OSError("not writable")
-        except OSError as e:
+            self.dir = persist.private_dir(directory)
+        except (OSError, persist.Unusable) as e:
             reason = getattr(e, "strerror", None) or str(e)
             self.notices.append(f"cannot use {directory} ({reason}): bookmarks, resume and settings are not kept")
-            return
-        self.dir = directory
 
     @property
     def enabled(self) -> bool:
@@ -240,24 +219,12 @@ class StateStore:
             return default
         path = self.path(name)
         try:
-            st = os.lstat(path)
-        except FileNotFoundError:
-            return default
-        except OSError as e:
-            self.notices.append(f"cannot read {path}: {e.strerror or e}")
-            self._blocked.add(name)
-            return default
-        try:
-            if not stat.S_ISREG(st.st_mode):
-                raise Corrupt("not a regular file")
-            if st.st_size > cap:
-                raise Corrupt(f"too big ({st.st_size} bytes, at most {cap})")
-            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(path, flags)
-            with os.fdopen(fd, "rb") as f:
-                data = f.read(cap + 1)
-            if len(data) > cap:
-                raise Corrupt(f"too big (more than {cap} bytes)")
+            try:
+                data = persist.read_bytes(path, cap)
+            except FileNotFoundError:
+                return default
+            except persist.Unusable as e:
+                raise Corrupt(str(e)) from None
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
@@ -306,39 +273,14 @@ class StateStore:
             return False
         path = self.path(name)
         data = json.dumps(value, ensure_ascii=True, indent=1).encode("ascii") + b"\n"
-        tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}.", suffix=".tmp")
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-            except BaseException:
-                raise
-            os.replace(tmp, path)
-            tmp = None
-            try:
-                dfd = os.open(self.dir, os.O_RDONLY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
-            except OSError:
-                pass  # some file systems cannot fsync a directory
+            persist.write_atomic(path, data)
             return True
         except OSError as e:
             if not self._write_failed:
                 self._write_failed = True
                 self.notices.append(f"cannot save {path}: {e.strerror or e}")
             return False
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def take_notices(self) -> list[str]:
         out, self.notices = self.notices, []

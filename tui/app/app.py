@@ -1126,11 +1126,11 @@ class YuelanApp(LiveReload, App):
         if not self.query_text or resp is None or not resp.results:
             self.notify("No results to export: search first (/).", markup=False)
             return
-        from tui.export import to_markdown
+        from tui.export import to_markdown, write_export
 
         try:
             path = write_export(self.state.dir, resp.query, to_markdown(resp))
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self.notify(clip(safe(f"Export failed: {exc}"), 200), severity="error", markup=False)
             return
         self.notify(safe(f"Exported {len(resp.results)} results to {path}"), markup=False, timeout=10)
@@ -1356,35 +1356,3 @@ def find_spans(index, doc, query: str) -> list[tuple[int, int]]:
         out.append((i, i + len(term)))
         i = text.find(term, i + len(term))
     return out
-
-
-def write_export(data_dir: str | None, query: str, text: str) -> str:
-    """Write ``text`` to a new file; return its full path.
-
-    The user data dir's ``exports/`` is preferred: it always exists for us,
-    is private (0700) and never litters the corpus or whatever directory the
-    app was started from.  Without one (no usable home), a new private
-    directory in the system temp dir: never the current directory, which is
-    often the corpus itself (the export would appear there as a document)."""
-    import os
-    import re
-    import tempfile
-
-    if data_dir:
-        folder = os.path.join(data_dir, "exports")
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    else:
-        folder = tempfile.mkdtemp(prefix="yuelan-exports-")
-    slug = re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:24] or "results"
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        name = f"yuelan-{slug}-{stamp}{'' if n == 1 else f'-{n}'}.md"
-        path = os.path.join(folder, name)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        return os.path.abspath(path)
-    raise OSError("too many exports with the same name")
