@@ -175,7 +175,17 @@ async def wait_index(pilot, app) -> None:
 
 async def wait_results(pilot, app, query: str) -> None:
     for _ in range(1500):
-        if app.last_response is not None and app.last_response.query == query and app.query_text == query:
+        if app.searching.response is not None and app.searching.response.query == query and app.searching.query == query:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def wait_settled(pilot, app) -> None:
+    """Until the preview of the highlighted result is on screen and every
+    result document's hit count is in (what a snapshot may show)."""
+    for _ in range(1500):
+        if app.settled:
             break
         await pilot.pause(0.01)
     await pilot.pause()

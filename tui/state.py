@@ -6,6 +6,7 @@ small JSON files in ``platformdirs.user_data_dir("yuelan")``:
 * ``settings.json``            ``{"version": 1, "theme": "..."}``
 * ``state-<key>.json``         ``{"version": 1, "roots": [...], "last": PLACE|null}``
 * ``bookmarks-<key>.json``     ``{"version": 1, "roots": [...], "bookmarks": [BOOKMARK...]}``
+* ``history-<key>.json``       ``{"version": 1, "roots": [...], "queries": ["...", ...]}`` (oldest first)
 
 ``<key>`` is a hash of the corpus's resolved root paths, so each corpus has its
 own place and bookmarks.  A PLACE is ``{"root": i, "path": rel, "offset": n}``:
@@ -45,6 +46,9 @@ MAX_BOOKMARKS = 2000
 MAX_EXCERPT = 120
 MAX_NOTE = 500
 MAX_THEME = 64
+MAX_HISTORY_BYTES = 256 * 1024
+MAX_QUERIES = 100
+MAX_QUERY = 500
 
 
 class Corrupt(ValueError):
@@ -175,6 +179,15 @@ def parse_bookmarks(v: Any) -> list[Bookmark]:
                             _str(item.get("note", ""), f"bookmark {n}.note", MAX_NOTE),
                             float(created)))
     return out
+
+
+def parse_history(v: Any) -> list[str]:
+    d = _dict(v, "history")
+    _version(d)
+    items = d.get("queries", [])
+    if not isinstance(items, list):
+        raise Corrupt("queries is not a list")
+    return [_str(q, f"query {n}", MAX_QUERY) for n, q in enumerate(items[-MAX_QUERIES:])]
 
 
 # -------------------------------------------------------------------- store
@@ -312,6 +325,14 @@ class StateStore:
         return self.write(f"bookmarks-{roots.key}.json",
                           {"version": VERSION, "roots": roots.roots,
                            "bookmarks": [b.to_json() for b in marks[:MAX_BOOKMARKS]]})
+
+    def load_history(self, roots: Roots) -> list[str]:
+        """The corpus's past search queries, oldest first."""
+        return self.read(f"history-{roots.key}.json", parse_history, MAX_HISTORY_BYTES, [])
+
+    def save_history(self, roots: Roots, queries: list[str]) -> bool:
+        return self.write(f"history-{roots.key}.json",
+                          {"version": VERSION, "roots": roots.roots, "queries": list(queries[-MAX_QUERIES:])})
 
 
 def excerpt(text: str, offset: int, length: int = 40) -> str:
