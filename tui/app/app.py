@@ -41,7 +41,18 @@ from tui.app.messages import (
 )
 from tui.app.reader import HitStrip, Reader
 from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
-from tui.app.widgets import DocTree, FindInput, LeanFooter, NodeRef, ResultList, SearchInput, clip, safe, title_section
+from tui.app.widgets import (
+    DocTree,
+    FindInput,
+    LeanFooter,
+    NodeRef,
+    ResultList,
+    SearchInput,
+    cell_len,
+    clip,
+    safe,
+    title_section,
+)
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.find import step as find_step
@@ -120,6 +131,8 @@ class YuelanApp(App):
     Screen.too-small #too-small { display: block; }
 
     Toast { border-left: none; padding: 0 1; }
+    /* Notices sit above the status line and the footer, never over them. */
+    ToastRack { margin-bottom: 2; }
     /* The palette's default borders are block elements (ambiguous width). */
     CommandPalette #--input { border: blank; }
     CommandPalette #--input.--list-visible { border-bottom: none; }
@@ -284,9 +297,10 @@ class YuelanApp(App):
             return
         if width >= WIDE and self.searching.query:
             left.styles.width = max(30, min(width * 45 // 100, width - READER_MIN))
-            left.styles.max_width = None
+            left.styles.max_width = "100%"
         else:
             left.styles.width = None
+            left.styles.max_width = None
         self._apply_pane(screen)
 
     def get_screen_main(self) -> MainScreen | None:
@@ -551,7 +565,16 @@ class YuelanApp(App):
         base = screen if screen is not None else self
         return base.query_one(selector, expect_type) if expect_type else base.query_one(selector)
 
-    def _set_search_status(self, text: str) -> None:
+    def _set_search_status(self, text: str, *shorter: str) -> None:
+        """The status beside the search bar: ``text``, or the first of the
+        ``shorter`` forms that fits in half the width (never cut mid-word)."""
+        room = max(10, self.size.width // 2 - 2)
+        for candidate in (text, *shorter):
+            if cell_len(candidate) <= room:
+                text = candidate
+                break
+        else:
+            text = clip(shorter[-1] if shorter else text, room)
         try:
             self._q("#search-status", Static).update(Content(text))
         except NoMatches:
@@ -710,10 +733,9 @@ class YuelanApp(App):
             total, shown = self.searching.total, len(self.searching.results)
             docs = len(self.searching.docs)
             more = f" (top {shown})" if total > shown else ""
-            self._set_search_status(
-                f"{total} result{'s' if total != 1 else ''}{more} in {docs} doc{'s' if docs != 1 else ''}, "
-                f"{resp.elapsed_ms:.0f} ms"
-            )
+            results = f"{total} result{'s' if total != 1 else ''}{more}"
+            in_docs = f"{results} in {docs} doc{'s' if docs != 1 else ''}"
+            self._set_search_status(f"{in_docs}, {resp.elapsed_ms:.0f} ms", in_docs, results, f"{total}{more}")
 
     def _refresh_reader_hits(self) -> None:
         if self.current_doc is None:
@@ -1054,6 +1076,8 @@ class YuelanApp(App):
                 # A document that shrank since: its end, not another document.
                 self._saved_place = place
                 self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
+                if self.narrow:
+                    self._show_pane("reader")  # one pane: the kept place, not the tree
                 return
             self.notify("The last reading place is gone from this corpus: starting at the first document.",
                         markup=False, timeout=5)

@@ -277,8 +277,19 @@ class DocTree(Tree[NodeRef]):
             if not parent.is_expanded:
                 parent.expand()
             parent = parent.parent
+        if self.cursor_node is not node or node.line == -1:
+            self.move_cursor(node)
+        # Lines of just-expanded nodes (and the tree's size on the first
+        # frame) are only known after a refresh: place and scroll then, so
+        # the cursor is in view, not under the scroll bar or off screen.
+        self.call_after_refresh(self._cursor_into_view, node)
+
+    def _cursor_into_view(self, node) -> None:
+        if node.line == -1 or node.tree is not self:
+            return
         if self.cursor_node is not node:
             self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
 
 
 class ResultList(OptionList):
