@@ -40,7 +40,6 @@ from tui.app.messages import (
     WatchError,
 )
 from tui.app.reader import HitStrip, Reader
-from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
 from tui.app.widgets import (
     DocTree,
     FindInput,
@@ -74,6 +73,18 @@ MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme"
 THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]
 
 
+def _documents_provider():
+    from tui.app.screens import DocumentsProvider
+
+    return DocumentsProvider
+
+
+def _sections_provider():
+    from tui.app.screens import SectionsProvider
+
+    return SectionsProvider
+
+
 class MainScreen(Screen):
     """The one screen of the app; Tab switches panes instead of walking focus."""
 
@@ -101,7 +112,9 @@ class MainScreen(Screen):
 
 class YuelanApp(App):
     TITLE = "yuelan"
-    COMMANDS = App.COMMANDS | {DocumentsProvider, SectionsProvider}
+    # Callables, so the dialogs module is imported when the palette first
+    # opens, not before the first frame.
+    COMMANDS = App.COMMANDS | {_documents_provider, _sections_provider}
 
     CSS = """
     Screen { layout: vertical; }
@@ -1177,9 +1190,13 @@ class YuelanApp(App):
             self._show_state_notices()
             self.notify(clip(f"Bookmarked: {safe(note or snippet)}", 120), markup=False, timeout=3)
 
+        from tui.app.screens import NoteScreen
+
         self.push_screen(NoteScreen("Bookmark this passage", safe(f"{snippet}  ({where})")), done)
 
     def action_bookmarks(self) -> None:
+        from tui.app.screens import BookmarksScreen
+
         self.push_screen(BookmarksScreen(self.bookmark_rows()))
 
     def bookmark_target(self, mark: Bookmark) -> tuple[int | None, str]:
@@ -1229,6 +1246,8 @@ class YuelanApp(App):
 
     def _bookmarks_changed(self, keep: int) -> None:
         self._show_state_notices()
+        from tui.app.screens import BookmarksScreen
+
         if isinstance(self.screen, BookmarksScreen):
             self.screen.show_rows(self.bookmark_rows(), keep)
 
@@ -1477,6 +1496,8 @@ class YuelanApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
             return
+        from tui.app.screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------- palette

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.app.layout import Layout, layout
-from tui.text import escape_controls
+from tui.text.safe import escape_controls
 
 # The reading measure: lines longer than this are hard to read.
 MAX_MEASURE = 100

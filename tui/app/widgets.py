@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, OptionList, Tree
 from textual.widgets.option_list import Option
 
 from tui.app.layout import char_width
-from tui.text import escape_controls
+from tui.text.safe import escape_controls
 
 # Chrome stays free of East-Asian-ambiguous glyphs (box drawing, block
 # elements, "…"): they misalign on terminals that draw them wide.
