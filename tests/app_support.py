@@ -9,9 +9,9 @@ plain substring matching (plus a small pinyin table).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from tui.corpus.model import Corpus, Document, Paragraph, Section, Skipped
+from tui.search.results import Hit, SearchResponse
 
 
 def build_doc(doc_id: str, title: str, blocks: list[tuple], path: str | None = None) -> Document:
@@ -98,40 +98,18 @@ PINYIN = {
 }
 
 
-@dataclass
-class FakeHit:
-    doc: Document
-    doc_id: str
-    path: str
-    title: str
-    section: str | None
-    section_index: int | None
-    start: int
-    end: int
-    passage: str
-    highlights: list[tuple[int, int]]
-    score: float
-    match: str
-
-
-@dataclass
-class FakeResponse:
-    query: str
-    total: int
-    elapsed_ms: float
-    results: list = field(default_factory=list)
-    error: str | None = None
-
-
 class FakeIndex:
-    """Implements the SearchIndex contract with substring matching."""
+    """Implements the ``Index`` protocol (tui.search.results) with substring
+    matching: paging by offset/limit with the exact total, like the engine."""
 
     def __init__(self, documents, delay: float = 0.0) -> None:
         time.sleep(delay)
         self.documents = list(documents)
         self.searches: list[str] = []
+        self.notices: list[str] = []
+        self.changes: dict[str, list[str]] = {"reused": [], "rebuilt": [d.path for d in self.documents], "removed": []}
 
-    def warm(self) -> None:
+    def warm(self, wait: bool = True) -> None:
         pass
 
     @staticmethod
@@ -154,7 +132,7 @@ class FakeIndex:
             i = text.find(term, i + len(term))
         return out
 
-    def search(self, query: str, limit: int = 20) -> FakeResponse:
+    def search(self, query: str, limit: int = 20, *, offset: int = 0, cancelled=None) -> SearchResponse:
         t0 = time.perf_counter()
         self.searches.append(query)
         results = []
@@ -169,17 +147,11 @@ class FakeIndex:
                 seen.add((para.start, para.end))
                 hl = [(a - para.start, b - para.start) for a, b in spans if para.start <= a and b <= para.end]
                 si = doc.section_at(para.start)
-                results.append(
-                    FakeHit(
-                        doc, doc.id, doc.path, doc.title,
-                        doc.sections[si].title if si is not None else None, si,
-                        para.start, para.end, doc.text[para.start : para.end], hl,
-                        float(len(hl)), match,
-                    )
-                )
+                results.append(Hit(doc, para.start, para.end, hl, float(len(hl)), match, si))
         results.sort(key=lambda h: -h.score)
         del t0  # a fixed time keeps snapshots stable
-        return FakeResponse(query, len(results), 1.0, results[:limit])
+        page = results[offset : offset + limit] if limit else results[offset:]
+        return SearchResponse(query, len(results), 1.0, page, offset=offset)
 
 
 def make_app(size=None, *, delay: float = 0.0, corpus: Corpus | None = None, state_dir=False, paths=None):
@@ -203,7 +175,17 @@ async def wait_index(pilot, app) -> None:
 
 async def wait_results(pilot, app, query: str) -> None:
     for _ in range(1500):
-        if app.last_response is not None and app.last_response.query == query and app.query_text == query:
+        if app.searching.response is not None and app.searching.response.query == query and app.searching.query == query:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def wait_settled(pilot, app) -> None:
+    """Until the preview of the highlighted result is on screen and every
+    result document's hit count is in (what a snapshot may show)."""
+    for _ in range(1500):
+        if app.settled:
             break
         await pilot.pause(0.01)
     await pilot.pause()

@@ -74,7 +74,7 @@ async def test_tree_enter_on_section_scrolls_reader_and_status_follows():
         assert reader.lay.line_at(doc.sections[3].start) in visible_lines(reader)
         assert reader.top_offset() == doc.sections[3].start or reader.scroll_y == reader.max_scroll_y
         status = app_plain(app).splitlines()[-2]
-        assert "心灵港湾服务职工纪实 > 二、主要做法" in status
+        assert "心灵港湾服务职工纪实 › 二、主要做法" in status
 
 
 async def test_reader_keys_scroll():
@@ -114,14 +114,14 @@ async def test_search_as_you_type_shows_ranked_results_and_count():
         await wait_index(pilot, app)
         await search(pilot, app, "xlgw")
         results = app.query_one(ResultList)
-        assert results.display and results.option_count == len(app.results) > 0
+        assert results.display and results.option_count == len(app.searching.results) > 0
         screen = app_plain(app)
         top = screen.splitlines()[0]
         assert "xlgw" in top and "results in 2 docs" in top
-        # title > section, snippet with the match, per-document match count.
-        assert re.search(r"心灵港湾\S* > \S", screen)
+        # title › section, snippet with the match, per-document match count.
+        assert re.search(r"心灵港湾\S* › \S", screen)
         assert "(pinyin)" in screen
-        assert app.hits_by_doc["001_harbour"] and app.hits_by_doc["002_reform"]
+        assert app.searching.hits["001_harbour"] and app.searching.hits["002_reform"]
 
 
 async def test_keys_typed_in_one_burst_after_slash_land_in_the_search_bar():
@@ -153,15 +153,15 @@ async def test_each_keystroke_searches_and_stale_results_are_dropped():
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "心灵")
-        first = list(app.results)
+        first = list(app.searching.results)
         # A late answer for an old query must not replace the current one.
         old = app.index.search("工会")
-        app._search_done("工会", old, {}, [])
+        app._search_done("工会", old)
         await pilot.pause()
-        assert app.results == first
+        assert app.searching.results == first
         await pilot.press("backspace", "backspace")
         await pilot.pause()
-        assert app.results == [] and app.query_one("#left").current == "tree"
+        assert app.searching.results == [] and app.query_one("#left").current == "tree"
 
 
 async def test_query_typed_while_indexing_runs_when_ready():
@@ -184,10 +184,10 @@ async def test_query_typed_while_indexing_runs_when_ready():
         gate.set()
         await wait_index(pilot, app)
         await wait_results(pilot, app, "xlgw")
-        assert app.results and "results" in app_plain(app).splitlines()[0]
+        assert app.searching.results and "results" in app_plain(app).splitlines()[0]
         await pilot.pause()
         reader = app.query_one(Reader)
-        assert app.focused is reader and reader.doc.id == app.results[0].doc_id
+        assert app.focused is reader and reader.doc.id == app.searching.results[0].doc_id
         assert reader.current is not None
 
 
@@ -202,8 +202,8 @@ async def test_open_result_scrolls_passage_into_view_and_highlights_hits():
         results = app.query_one(ResultList)
         # Choose the last result of the first document (far down the text).
         target = max(
-            (i for i, h in enumerate(app.results) if h.doc_id == "001_harbour"),
-            key=lambda i: app.results[i].start,
+            (i for i, h in enumerate(app.searching.results) if h.doc_id == "001_harbour"),
+            key=lambda i: app.searching.results[i].start,
         )
         await pilot.press("down")
         assert app.focused is results
@@ -211,9 +211,9 @@ async def test_open_result_scrolls_passage_into_view_and_highlights_hits():
         await pilot.press("enter")
         await pilot.pause()
         reader = app.query_one(Reader)
-        hit = app.results[target]
+        hit = app.searching.results[target]
         assert app.focused is reader and reader.doc.id == hit.doc_id
-        assert reader.hits == app.hits_by_doc[hit.doc_id]
+        assert reader.hits == app.searching.hits[hit.doc_id]
         cs, ce = reader.hits[reader.current]
         assert hit.start <= cs < hit.end
         line = reader.lay.line_at(cs)
@@ -239,7 +239,7 @@ async def test_enter_in_search_bar_opens_top_result():
         await pilot.pause()
         reader = app.query_one(Reader)
         assert app.focused is reader
-        assert reader.doc.id == app.results[0].doc_id
+        assert reader.doc.id == app.searching.results[0].doc_id
         assert reader.current is not None
 
 
@@ -248,7 +248,7 @@ async def test_next_and_previous_hit_cross_documents_with_notice():
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "心灵港湾")
-        order = app.result_docs
+        order = app.searching.docs
         assert order[:2] == ["001_harbour", "002_reform"]
         await pilot.press("enter")
         await pilot.pause()
@@ -348,7 +348,7 @@ async def test_narrow_shows_one_pane_and_tab_switches(size):
         assert left.display and app.focused is app.query_one(ResultList)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.query_one("#left").current == "tree" and app.query_text == ""
+        assert app.query_one("#left").current == "tree" and app.searching.query == ""
 
 
 async def test_too_small_terminal_shows_a_notice_and_recovers():
@@ -437,7 +437,7 @@ async def test_copy_passage_with_citation():
         await search(pilot, app, "心灵港湾")
         await pilot.press("enter")
         await pilot.pause()
-        hit = app.results[0]
+        hit = app.searching.results[0]
         await pilot.press("y")
         clip = app.clipboard
         assert hit.passage.strip() in clip
@@ -623,9 +623,10 @@ async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "G60")  # only in the third document
-        assert app.result_docs == ["003_g60"]
+        assert app.searching.docs == ["003_g60"]
         await pilot.press("escape")  # to the results, query kept
-        app.hits_by_doc.pop("003_g60")  # as if it ranked below the shown results
+        app.searching.hits.pop("003_g60")  # as if it ranked below the shown results
+        app.searching.counted.discard("003_g60")
         app.open_document(2)
         reader = app.query_one(Reader)
         for _ in range(1000):

@@ -322,7 +322,7 @@ async def test_find_in_document_folds_and_steps_with_n():
         await pilot.press("ctrl+f")
         assert isinstance(app.focused, FindInput)
         await pilot.press(*"工会", "enter")  # Simplified finds the Traditional 工會
-        await wait_for(pilot, lambda: app.find_doc == "002_reform")
+        await wait_for(pilot, lambda: app.finding.doc == "002_reform")
         doc = app.documents[1]
         expected = [i for i in range(len(doc.text)) if doc.text.startswith("工會", i)]
         assert [s for s, _ in reader.hits] == expected and len(expected) > 3
@@ -337,7 +337,7 @@ async def test_find_in_document_folds_and_steps_with_n():
         # Esc ends the find; n steps the corpus hits again.
         await pilot.press("escape")
         await pilot.pause()
-        assert app.find_doc is None and reader.hits == corpus_hits
+        assert app.finding.doc is None and reader.hits == corpus_hits
         assert app.focused is reader
         await pilot.press("n")
         assert reader.current is not None and reader.hits == corpus_hits
@@ -351,19 +351,19 @@ async def test_find_bar_escape_and_not_found():
         await pilot.press("ctrl+f")
         await pilot.press(*"不存在的词", "enter")
         await pilot.pause(0.3)
-        assert app.find_doc is None and "Not found" in messages(app)
+        assert app.finding.doc is None and "Not found" in messages(app)
         await pilot.press("ctrl+f")
         assert isinstance(app.focused, FindInput)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.focused, Reader) and not app.query_one(FindInput).display
         await pilot.press("ctrl+f", *"xinlinggangwan", "enter")  # pinyin, through the index
-        await wait_for(pilot, lambda: app.find_doc == "001_harbour")
+        await wait_for(pilot, lambda: app.finding.doc == "001_harbour")
         assert app.query_one(Reader).hits
         # Another document ends the find.
         await pilot.press("H")  # history has only one place: stays
         await open_doc(pilot, app, 2)
-        assert app.find_doc is None
+        assert app.finding.doc is None
 
 
 # -------------------------------------------------------------- the strip
@@ -399,7 +399,7 @@ async def test_results_list_shows_hits_per_document():
         await wait_index(pilot, app)
         await search(pilot, app, "心灵港湾")
         screen = app_plain(app)
-        for doc_id, spans in app.hits_by_doc.items():
+        for doc_id, spans in app.searching.hits.items():
             n = len(spans)
             assert f"{n} hit{'s' if n != 1 else ''}" in screen, doc_id
 
@@ -462,7 +462,7 @@ async def test_export_writes_markdown_and_says_where(tmp_path):
         assert path in messages(app)
         text = open(path, encoding="utf-8").read()
         assert text.startswith("# yuelan search: 心灵港湾")
-        assert text.count("\n## ") == len(app.results)
+        assert text.count("\n## ") == len(app.searching.results)
         assert "**心灵港湾**" in text
 
 
@@ -586,7 +586,7 @@ async def test_new_chrome_has_no_east_asian_ambiguous_glyphs(tmp_path):
         await pilot.pause()
         seen |= _chrome(app)  # the find bar
         await pilot.press(*"职工", "enter")
-        await wait_for(pilot, lambda: app.find_doc is not None)
+        await wait_for(pilot, lambda: app.finding.doc is not None)
         seen |= _chrome(app)  # find status
         await pilot.press("m")
         await pilot.pause()
@@ -615,7 +615,7 @@ async def test_narrow_find_and_bookmark_work_from_the_list(tmp_path):
         await pilot.pause()
         assert app.pane == "reader" and isinstance(app.focused, FindInput)
         await pilot.press(*"心灵港湾", "enter")
-        await wait_for(pilot, lambda: app.find_doc == "001_harbour")
+        await wait_for(pilot, lambda: app.finding.doc == "001_harbour")
         reader = app.query_one(Reader)
         assert reader.current == 0
         await pilot.press("m", *"narrow", "enter")
@@ -636,7 +636,7 @@ async def test_bookmarks_from_two_instances_are_merged(tmp_path):
             await open_doc(pb, b, 1)
             await add_bookmark(pb, b, "from-b")  # b loaded its list before a's bookmark
             assert [m.note for m in b.bookmarks] == ["from-a", "from-b"]
-            b.bookmark_delete(0)  # deletes a's bookmark, by identity
+            b.bookmarks.delete(0)  # deletes a's bookmark, by identity
             assert [m.note for m in b.bookmarks] == ["from-b"]
     c = make_app(state_dir=data(tmp_path))
     async with c.run_test(size=(120, 36)) as pc:
@@ -689,18 +689,18 @@ async def test_results_come_first_and_every_hit_in_the_documents_follows(monkeyp
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "心灵港湾")  # returns while find_in_document waits
-        assert app.results and app.last_response.query == "心灵港湾"
-        top = app.results[0]
-        first_spans = list(app.hits_by_doc[top.doc_id])
+        assert app.searching.results and app.searching.response.query == "心灵港湾"
+        top = app.searching.results[0]
+        first_spans = list(app.searching.hits[top.doc_id])
         assert first_spans  # the passage's own highlights meanwhile
         app.open_result(0)
         await pilot.pause()
         reader = app.query_one(Reader)
         cur = reader.hits[reader.current]
         gate.set()
-        await wait_for(pilot, lambda: len(app.hits_by_doc[top.doc_id]) > len(first_spans))
+        await wait_for(pilot, lambda: len(app.searching.hits[top.doc_id]) > len(first_spans))
         doc = reader.doc
-        assert all(doc.text[s:e] == "心灵港湾" for s, e in app.hits_by_doc[top.doc_id])
-        assert reader.hits == app.hits_by_doc[top.doc_id]
+        assert all(doc.text[s:e] == "心灵港湾" for s, e in app.searching.hits[top.doc_id])
+        assert reader.hits == app.searching.hits[top.doc_id]
         assert reader.current is not None and reader.hits[reader.current] == cur
-        assert f"{len(app.hits_by_doc[top.doc_id])} hits" in app_plain(app)
+        assert f"{len(app.searching.hits[top.doc_id])} hits" in app_plain(app)

@@ -36,8 +36,8 @@ async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
 
 async def search(pilot, app, query: str):
     app.query_one("#search").value = query
-    await wait_for(pilot, lambda: app.last_response is not None and app.last_response.query == query, f"search {query}")
-    return app.last_response
+    await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == query, f"search {query}")
+    return app.searching.response
 
 
 async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
@@ -47,7 +47,7 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
     (docs / "b.txt").write_text("另一份材料\n\n这里只有一段正文,说明情况。\n", encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.index is not None and app._watcher is not None, "index and watcher")
+        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None, "index and watcher")
         await pilot.pause(0.3)  # the watch is set up in its thread
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         doc = app.documents[ia]
@@ -98,7 +98,7 @@ async def test_removing_the_open_document_clears_the_reader(tmp_path):
     (docs / "b.txt").write_text("另一份材料\n\n正文。\n", encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.index is not None and app._watcher is not None, "index and watcher")
+        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None, "index and watcher")
         await pilot.pause(0.3)
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         app.open_document(ia, 0)
@@ -120,7 +120,7 @@ async def test_no_watch_when_disabled(tmp_path, monkeypatch):
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.index is not None, "index")
-        assert app._watcher is None
+        assert app.live.watcher is None
 
 
 async def test_no_watch_option(tmp_path):
@@ -132,7 +132,7 @@ async def test_no_watch_option(tmp_path):
         await wait_for(pilot, lambda: app.index is not None, "index")
         (docs / "b.txt").write_text("新文件\n\n正文。\n", encoding="utf-8")
         await pilot.pause(1.5)
-        assert app._watcher is None and len(app.documents) == 1
+        assert app.live.watcher is None and len(app.documents) == 1
 
 
 def test_no_watch_flag_reaches_the_app(monkeypatch):
@@ -194,8 +194,8 @@ async def test_the_watcher_stops_when_the_app_ends(tmp_path):
     (docs / "a.txt").write_text(report(), encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app._watcher is not None and app._watcher.running, "watcher")
-    watcher = app._watcher
+        await wait_for(pilot, lambda: app.live.watcher is not None and app.live.watcher.running, "watcher")
+    watcher = app.live.watcher
     watcher.join(5)
     assert not watcher.running
 
@@ -205,4 +205,4 @@ async def test_the_bundled_seeds_are_not_watched():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.corpus is not None, "corpus")
         await pilot.pause(0.2)
-        assert app._watcher is None
+        assert app.live.watcher is None

@@ -32,10 +32,10 @@ async def test_seeds_pinyin_search_opens_the_passage(seeds):
         assert len(tree.doc_nodes) == len(seeds.documents) == 5
         await pilot.press("slash", *"xlgw")
         for _ in range(500):
-            if app.last_response is not None and app.last_response.query == "xlgw":
+            if app.searching.response is not None and app.searching.response.query == "xlgw":
                 break
             await pilot.pause(0.02)
-        assert app.results, "xlgw finds 心灵港湾 in the seeds"
+        assert app.searching.results, "xlgw finds 心灵港湾 in the seeds"
         await pilot.press("enter")
         await pilot.pause()
         reader = app.query_one(Reader)
@@ -54,10 +54,10 @@ async def test_seeds_traditional_query_and_section_walk(seeds):
             await pilot.pause(0.02)
         await pilot.press("slash", *"工會改革")
         for _ in range(500):
-            if app.last_response is not None and app.last_response.query == "工會改革":
+            if app.searching.response is not None and app.searching.response.query == "工會改革":
                 break
             await pilot.pause(0.02)
-        assert app.results
+        assert app.searching.results
         await pilot.press("enter")
         await pilot.pause()
         reader = app.query_one(Reader)
@@ -85,11 +85,11 @@ async def test_seeds_results_fit_one_line_each_at_80_columns(seeds):
         await pilot.press("j", "j", "enter", "tab")  # open a document, back to the list
         await pilot.press("slash", *"kczl")
         for _ in range(500):
-            if app.last_response is not None and app.last_response.query == "kczl":
+            if app.searching.response is not None and app.searching.response.query == "kczl":
                 break
             await pilot.pause(0.02)
         await pilot.pause()
-        assert app.results
+        assert app.searching.results
         lines = app_plain(app).splitlines()[1:-1]
         assert not any(line.strip() in ("hit", "hits") for line in lines), "\n".join(lines)
         results = app.query_one(ResultList)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_support import make_app, wait_index, wait_results
+from app_support import make_app, wait_index, wait_results, wait_settled
 from tui.app.widgets import SearchInput
 
 
@@ -29,7 +29,8 @@ def steady(*keys: str, query: str | None = None):
             await wait_results(pilot, app, query)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause()
+            await wait_settled(pilot, app)
+        await wait_settled(pilot, app)
         # Toasts would make the picture depend on timing.
         app.clear_notifications()
         await pilot.pause()
@@ -50,6 +51,22 @@ SCENES = {
 @pytest.mark.parametrize("scene", list(SCENES))
 def test_screen(snap_compare, scene, size):
     assert snap_compare(make_app(), terminal_size=size, run_before=SCENES[scene])
+
+
+# The results list and the live preview, at the three sizes of the issue:
+# one pane below 100 columns (p shows the preview), the list at ~45 % and the
+# reader beside it above.
+PREVIEW = {
+    "results_list": steady(query="工会"),
+    "preview_moved": steady("down", "down", query="工会"),
+    "preview_one_pane": steady("down", "p", query="工会"),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)], ids=["80x24", "120x36", "200x50"])
+@pytest.mark.parametrize("scene", list(PREVIEW))
+def test_results_and_preview(snap_compare, scene, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=PREVIEW[scene])
 
 
 def test_too_small(snap_compare):

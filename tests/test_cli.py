@@ -166,3 +166,30 @@ def test_locale_warning_names_legacy_chinese_encodings_only():
     # LC_ALL wins over LANG, as in the C library
     assert locale_warning({"LC_ALL": "zh_CN.UTF-8", "LANG": "zh_CN.GB18030"}) is None
     assert locale_warning({"LC_ALL": "zh_CN.GB18030", "LANG": "zh_CN.UTF-8"}) is not None
+
+
+def test_options_anywhere_on_every_subcommand(tmp_path):
+    """Options before, between and after the positionals, on every sub-command."""
+    (tmp_path / "a.txt").write_text("标题\n\n第一章 总则\n\n心灵港湾项目启动。\n", encoding="utf-8")
+    listed = run_cli("list", "--json", str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert [d["id"] for d in json.loads(listed.stdout)["documents"]] == ["a"]
+    r = run_cli("show", "--section", "1", "a", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "第一章" in r.stdout and "标题" not in r.stdout
+    r2 = run_cli("show", "a", "--section", "1", str(tmp_path), "--encoding", "utf-8")
+    assert r2.returncode == 0 and r2.stdout == r.stdout, r2.stderr
+    r = run_cli("index", "--encoding", "utf-8", str(tmp_path))
+    assert r.returncode == 0 and r.stdout.startswith("1 documents"), r.stderr
+
+
+def test_show_of_a_skipped_file_names_the_reason(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    r = run_cli("show", str(bad))
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert "bad.txt was not read" in last and "no document matches" not in last
+    listed = json.loads(run_cli("list", "--json", str(tmp_path)).stdout)
+    assert listed["skipped"][0]["reason"] in last

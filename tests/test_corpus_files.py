@@ -178,14 +178,22 @@ def test_missing_path_is_an_error(tmp_path):
         load_corpus([str(tmp_path / "nope")])
 
 
+# The child drops to nobody, who may not read the checkout (a clone in a 0700
+# directory) nor the virtualenv inside it: everything it will need is loaded
+# before, by importing the corpus and text layers whole and reading a
+# readable twin of the tree (the same kinds of files) first.  No list of
+# modules to keep in step with the code's lazy imports.
 AS_NOBODY = """
-import json, os, sys
+import json, os, pkgutil, importlib, sys
 import encodings.gb18030, encodings.big5hkscs, encodings.gb2312, encodings.big5, encodings.utf_16, encodings.utf_32
-from tui.corpus.decode import _common_chars
-_common_chars()
-import tui.corpus, tui.corpus.cache
-from tui.text.fold import _tables
-_tables()
+import tui.corpus, tui.text
+for pkg in (tui.text, tui.corpus):
+    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+        try:
+            importlib.import_module(m.name)
+        except ImportError:  # an optional dependency missing: nobody lacks it too
+            pass
+tui.corpus.load_corpus([sys.argv[2]])
 if os.geteuid() == 0:  # root ignores permission bits: drop to nobody first
     os.setgroups([]); os.setgid(65534); os.setuid(65534)
 c = tui.corpus.load_corpus([sys.argv[1]])
@@ -203,6 +211,11 @@ def test_unreadable_file_and_directory_as_an_ordinary_user():
     from conftest import ROOT
 
     top = tempfile.mkdtemp(prefix="yuelan-perm-")
+    twin = tempfile.mkdtemp(prefix="yuelan-perm-twin-")  # the same files, readable
+    for name in ("ok.txt", "locked.txt", "locked_dir/inner.txt"):
+        os.makedirs(os.path.dirname(os.path.join(twin, name)), exist_ok=True)
+        with open(os.path.join(twin, name), "w", encoding="utf-8") as f:
+            f.write(SIMPLIFIED)
     try:
         os.chmod(top, 0o755)
         for name in ("ok.txt", "locked.txt"):
@@ -215,7 +228,7 @@ def test_unreadable_file_and_directory_as_an_ordinary_user():
         with open(os.path.join(locked_dir, "inner.txt"), "w", encoding="utf-8") as f:
             f.write(SIMPLIFIED)
         os.chmod(locked_dir, 0)
-        r = subprocess.run([sys.executable, "-c", AS_NOBODY, top], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        r = subprocess.run([sys.executable, "-c", AS_NOBODY, top, twin], capture_output=True, text=True, cwd=ROOT, timeout=60)
         assert r.returncode == 0, r.stderr
         out = json.loads(r.stdout)
     finally:
@@ -226,6 +239,7 @@ def test_unreadable_file_and_directory_as_an_ordinary_user():
 
         os.chmod(locked_dir, 0o755)
         shutil.rmtree(top)
+        shutil.rmtree(twin)
     assert out["docs"] == ["ok.txt"]
     assert out["skipped"] == {"locked.txt": "permission denied", "locked_dir": "permission denied"}
 

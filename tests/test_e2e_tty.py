@@ -189,3 +189,51 @@ def test_bookmark_and_resume_survive_a_restart(tmp_path):
         term.wait("[exited with 0]", 10)
     finally:
         term.stop()
+
+
+def test_moving_down_the_results_changes_the_reader():
+    """The live preview in a real terminal: Down in the results shows each
+    passage in the reader beside the list; Enter goes into it, Esc back to
+    the same result, n steps the hits."""
+    term = Terminal(120, 36, {"YUELAN_NO_WATCH": "1"})
+    try:
+        term.wait("5 documents")
+        term.type("/")
+        term.type("gonghui")  # 工会 by full pinyin
+        term.wait(" docs, ")
+        term.wait("hit 1/", unless="laying out")  # the top result is previewed at once
+
+        def reader_view() -> tuple[str, list[str]]:
+            lines = term.screen().splitlines()
+            # The reader is right of the list (~45 % of 120 columns).
+            return lines[-2], [right_of(line, 56) for line in lines[1:-2]]
+
+        first = reader_view()
+        term.keys("Down")  # into the list
+        seen = [first]
+        for _ in range(8):
+            term.keys("Down")
+            end = time.monotonic() + 5
+            while reader_view() == seen[-1] and time.monotonic() < end:
+                time.sleep(0.05)
+            seen.append(reader_view())
+        statuses = {status for status, _ in seen}
+        texts = {tuple(text) for _, text in seen}
+        assert len(statuses) >= 4 and len(texts) >= 3, seen  # the reader followed the cursor
+        assert "tab Reader" in term.screen()  # the focus stayed in the list
+        status = seen[-1][0]
+        term.keys("Enter")  # into the reader, at the same passage
+        term.wait("tab List")
+        assert reader_view()[0] == status
+        term.keys("n")
+        end = time.monotonic() + 5
+        while reader_view()[0] == status and time.monotonic() < end:
+            time.sleep(0.05)
+        assert reader_view()[0] != status  # n moved to the next hit
+        term.keys("Escape")
+        term.wait("tab Reader")  # back in the list, at the same result
+        time.sleep(0.3)
+        term.keys("q")
+        term.wait("[exited with 0]", 10)
+    finally:
+        term.stop()

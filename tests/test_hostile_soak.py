@@ -225,13 +225,13 @@ async def soak(tmp_path, monkeypatch, n_keys: int, seed: int, paced: bool = True
             search.value = ""
             await pilot.press(*"图书室")
             ok = await wait_until(
-                pilot, lambda: app.last_response is not None and app.last_response.query == "图书室", 30
+                pilot, lambda: app.searching.response is not None and app.searching.response.query == "图书室", 30
             )
             assert ok, f"no answer to a search after the soak: {app_plain(app).splitlines()[:1]}"
-            assert app.results, "a search for a word in the hostile corpus found nothing after the soak"
+            assert app.searching.results, "a search for a word in the hostile corpus found nothing after the soak"
             from tui.text import to_simplified
 
-            assert all("图书室" in to_simplified(r.doc.text) for r in app.results)
+            assert all("图书室" in to_simplified(r.doc.text) for r in app.searching.results)
             figures["seconds"] = time.monotonic() - started
     finally:
         if tracemalloc.is_tracing():

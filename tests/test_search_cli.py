@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from tui import cli_search
+from tui.cli import search as cli_search
 
 KEYS = {"query", "elapsed_ms", "total", "results"}
 HIT_KEYS = {"doc", "path", "title", "section", "start", "end", "passage", "highlights", "score", "match"}
@@ -84,7 +84,7 @@ def test_errors_are_one_line_without_traceback(args, message):
 
 
 def ns(**kw):
-    base = dict(query=None, paths=[], json=False, limit="20", stdin=False, encoding=None, color="never")
+    base = dict(query=None, paths=[], json=False, format=None, limit="20", stdin=False, encoding=None, color="never")
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -105,9 +105,23 @@ def test_run_in_process_json_limit_zero_means_all(capsys):
     assert sum(r.get("count", 1) for r in obj["results"]) == obj["total"]
 
 
-def test_add_parser_registers_search():
+def test_configure_registers_search():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    cli_search.add_parser(sub)
+    cli_search.configure(sub.add_parser("search"))
     args = parser.parse_args(["search", "--stdin", "seeds", "--json", "--limit", "3"])
     assert args.func is cli_search.run and args.stdin and args.json and args.limit == "3"
+
+
+def test_options_after_the_query_and_between_paths():
+    """`yuelan search 心灵港湾 --format md seeds` was refused ("unrecognized
+    arguments"): options go anywhere, the paths after them still count."""
+    out = run_cli("search", "心灵港湾", "--format", "md", "seeds")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("#") and "心灵港湾" in out.stdout
+    one = run_cli("search", "工会", "--json", "seeds/000_cb8706ff714103f6.txt", "--limit", "50")
+    both = run_cli("search", "--limit", "50", "工会", "seeds", "--json")
+    assert one.returncode == 0 and both.returncode == 0, one.stderr + both.stderr
+    paths_one = {r["path"] for r in json.loads(one.stdout)["results"]}
+    paths_both = {r["path"] for r in json.loads(both.stdout)["results"]}
+    assert len(paths_one) == 1 and paths_one < paths_both

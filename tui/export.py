@@ -106,3 +106,29 @@ def to_csv(resp, header: bool = True) -> str:
         writer.writerow(CSV_FIELDS)
     writer.writerows(csv_rows(resp))
     return buf.getvalue()
+
+
+def write_export(data_dir: str | None, query: str, text: str) -> str:
+    """Write ``text`` to a new file; return its full path.
+
+    The user data dir's ``exports/`` is preferred: private (checked like
+    every directory we keep files in: ``tui.persist.private_dir``) and never
+    littering the corpus or whatever directory the app was started from.
+    Without one (no usable home), a new private directory in the system temp
+    dir: never the current directory, which is often the corpus itself (the
+    export would appear there as a document).  Raises ``OSError`` or
+    ``tui.persist.Unusable`` (a ValueError)."""
+    import os
+    import tempfile
+    import time
+
+    from tui import persist
+
+    if data_dir:
+        folder = persist.private_dir(os.path.join(data_dir, "exports"))
+    else:
+        folder = tempfile.mkdtemp(prefix="yuelan-exports-")
+    slug = re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:24] or "results"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    names = (f"yuelan-{slug}-{stamp}{'' if n == 1 else f'-{n}'}.md" for n in range(1, 1000))
+    return persist.write_new(folder, names, text.encode("utf-8", "surrogatepass"))

@@ -6,6 +6,7 @@ small JSON files in ``platformdirs.user_data_dir("yuelan")``:
 * ``settings.json``            ``{"version": 1, "theme": "..."}``
 * ``state-<key>.json``         ``{"version": 1, "roots": [...], "last": PLACE|null}``
 * ``bookmarks-<key>.json``     ``{"version": 1, "roots": [...], "bookmarks": [BOOKMARK...]}``
+* ``history-<key>.json``       ``{"version": 1, "roots": [...], "queries": ["...", ...]}`` (oldest first)
 
 ``<key>`` is a hash of the corpus's resolved root paths, so each corpus has its
 own place and bookmarks.  A PLACE is ``{"root": i, "path": rel, "offset": n}``:
@@ -15,8 +16,9 @@ character offset into its text; a BOOKMARK adds ``excerpt``, ``note`` and
 
 Rules:
 
-* writes are atomic: a temporary file in the same directory, fsync, then
-  ``os.replace``; files are mode 0600 and the directory 0700;
+* files are read and written through ``tui.persist``: atomic writes (a
+  temporary file, fsync, ``os.replace``), mode 0600 in a 0700 directory of
+  ours; no symlink, FIFO or another user's file is read;
 * a file that cannot be used (not UTF-8, not JSON, nested too deep, too big,
   the wrong shape, a symlink) is renamed aside to ``NAME.corrupt-<timestamp>``
   and a notice says so; defaults are used; it is never overwritten silently;
@@ -30,11 +32,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from tui import persist
 
 VERSION = 1
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -44,6 +46,9 @@ MAX_BOOKMARKS = 2000
 MAX_EXCERPT = 120
 MAX_NOTE = 500
 MAX_THEME = 64
+MAX_HISTORY_BYTES = 256 * 1024
+MAX_QUERIES = 100
+MAX_QUERY = 500
 
 
 class Corrupt(ValueError):
@@ -176,17 +181,16 @@ def parse_bookmarks(v: Any) -> list[Bookmark]:
     return out
 
 
+def parse_history(v: Any) -> list[str]:
+    d = _dict(v, "history")
+    _version(d)
+    items = d.get("queries", [])
+    if not isinstance(items, list):
+        raise Corrupt("queries is not a list")
+    return [_str(q, f"query {n}", MAX_QUERY) for n, q in enumerate(items[-MAX_QUERIES:])]
+
+
 # -------------------------------------------------------------------- store
-
-
-def default_dir() -> str | None:
-    try:
-        import platformdirs
-
-        path = platformdirs.user_data_dir("yuelan", appauthor=False)
-    except Exception:  # noqa: BLE001 - no home directory at all
-        return None
-    return path if path and os.path.isabs(path) else None
 
 
 class StateStore:
@@ -202,27 +206,15 @@ class StateStore:
         self._write_failed = False
         if not enabled:
             return
-        directory = directory or default_dir()
+        directory = directory or persist.user_data_dir()
         if directory is None:
             self.notices.append("no home directory: bookmarks, history and settings are not kept")
             return
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            st = os.stat(directory)
-            if not stat.S_ISDIR(st.st_mode):
-                raise OSError("not a directory")
-            if st.st_mode & 0o077 and st.st_uid == os.geteuid():
-                try:
-                    os.chmod(directory, 0o700)  # made by something else, or before umask
-                except OSError:
-                    pass
-            if not os.access(directory, os.W_OK | os.X_OK):
-                raise OSError("not writable")
-        except OSError as e:
+            self.dir = persist.private_dir(directory)
+        except (OSError, persist.Unusable) as e:
             reason = getattr(e, "strerror", None) or str(e)
             self.notices.append(f"cannot use {directory} ({reason}): bookmarks, resume and settings are not kept")
-            return
-        self.dir = directory
 
     @property
     def enabled(self) -> bool:
@@ -240,24 +232,12 @@ class StateStore:
             return default
         path = self.path(name)
         try:
-            st = os.lstat(path)
-        except FileNotFoundError:
-            return default
-        except OSError as e:
-            self.notices.append(f"cannot read {path}: {e.strerror or e}")
-            self._blocked.add(name)
-            return default
-        try:
-            if not stat.S_ISREG(st.st_mode):
-                raise Corrupt("not a regular file")
-            if st.st_size > cap:
-                raise Corrupt(f"too big ({st.st_size} bytes, at most {cap})")
-            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(path, flags)
-            with os.fdopen(fd, "rb") as f:
-                data = f.read(cap + 1)
-            if len(data) > cap:
-                raise Corrupt(f"too big (more than {cap} bytes)")
+            try:
+                data = persist.read_bytes(path, cap)
+            except FileNotFoundError:
+                return default
+            except persist.Unusable as e:
+                raise Corrupt(str(e)) from None
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
@@ -306,39 +286,14 @@ class StateStore:
             return False
         path = self.path(name)
         data = json.dumps(value, ensure_ascii=True, indent=1).encode("ascii") + b"\n"
-        tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{name}.", suffix=".tmp")
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-            except BaseException:
-                raise
-            os.replace(tmp, path)
-            tmp = None
-            try:
-                dfd = os.open(self.dir, os.O_RDONLY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
-            except OSError:
-                pass  # some file systems cannot fsync a directory
+            persist.write_atomic(path, data)
             return True
         except OSError as e:
             if not self._write_failed:
                 self._write_failed = True
                 self.notices.append(f"cannot save {path}: {e.strerror or e}")
             return False
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def take_notices(self) -> list[str]:
         out, self.notices = self.notices, []
@@ -370,6 +325,14 @@ class StateStore:
         return self.write(f"bookmarks-{roots.key}.json",
                           {"version": VERSION, "roots": roots.roots,
                            "bookmarks": [b.to_json() for b in marks[:MAX_BOOKMARKS]]})
+
+    def load_history(self, roots: Roots) -> list[str]:
+        """The corpus's past search queries, oldest first."""
+        return self.read(f"history-{roots.key}.json", parse_history, MAX_HISTORY_BYTES, [])
+
+    def save_history(self, roots: Roots, queries: list[str]) -> bool:
+        return self.write(f"history-{roots.key}.json",
+                          {"version": VERSION, "roots": roots.roots, "queries": list(queries[-MAX_QUERIES:])})
 
 
 def excerpt(text: str, offset: int, length: int = 40) -> str:

@@ -71,13 +71,13 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
     # hit Python's import-deadlock breaker, which hands one of them a
     # partially initialised module ("module 'typing' has no attribute ...").
     import tui.corpus.cache  # noqa: F401
-    from tui.corpus import load_corpus
+    from tui.session import open_corpus
 
     future: Future = Future()
 
     def load() -> None:
         try:
-            future.set_result(load_corpus(paths, encoding, cache=True))
+            future.set_result(open_corpus(paths, encoding))  # its notices: shown by the app
         except BaseException as exc:  # noqa: BLE001 - reported by the app
             future.set_exception(exc)
 

@@ -12,6 +12,7 @@ The app is a thin layer over ``tui.corpus`` and ``tui.search``:
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import Future
 from typing import Any, Callable, Iterable
@@ -28,21 +29,60 @@ from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import get_current_worker
 
 from tui.app.live import LiveReload
+from tui.app.messages import (
+    BookmarkDelete,
+    BookmarkJump,
+    BookmarkRename,
+    CorpusReloaded,
+    FilesChanged,
+    OpenDocument,
+    ReloadFailed,
+    WatchError,
+)
 from tui.app.reader import HitStrip, Reader
-from tui.app.screens import BookmarksScreen, DocumentsProvider, HelpScreen, NoteScreen, SectionsProvider
-from tui.app.widgets import DocTree, FindInput, LeanFooter, NodeRef, ResultList, SearchInput, clip, safe, title_section
+from tui.app.widgets import (
+    DocTree,
+    FindInput,
+    LeanFooter,
+    NodeRef,
+    ResultList,
+    SearchInput,
+    cell_len,
+    clip,
+    safe,
+    title_section,
+)
+from tui.app.state.bookmarks import Bookmarks
+from tui.app.state.find import FindState
+from tui.app.state.find import step as find_step
+from tui.app.state.navigation import PlaceHistory, hit_index, next_document
+from tui.app.state.search import QueryHistory, SearchState
 from tui.state import Bookmark, Place, Roots, StateStore, excerpt
 
 WIDE = 100  # columns from which both panes are shown side by side
+READER_MIN = 60  # columns the reader keeps beside the results
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
 SEARCH_LIMIT = 50
 DEBOUNCE = 0.03  # coalesces a burst of keys (one SSH packet); typing is slower than this
+PREVIEW_DELAY = 0.12  # the cursor resting on a result this long shows it in the reader
+MORE_AHEAD = 5  # the next page is fetched when the cursor is this close to the last result
 SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved
-HISTORY_MAX = 200
 # Actions that make no sense over a dialog (help, palette, bookmarks).
 MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
 # The themes 't' cycles through: (label, Textual theme name).
 THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]
+
+
+def _documents_provider():
+    from tui.app.screens import DocumentsProvider
+
+    return DocumentsProvider
+
+
+def _sections_provider():
+    from tui.app.screens import SectionsProvider
+
+    return SectionsProvider
 
 
 class MainScreen(Screen):
@@ -70,9 +110,11 @@ class MainScreen(Screen):
         self.app.main_mounted()
 
 
-class YuelanApp(LiveReload, App):
+class YuelanApp(App):
     TITLE = "yuelan"
-    COMMANDS = App.COMMANDS | {DocumentsProvider, SectionsProvider}
+    # Callables, so the dialogs module is imported when the palette first
+    # opens, not before the first frame.
+    COMMANDS = App.COMMANDS | {_documents_provider, _sections_provider}
 
     CSS = """
     Screen { layout: vertical; }
@@ -102,6 +144,8 @@ class YuelanApp(LiveReload, App):
     Screen.too-small #too-small { display: block; }
 
     Toast { border-left: none; padding: 0 1; }
+    /* Notices sit above the status line and the footer, never over them. */
+    ToastRack { margin-bottom: 2; }
     /* The palette's default borders are block elements (ambiguous width). */
     CommandPalette #--input { border: blank; }
     CommandPalette #--input.--list-visible { border-bottom: none; }
@@ -145,7 +189,7 @@ class YuelanApp(LiveReload, App):
         watch_files: bool = True,
     ) -> None:
         super().__init__()
-        self.watch_files = watch_files  # live reload (see live.py)
+        self.live = LiveReload(self, paths, encoding, watch_files)  # see live.py
         self.startup_notices: list[str] = []  # shown once the screen is up (e.g. the locale)
         # Persistent state: None is the user data dir, False turns it off.
         self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
@@ -159,14 +203,14 @@ class YuelanApp(LiveReload, App):
                 self.roots = Roots([str(default_seed_dir())])
         except Exception:  # noqa: BLE001 - no seeds: nothing to key the state on
             self.roots = None
-        self.bookmarks: list[Bookmark] = []
+        # The plain state owners (tui.app.state): the app wires them to widgets.
+        self.bookmarks = Bookmarks(self.state, self.roots)
+        self.places = PlaceHistory()
+        self.finding = FindState()
+        self.searching = SearchState()
+        self.queries = QueryHistory(self.state.load_history(self.roots) if self.roots is not None else [])
         self._saved_place: Place | None = None
         self._save_timer: Timer | None = None
-        self._history: list[tuple[str, int]] = []  # (doc id, offset), oldest first
-        self._hist_pos = -1
-        self.find_doc: str | None = None  # doc id of the active find-in-document
-        self.find_query = ""
-        self.find_spans: list[tuple[int, int]] = []
         saved_theme = self.state.load_settings().get("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -180,20 +224,21 @@ class YuelanApp(LiveReload, App):
         self.index_error: str | None = None
         self._index_started = 0.0
         self._index_counts: tuple[int, int, int, int] | None = None
-        self.query_text = ""
         self._search_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
         self._progress_timer: Timer | None = None
-        self.results: list = []
-        self.hits_by_doc: dict[str, list[tuple[int, int]]] = {}
-        self.result_docs: list[str] = []  # doc ids with hits, in ranked order
         self.current_doc: int | None = None
         self.current_hit_passage: tuple[int, int] | None = None
-        self.last_response: Any = None
         self.pane = "left"  # in narrow layouts: which pane is shown
         self.error_message: str | None = None
         self._open_when_ready: str | None = None
 
     # ---------------------------------------------------------------- layout
+
+    def on_unmount(self) -> None:
+        # However the app ends (q, ctrl+c, a test's run_test leaving): the
+        # watcher threads hold inotify instances, 128 per user by default.
+        self.live.stop()
 
     def _handle_exception(self, error: Exception) -> None:
         # A message or worker callback queued before the app began to close
@@ -257,6 +302,18 @@ class YuelanApp(LiveReload, App):
                 return
         screen.set_class(width < MIN_W or height < MIN_H, "too-small")
         screen.set_class(width < WIDE, "narrow")
+        # While a query is active the results take about 45 % (the reader
+        # keeps READER_MIN columns); otherwise the tree's 40 % (CSS).
+        try:
+            left = screen.query_one("#left")
+        except NoMatches:
+            return
+        if width >= WIDE and self.searching.query:
+            left.styles.width = max(30, min(width * 45 // 100, width - READER_MIN))
+            left.styles.max_width = "100%"
+        else:
+            left.styles.width = None
+            left.styles.max_width = None
         self._apply_pane(screen)
 
     def get_screen_main(self) -> MainScreen | None:
@@ -317,9 +374,9 @@ class YuelanApp(LiveReload, App):
             if self._corpus_future is not None:
                 corpus = self._corpus_future.result()
             else:
-                from tui.corpus import load_corpus
+                from tui.session import open_corpus
 
-                corpus = load_corpus(self.paths, self.encoding)
+                corpus = open_corpus(self.paths, self.encoding, cache=False)
         except BaseException as exc:  # noqa: BLE001
             self.call_from_thread(self._fail, exc)
             return
@@ -330,12 +387,18 @@ class YuelanApp(LiveReload, App):
         self.error_message = f"yuelan: {exc}"
         self.exit(return_code=1, message=self.error_message)
 
+    def _show_notices(self, title: str, notices) -> None:
+        """What the session core reported (a cache rebuilt, a directory unreadable...)."""
+        for notice in notices:
+            self.notify(safe(notice), title=title, severity="warning", markup=False)
+
     def _corpus_ready(self, corpus) -> None:
         self.corpus = corpus
+        self._show_notices("Documents", corpus.notices)
         self.documents = list(corpus.documents)
         tree = self._q(DocTree)
-        tree.populate(self.documents, getattr(corpus, "skipped", []))
-        self.start_watching()
+        tree.populate(self.documents, corpus.skipped)
+        self.live.start()
         if not self.documents:
             self._set_search_status("no readable documents")
             self._q(Reader).clear_document()
@@ -346,6 +409,95 @@ class YuelanApp(LiveReload, App):
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: start it after a refresh.
         self.set_timer(0.2, self._start_index)
+
+    # ----------------------------------------------------------- live reload
+
+    @on(FilesChanged)
+    def _files_changed(self) -> None:
+        self.live.files_changed(self.corpus)
+
+    @on(WatchError)
+    def _watch_error(self, message: WatchError) -> None:
+        self.notify(safe(message.text), title="Live reload", severity="warning", markup=False)
+
+    @on(ReloadFailed)
+    def _reload_failed(self, message: ReloadFailed) -> None:
+        self.live.finished(False)
+        self.notify(safe(f"could not reload: {message.error}"), title="Live reload", severity="error", markup=False)
+
+    @on(CorpusReloaded)
+    def _corpus_reloaded(self, message: CorpusReloaded) -> None:
+        corpus = message.corpus
+        self._show_notices("Live reload", corpus.notices)
+        changes = corpus.changes
+        new, changed, removed = changes.get("new", []), changes.get("changed", []), changes.get("removed", [])
+        touched = bool(new or changed or removed)
+        if touched:
+            self._swap_corpus(corpus)
+            parts = [f"{len(x)} {name}" for x, name in ((changed, "changed"), (new, "new"), (removed, "removed")) if x]
+            self.notify(", ".join(parts), title="Files changed", timeout=4, markup=False)
+        else:
+            self.corpus = corpus  # same documents, fresh file keys
+        if self.live.finished(touched):
+            self.live.files_changed(self.corpus)
+
+    def _swap_corpus(self, corpus) -> None:
+        """Put a reloaded corpus on screen: the tree keeps its expansion and
+        cursor, the reader its place; then the index is rebuilt."""
+        reader = self._q(Reader)
+        tree = self._q(DocTree)
+        old_doc = self.documents[self.current_doc] if self.current_doc is not None else None
+        top = reader.top_offset() if old_doc is not None else 0
+        expanded = {
+            self.documents[node.data.doc].path
+            for node in tree.doc_nodes
+            if node.is_expanded and node.data is not None and node.data.doc < len(self.documents)
+        }
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        cursor_path = (
+            self.documents[cursor.doc].path if cursor is not None and cursor.doc < len(self.documents) else None
+        )
+
+        kept = {id(d) for d in self.documents}
+        self.corpus = corpus
+        self.documents = list(corpus.documents)
+        by_path = {d.path: i for i, d in enumerate(self.documents)}
+        # Hits of changed or removed documents point into old texts: only
+        # documents that are the very same objects keep theirs.
+        unchanged = {d.id for d in self.documents if id(d) in kept}
+        self.searching.keep_documents(unchanged)
+
+        tree.populate(self.documents, corpus.skipped)
+        for path in expanded:
+            i = by_path.get(path)
+            if i is not None:
+                tree.doc_nodes[i].expand()
+
+        if old_doc is None:
+            if cursor_path in by_path:
+                tree.reveal(NodeRef(by_path[cursor_path]))
+        elif old_doc.path not in by_path:
+            self.current_doc = None
+            reader.clear_document()
+            self.notify(
+                safe(f"{os.path.basename(old_doc.path)} was removed"), title="Files changed", markup=False
+            )
+        else:
+            i = by_path[old_doc.path]
+            self.current_doc = i
+            doc = self.documents[i]
+            if doc is not old_doc:
+                from tui.corpus.watch import follow_offset
+
+                offset = follow_offset(old_doc.text, doc.text, top)
+                reader.show(doc, offset, hits=self._doc_spans(doc))
+                if self.searching.query and self.index is not None:
+                    self._find_hits(doc, self.searching.query)
+            tree.reveal(NodeRef(i, doc.section_at(reader.reading_offset()) if doc.sections else None))
+        self._update_status()
+        # The old index keeps answering (it holds the old documents) until
+        # the new one, built incrementally, replaces it and reruns the query.
+        self._build_index()
 
     # ----------------------------------------------------------------- index
 
@@ -360,7 +512,7 @@ class YuelanApp(LiveReload, App):
                 self._progress_timer.stop()
             return
         elapsed = time.monotonic() - self._index_started
-        waiting = " (your search runs when ready)" if self.query_text else ""
+        waiting = " (your search runs when ready)" if self.searching.query else ""
         done, total, done_bytes, total_bytes = self._index_counts or (0, len(self.documents), 0, 0)
         eta = ""
         if 0 < done_bytes < total_bytes and elapsed > 1:
@@ -382,16 +534,12 @@ class YuelanApp(LiveReload, App):
             if self._index_factory is not None:
                 index = self._index_factory(documents)
             else:
-                from tui.search import SearchIndex
-                from tui.search.index import BuildCancelled
+                from tui.session import open_index
 
-                try:
-                    # From the persistent store: only new and changed
-                    # documents are indexed again.
-                    index = SearchIndex.build(
-                        documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous
-                    )
-                except BuildCancelled:
+                # From the persistent store: only new and changed documents
+                # are indexed again.  Its notices are shown by _index_ready.
+                index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous)
+                if index is None:  # cancelled
                     return
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
             self.call_from_thread(self._index_failed, exc)
@@ -400,14 +548,10 @@ class YuelanApp(LiveReload, App):
             return
         # Searchable now; jieba and the pinyin tables load in the background
         # (a query that needs one of them waits for that one only).
-        warm = getattr(index, "warm", None)
-        if warm is not None:
-            try:
-                warm(wait=False)
-            except TypeError:  # an index without background warming
-                warm()
-            except Exception:  # noqa: BLE001 - warming is an optimisation only
-                pass
+        try:
+            index.warm(wait=False)
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
         self.call_from_thread(self._index_ready, index)
 
     def _index_failed(self, exc: Exception) -> None:
@@ -417,13 +561,12 @@ class YuelanApp(LiveReload, App):
 
     def _index_ready(self, index) -> None:
         self.index = index
-        for notice in getattr(index, "notices", None) or []:
-            self.notify(safe(notice), title="Search index", severity="warning", markup=False)
+        self._show_notices("Search index", index.notices)
         if self._progress_timer is not None:
             self._progress_timer.stop()
         n = len(self.documents)
         self._set_search_status(f"{n} document{'s' if n != 1 else ''}")
-        if self.query_text:
+        if self.searching.query:
             self._run_search()
 
     # ---------------------------------------------------------------- search
@@ -435,7 +578,16 @@ class YuelanApp(LiveReload, App):
         base = screen if screen is not None else self
         return base.query_one(selector, expect_type) if expect_type else base.query_one(selector)
 
-    def _set_search_status(self, text: str) -> None:
+    def _set_search_status(self, text: str, *shorter: str) -> None:
+        """The status beside the search bar: ``text``, or the first of the
+        ``shorter`` forms that fits in half the width (never cut mid-word)."""
+        room = max(10, self.size.width // 2 - 2)
+        for candidate in (text, *shorter):
+            if cell_len(candidate) <= room:
+                text = candidate
+                break
+        else:
+            text = clip(shorter[-1] if shorter else text, room)
         try:
             self._q("#search-status", Static).update(Content(text))
         except NoMatches:
@@ -443,19 +595,25 @@ class YuelanApp(LiveReload, App):
 
     @on(SearchInput.Changed, "#search")
     def _query_changed(self, event: SearchInput.Changed) -> None:
-        self.query_text = event.value.strip()
+        if not self.searching.set_query(event.value):
+            return
         switcher = self._q("#left", ContentSwitcher)
-        if not self.query_text:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        if not self.searching.query:
             if self._search_timer is not None:
                 self._search_timer.stop()
             self.workers.cancel_group(self, "search")
             self._clear_results()
             switcher.current = "tree"
+            self._reveal_in_tree()
+            self._apply_size(self.size.width, self.size.height)
             n = len(self.documents)
             if self.index is not None:
                 self._set_search_status(f"{n} document{'s' if n != 1 else ''}")
             return
         switcher.current = "results"
+        self._apply_size(self.size.width, self.size.height)
         if self.index is None:
             self._index_progress()
             return
@@ -464,10 +622,7 @@ class YuelanApp(LiveReload, App):
         self._search_timer = self.set_timer(DEBOUNCE, self._run_search)
 
     def _clear_results(self) -> None:
-        self.results = []
-        self.hits_by_doc = {}
-        self.result_docs = []
-        self.last_response = None
+        self.searching.clear()
         self._q(ResultList).show_results("", [], {})
         reader = self._q(Reader)
         reader.set_hits([], None)
@@ -475,114 +630,131 @@ class YuelanApp(LiveReload, App):
         self._update_status()
 
     def _run_search(self) -> None:
-        if self.index is None or not self.query_text:
+        if self.index is None or not self.searching.query:
             return
         self._set_search_status("searching...")
-        self._search(self.query_text)
+        self._search(self.searching.query)
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         worker = get_current_worker()
         index = self.index
         try:
-            try:
-                # A newer keystroke cancels this worker; the index stops early.
-                resp = index.search(query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
-            except TypeError:  # an index without the cancelled= hook
-                resp = index.search(query, limit=SEARCH_LIMIT)
+            # A newer keystroke cancels this worker; the index stops early.
+            resp = index.search(query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - shown in the search bar
             self.call_from_thread(self._search_failed, query, exc)
             return
-        if worker.is_cancelled or getattr(resp, "error", None) == "cancelled":
+        if worker.is_cancelled or resp.error == "cancelled":
             return
-        first: dict[str, object] = {}  # doc id -> its best hit, in ranked order
-        for hit in resp.results or []:
-            first.setdefault(hit.doc_id, hit)
-        order = list(first)
         # The results go on screen now, with the passages' own highlights;
         # every hit in each document (the counts, the reader's highlights)
         # follows: find_in_document over up to 50 documents was on the
         # keystroke-to-results path.
-        self.call_from_thread(self._search_done, query, resp, {}, order)
-        hits_by_doc: dict[str, list[tuple[int, int]]] = {}
-        for doc_id, hit in first.items():
+        self.call_from_thread(self._search_done, query, resp)
+        self._count_hits(worker, index, query, resp.results)
+
+    def _count_hits(self, worker, index, query: str, hits) -> None:
+        """Every hit of each result document (in a worker), then the counts."""
+        first: dict[str, object] = {}
+        for hit in hits:
+            first.setdefault(hit.doc_id, hit.doc)
+        found: dict[str, list[tuple[int, int]]] = {}
+        for doc_id, doc in first.items():
             if worker.is_cancelled:
                 return
             try:
-                hits_by_doc[doc_id] = list(index.find_in_document(hit.doc, query))
+                found[doc_id] = list(index.find_in_document(doc, query))
             except Exception:  # noqa: BLE001 - the passage highlights stay
                 pass
         if not worker.is_cancelled:
-            self.call_from_thread(self._doc_hits_done, query, resp, hits_by_doc)
+            self.call_from_thread(self._doc_hits_done, query, found)
 
-    def _doc_hits_done(self, query: str, resp, found: dict[str, list[tuple[int, int]]]) -> None:
-        """Every hit in the result documents: counts and the reader's highlights."""
-        if query != self.query_text or resp is not self.last_response:
+    @work(thread=True, exclusive=True, group="search-more")
+    def _search_more(self, query: str, offset: int) -> None:
+        """The next page of results (the list grew past its last one)."""
+        worker = get_current_worker()
+        index = self.index
+        try:
+            resp = index.search(query, limit=SEARCH_LIMIT, offset=offset, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001
+            self.call_from_thread(self._search_failed, query, exc)
             return
-        for doc_id, spans in found.items():
-            if spans:
-                self.hits_by_doc[doc_id] = sorted(set(spans))
+        if worker.is_cancelled or resp.error:
+            return
+        self.call_from_thread(self._more_done, query, resp)
+        known = set(self.searching.counted)
+        self._count_hits(worker, index, query, [h for h in resp.results if h.doc_id not in known])
+
+    def _more_done(self, query: str, resp) -> None:
+        if not self.searching.extend(query, resp):
+            return
+        self._q(ResultList).add_hits(resp.results, self._counts())
+        self._show_search_status()
+
+    def _counts(self) -> dict[str, int]:
+        """The final hit count of every counted result document."""
+        return {d: n for d in self.searching.docs if (n := self.searching.count(d)) is not None}
+
+    def _doc_hits_done(self, query: str, found: dict[str, list[tuple[int, int]]]) -> None:
+        """Every hit in the result documents: counts and the reader's highlights."""
+        if not self.searching.add_document_hits(query, found):
+            return
         results = self._q(ResultList)
-        results.counts = {k: len(v) for k, v in self.hits_by_doc.items()}
-        results.rebuild()
+        results.set_counts(self._counts())
         if self.current_doc is not None:
             doc = self.documents[self.current_doc]
-            if doc.id in found and self.find_doc != doc.id:
+            if doc.id in found and not self.finding.is_in(doc.id):
                 reader = self._q(Reader)
                 cur = reader.hits[reader.current] if reader.current is not None and reader.current < len(reader.hits) else None
-                spans = self.hits_by_doc.get(doc.id, [])
+                spans = self.searching.spans(doc.id)
                 current = None
                 if cur is not None and spans:
-                    current = spans.index(cur) if cur in spans else reader_index(spans, cur[0])
+                    current = spans.index(cur) if cur in spans else hit_index(spans, cur[0])
                 reader.set_hits(spans, current)
         self._update_status()
 
     def _search_failed(self, query: str, exc: Exception) -> None:
-        if query != self.query_text:
+        if not self.searching.is_current(query):
             return
         self._set_search_status(f"search failed: {exc}")
 
-    def _search_done(self, query: str, resp, hits_by_doc, order) -> None:
-        if query != self.query_text:
+    def _search_done(self, query: str, resp) -> None:
+        if not self.searching.accept(query, resp):
             return  # stale: the user has typed on
-        self.last_response = resp
-        self.results = list(resp.results or [])
-        # Passage highlights count as hits when the document scan found none.
-        for hit in self.results:
-            if not hits_by_doc.get(hit.doc_id):
-                spans = hits_by_doc.setdefault(hit.doc_id, [])
-                for s, e in hit.highlights or []:
-                    spans.append((hit.start + s, hit.start + e))
-        for k in hits_by_doc:
-            hits_by_doc[k] = sorted(set(hits_by_doc[k]))
-        self.hits_by_doc = hits_by_doc
-        self.result_docs = order
-        counts = {k: len(v) for k, v in hits_by_doc.items()}
         results = self._q(ResultList)
-        results.show_results(query, self.results, counts)
-        if getattr(resp, "error", None):
-            self._set_search_status(f"error: {resp.error}")
-        elif not self.results:
-            self._set_search_status("no results")
-        else:
-            total = getattr(resp, "total", len(self.results))
-            ms = getattr(resp, "elapsed_ms", 0.0)
-            shown = len(self.results)
-            more = f" (top {shown})" if total > shown else ""
-            docs = f"{len(order)} doc{'s' if len(order) != 1 else ''}"
-            self._set_search_status(f"{total} result{'s' if total != 1 else ''}{more} in {docs}, {ms:.0f} ms")
+        results.show_results(query, self.searching.results, {})
+        self._show_search_status()
         # Keep highlights in the open document up to date with the new query.
         self._refresh_reader_hits()
         if self._open_when_ready == query:
             self._open_when_ready = None
-            if self.results:
+            if self.searching.results:
                 self.open_result(0)
+        elif self.searching.results and not self.narrow:
+            self._preview_soon()
+
+    def _show_search_status(self) -> None:
+        resp = self.searching.response
+        if resp is None:
+            return
+        if resp.error:
+            self._set_search_status(f"error: {resp.error}")
+        elif not self.searching.results:
+            self._set_search_status("no results")
+        else:
+            total, shown = self.searching.total, len(self.searching.results)
+            docs = len(self.searching.docs)
+            more = f" (top {shown})" if total > shown else ""
+            results = f"{total} result{'s' if total != 1 else ''}{more}"
+            in_docs = f"{results} in {docs} doc{'s' if docs != 1 else ''}"
+            self._set_search_status(f"{in_docs}, {resp.elapsed_ms:.0f} ms", in_docs, results, f"{total}{more}")
 
     def _refresh_reader_hits(self) -> None:
         if self.current_doc is None:
             return
         doc = self.documents[self.current_doc]
-        if self.find_doc == doc.id:
+        if self.finding.is_in(doc.id):
             return  # the find's matches stay on screen
         spans = self._doc_spans(doc)
         self._q(Reader).set_hits(spans, None)
@@ -590,29 +762,31 @@ class YuelanApp(LiveReload, App):
 
     def _doc_spans(self, doc) -> list[tuple[int, int]]:
         """What the reader highlights in ``doc``: the find's matches, else the search's hits."""
-        if self.find_doc == doc.id:
-            return self.find_spans
-        return self.hits_by_doc.get(doc.id, []) if self.query_text else []
+        if self.finding.is_in(doc.id):
+            return self.finding.spans
+        return self.searching.spans(doc.id)
 
     # ------------------------------------------------------------- opening
 
     def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None,
-                      record: bool = True) -> None:
+                      record: bool = True, current_span: tuple[int, int] | None = None) -> None:
         doc = self.documents[doc_index]
         if record:
-            self._push_history(doc.id, offset)
-        if self.find_doc is not None and self.find_doc != doc.id:
+            self.places.push((doc.id, offset), self._reader_place())
+        if self.finding.active and not self.finding.is_in(doc.id):
             self._end_find(quiet=True)
         self.current_doc = doc_index
         reader = self._q(Reader)
         spans = self._doc_spans(doc)
         current = None
-        if hit_target is not None and spans:
-            current = reader_index(spans, hit_target)
+        if current_span is not None and current_span in spans:
+            current = spans.index(current_span)
+        elif hit_target is not None and spans:
+            current = hit_index(spans, hit_target)
         reader.show(doc, offset, hits=spans, current=current, center=hit_target is not None)
-        if self.query_text and doc.id not in self.hits_by_doc and self.index is not None:
-            # Not among the ranked results: find its hits in the background.
-            self._find_hits(doc, self.query_text)
+        if self.searching.query and doc.id not in self.searching.counted and self.index is not None:
+            # Not counted yet (or not among the ranked results): find its hits in the background.
+            self._find_hits(doc, self.searching.query)
         self._update_status()
         if focus:
             self._show_pane("reader")
@@ -627,13 +801,15 @@ class YuelanApp(LiveReload, App):
             self.call_from_thread(self._found_hits, doc, query, spans)
 
     def _found_hits(self, doc, query: str, spans) -> None:
-        if query != self.query_text:
+        if not self.searching.add_document_hits(query, {doc.id: spans}):
             return
-        self.hits_by_doc.setdefault(doc.id, spans)
         reader = self._q(Reader)
-        if reader.doc is doc and spans and self.find_doc != doc.id:
-            reader.set_hits(spans, None)
+        if reader.doc is doc and spans and not self.finding.is_in(doc.id):
+            cur = reader.hits[reader.current] if reader.current is not None and reader.current < len(reader.hits) else None
+            reader.set_hits(spans, spans.index(cur) if cur in spans else None)
             self._update_status()
+        if doc.id in self.searching.docs:
+            self._q(ResultList).set_counts(self._counts())
 
     @on(DocTree.NodeSelected, "#tree")
     def _tree_selected(self, event: DocTree.NodeSelected) -> None:
@@ -653,34 +829,99 @@ class YuelanApp(LiveReload, App):
             return
         self.open_result(int(event.option.id))
 
+    @on(ResultList.OptionHighlighted, "#results")
+    def _result_highlighted(self, event: ResultList.OptionHighlighted) -> None:
+        """The cursor moved in the results: preview that passage (debounced,
+        focus stays in the list), and load the next page near the end."""
+        if event.option.id is None:
+            return
+        i = int(event.option.id)
+        offset = self.searching.next_offset()
+        if offset is not None and i >= len(self.searching.results) - MORE_AHEAD:
+            self.searching.loading_more = True
+            self._search_more(self.searching.query, offset)
+        if not self.narrow:
+            self._preview_soon()
+
+    def _preview_soon(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
+
+    def _preview_now(self) -> None:
+        self._preview_timer = None
+        results = self._q(ResultList)
+        if results.highlighted is None or not self.searching.results:
+            return
+        option = results.get_option_at_index(results.highlighted)
+        if option.id is not None:
+            self.open_result(int(option.id), focus=False, record=False)
+
+    @property
+    def settled(self) -> bool:
+        """No preview waiting and every result document counted (tests wait on it)."""
+        return self._preview_timer is None and not self.searching.uncounted()
+
+    def action_preview(self) -> None:
+        """p in the results: the highlighted passage in the reader (the one
+        pane below 100 columns shows it; Esc comes back to the same result)."""
+        results = self._q(ResultList)
+        if results.highlighted is None:
+            return
+        option = results.get_option_at_index(results.highlighted)
+        if option.id is not None:
+            self.open_result(int(option.id), focus=self.narrow, record=False)
+
     @on(SearchInput.Submitted, "#search")
     def _search_submitted(self) -> None:
         results = self._q(ResultList)
-        if self.query_text and (self.index is None or self.last_response is None
-                                or self.last_response.query != self.query_text):
+        query = self.searching.query
+        self._remember_query(query)
+        resp = self.searching.response
+        if query and (self.index is None or resp is None or resp.query != query):
             # Results not in yet (indexing, or the search is running): open
             # the top one as soon as it arrives.
-            self._open_when_ready = self.query_text
+            self._open_when_ready = query
             if self.index is None:
                 self.notify("Still indexing: the top result opens when it is ready.", markup=False)
-        elif self.results:
+        elif self.searching.results:
             self.open_result(results.highlighted or 0)
 
-    def open_result(self, i: int) -> None:
-        if not (0 <= i < len(self.results)):
+    def _remember_query(self, query: str) -> None:
+        """Keep ``query`` in this corpus's search history (Up/Down recall it)."""
+        if self.queries.add(query) and self.roots is not None:
+            self.state.save_history(self.roots, self.queries.entries)
+            self._show_state_notices()
+
+    def action_history_query(self, direction: int) -> None:
+        """Up/Down in the search bar: older/newer queries of this corpus."""
+        bar = self._q(SearchInput)
+        if direction < 0:
+            text = self.queries.older(bar.value)
+        else:
+            text = self.queries.newer()
+            if text is None:
+                self.action_focus_results()
+                return
+        if text is not None:
+            bar.value = text
+            bar.cursor_position = len(text)
+
+    def open_result(self, i: int, *, focus: bool = True, record: bool = True) -> None:
+        if not (0 <= i < len(self.searching.results)):
             return
-        hit = self.results[i]
+        hit = self.searching.results[i]
         doc_index = self._doc_index(hit.doc_id)
         if doc_index is None:
             return
-        if hit.highlights:
-            target = hit.start + min(s for s, _ in hit.highlights)
-        else:
-            target = hit.start
+        if record:
+            self._remember_query(self.searching.query)
+        target = hit.start + min(s for s, _ in hit.highlights) if hit.highlights else hit.start
+        first = (target, hit.start + min(e for s, e in hit.highlights if hit.start + s == target)) if hit.highlights else None
         self.current_hit_passage = (hit.start, hit.end)
-        if self.find_doc is not None:
+        if self.finding.active:
             self._end_find(quiet=True)  # a search result: the search's hits again
-        self.open_document(doc_index, target, hit_target=target)
+        self.open_document(doc_index, target, hit_target=target, focus=focus, record=record, current_span=first)
 
     def _doc_index(self, doc_id: str) -> int | None:
         for i, d in enumerate(self.documents):
@@ -696,15 +937,21 @@ class YuelanApp(LiveReload, App):
         if self.current_doc is None:
             return
         self._save_place_soon()
-        doc = self.documents[self.current_doc]
+        self._reveal_in_tree()
+
+    def _reveal_in_tree(self) -> None:
+        """The tree's cursor on the reader's section, when the tree is shown
+        (a preview from the results must not unfold the hidden tree)."""
         try:
             reader = self._q(Reader)
             tree = self._q(DocTree)
+            switcher = self._q("#left", ContentSwitcher)
         except NoMatches:  # a Moved still queued while the app shuts down
             return
-        section = doc.section_at(reader.reading_offset()) if doc.sections else None
-        if not tree.doc_nodes:
+        if self.current_doc is None or not tree.doc_nodes or switcher.current != "tree":
             return
+        doc = self.documents[self.current_doc]
+        section = doc.section_at(reader.reading_offset()) if doc.sections else None
         tree.reveal(NodeRef(self.current_doc, section))
 
     def _update_status(self) -> None:
@@ -724,10 +971,10 @@ class YuelanApp(LiveReload, App):
         offset = reader.reading_offset()
         si = doc.section_at(offset) if doc.sections else None
         parts = []
-        if self.find_doc == doc.id:
+        if self.finding.is_in(doc.id):
             i = reader.current
-            parts.append(f"find {clip(safe(self.find_query), 16)!r} {i + 1 if i is not None else '-'}/{len(self.find_spans)}")
-        elif self.query_text:
+            parts.append(f"find {clip(safe(self.finding.query), 16)!r} {i + 1 if i is not None else '-'}/{len(self.finding.spans)}")
+        elif self.searching.query:
             if reader.hits:
                 i = reader.current
                 parts.append(f"hit {i + 1 if i is not None else '-'}/{len(reader.hits)}")
@@ -743,13 +990,13 @@ class YuelanApp(LiveReload, App):
 
     def action_next_hit(self, direction: int = 1) -> None:
         reader = self._q(Reader)
-        if self.find_doc is not None and reader.doc is not None and self.find_doc == reader.doc.id:
+        if reader.doc is not None and self.finding.is_in(reader.doc.id):
             self._next_find(direction)
             return
-        if not self.query_text:
+        if not self.searching.query:
             self.notify("No search yet: press / and type a query.", markup=False)
             return
-        if not self.result_docs:
+        if not self.searching.docs:
             self.notify("No hits for this search.", markup=False)
             return
         reader = self._q(Reader)
@@ -767,22 +1014,15 @@ class YuelanApp(LiveReload, App):
                 self._goto_hit(j)
                 return
         # Past this document's end: continue in the next document with hits.
-        order = self.result_docs
-        cur_id = doc.id if doc is not None else None
-        if cur_id in order:
-            k = order.index(cur_id) + direction
-        else:
-            k = 0 if direction > 0 else len(order) - 1
-        wrapped = False
-        if k >= len(order):
-            k, wrapped = 0, True
-        elif k < 0:
-            k, wrapped = len(order) - 1, True
-        next_id = order[k]
+        order = self.searching.docs
+        step = next_document(order, doc.id if doc is not None else None, direction)
+        if step is None:
+            return
+        next_id, wrapped = step
         di = self._doc_index(next_id)
         if di is None:
             return
-        spans = self.hits_by_doc.get(next_id) or []
+        spans = self.searching.spans(next_id)
         if not spans:
             return
         target = spans[0][0] if direction > 0 else spans[-1][0]
@@ -840,7 +1080,7 @@ class YuelanApp(LiveReload, App):
                 self.open_document(di, min(here[1], len(self.documents[di].text)), focus=False, record=False)
                 return
         if self.roots is not None:
-            self.bookmarks = self.state.load_bookmarks(self.roots)
+            self.bookmarks.load()
         place = self.state.load_place(self.roots) if self.roots is not None else None
         self._show_state_notices()
         if place is not None:
@@ -849,14 +1089,14 @@ class YuelanApp(LiveReload, App):
                 # A document that shrank since: its end, not another document.
                 self._saved_place = place
                 self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
+                if self.narrow:
+                    self._show_pane("reader")  # one pane: the kept place, not the tree
                 return
             self.notify("The last reading place is gone from this corpus: starting at the first document.",
                         markup=False, timeout=5)
         self.open_document(0, 0, focus=False)
 
     def _doc_at(self, root: int, rel: str) -> int | None:
-        import os
-
         if self.roots is None:
             return None
         path = self.roots.resolve(root, rel)
@@ -881,32 +1121,14 @@ class YuelanApp(LiveReload, App):
             return None  # laying out: the position is not known yet
         return reader.doc.id, reader.top_offset()
 
-    def _push_history(self, doc_id: str, offset: int) -> None:
-        here = self._reader_place()
-        if 0 <= self._hist_pos < len(self._history) and here is not None:
-            self._history[self._hist_pos] = here  # back returns where the user left
-        del self._history[self._hist_pos + 1:]  # a new place drops the forward list
-        if self._history and self._history[-1] == (doc_id, offset):
-            return
-        self._history.append((doc_id, offset))
-        if len(self._history) > HISTORY_MAX:
-            del self._history[0]
-        self._hist_pos = len(self._history) - 1
-
     def action_history(self, delta: int) -> None:
-        j = self._hist_pos + delta
-        if not (0 <= j < len(self._history)):
+        place = self.places.step(delta, self._reader_place())
+        if place is None:
             self.notify("No earlier place." if delta < 0 else "No later place.", markup=False, timeout=2)
             return
-        here = self._reader_place()
-        if here is not None and 0 <= self._hist_pos < len(self._history):
-            self._history[self._hist_pos] = here
-        self._hist_pos = j
-        doc_id, offset = self._history[j]
-        di = self._doc_index(doc_id)
-        if di is None:
-            return
-        self.open_document(di, offset, record=False)
+        di = self._doc_index(place[0])
+        if di is not None:
+            self.open_document(di, place[1], record=False)
 
     def _save_place_soon(self) -> None:
         if not self.state.enabled:
@@ -936,7 +1158,7 @@ class YuelanApp(LiveReload, App):
             self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
 
     async def action_quit(self) -> None:
-        self.stop_watching()
+        self.live.stop()
         if self._save_timer is not None:
             self._save_timer.stop()
         try:
@@ -964,30 +1186,18 @@ class YuelanApp(LiveReload, App):
         def done(note: str | None) -> None:
             if note is None:
                 return
-            mark = Bookmark(loc[0], loc[1], offset, snippet, note)
-            self._change_bookmarks(lambda marks: marks.append(mark))
+            self.bookmarks.add(Bookmark(loc[0], loc[1], offset, snippet, note))
+            self._show_state_notices()
             self.notify(clip(f"Bookmarked: {safe(note or snippet)}", 120), markup=False, timeout=3)
+
+        from tui.app.screens import NoteScreen
 
         self.push_screen(NoteScreen("Bookmark this passage", safe(f"{snippet}  ({where})")), done)
 
     def action_bookmarks(self) -> None:
-        self.push_screen(BookmarksScreen())
+        from tui.app.screens import BookmarksScreen
 
-    def _change_bookmarks(self, change: Callable[[list[Bookmark]], None]) -> None:
-        """Apply ``change`` to the bookmarks as they are on disk now (another
-        yuelan on the same corpus may have added some), then save them."""
-        marks = self.bookmarks
-        if self.roots is not None and self.state.enabled:
-            marks = self.state.load_bookmarks(self.roots)
-        change(marks)
-        self.bookmarks = marks
-        if self.roots is not None:
-            self.state.save_bookmarks(self.roots, marks)
-        self._show_state_notices()
-
-    @staticmethod
-    def _same_mark(a: Bookmark, b: Bookmark) -> bool:
-        return (a.root, a.path, a.offset, a.created) == (b.root, b.path, b.offset, b.created)
+        self.push_screen(BookmarksScreen(self.bookmark_rows()))
 
     def bookmark_target(self, mark: Bookmark) -> tuple[int | None, str]:
         """(document index, '') or (None, why it is stale)."""
@@ -998,9 +1208,10 @@ class YuelanApp(LiveReload, App):
             return None, "stale: offset out of range"
         return di, ""
 
-    def bookmark_rows(self) -> list[str]:
+    def bookmark_rows(self) -> list[tuple[str, str, str]]:
+        """(label, where, excerpt) of every bookmark, for the dialog."""
         rows = []
-        for b in self.bookmarks:
+        for b in self.bookmarks.marks:
             di, stale = self.bookmark_target(b)
             label = safe(b.note) if b.note else safe(b.excerpt)
             if di is not None:
@@ -1009,37 +1220,41 @@ class YuelanApp(LiveReload, App):
                 where = title_section(safe(doc.title or doc.id), safe(doc.sections[si].title) if si is not None else None, 50)
             else:
                 where = f"{safe(b.path)} [{stale}]"
-            rows.append(f"{clip(label, 44)}  - {where}")
+            rows.append((label, where, safe(b.excerpt), b.note))
         return rows
 
-    def bookmark_jump(self, i: int) -> None:
-        if not (0 <= i < len(self.bookmarks)):
+    @on(BookmarkJump)
+    def _bookmark_jump(self, message: BookmarkJump) -> None:
+        if not (0 <= message.index < len(self.bookmarks)):
             return
-        mark = self.bookmarks[i]
+        mark = self.bookmarks[message.index]
         di, stale = self.bookmark_target(mark)
         if di is None:
             self.notify(clip(f"Bookmark {safe(mark.path)} is {stale}.", 120), severity="warning", markup=False)
             return
         self.open_document(di, mark.offset)
 
-    def bookmark_rename(self, i: int, note: str) -> None:
-        if not (0 <= i < len(self.bookmarks)):
-            return
-        target = self.bookmarks[i]
+    @on(BookmarkRename)
+    def _bookmark_rename(self, message: BookmarkRename) -> None:
+        if self.bookmarks.rename(message.index, message.note):
+            self._bookmarks_changed(message.index)
 
-        def change(marks: list[Bookmark]) -> None:
-            for m in marks:
-                if self._same_mark(m, target):
-                    m.note = note
+    @on(BookmarkDelete)
+    def _bookmark_delete(self, message: BookmarkDelete) -> None:
+        if self.bookmarks.delete(message.index):
+            self._bookmarks_changed(message.index)
 
-        self._change_bookmarks(change)
+    def _bookmarks_changed(self, keep: int) -> None:
+        self._show_state_notices()
+        from tui.app.screens import BookmarksScreen
 
-    def bookmark_delete(self, i: int) -> None:
-        if not (0 <= i < len(self.bookmarks)):
-            return
-        target = self.bookmarks[i]
-        self._change_bookmarks(lambda marks: marks.__setitem__(
-            slice(None), [m for m in marks if not self._same_mark(m, target)]))
+        if isinstance(self.screen, BookmarksScreen):
+            self.screen.show_rows(self.bookmark_rows(), keep)
+
+    @on(OpenDocument)
+    def _open_document_requested(self, message: OpenDocument) -> None:
+        if 0 <= message.doc < len(self.documents):
+            self.open_document(message.doc, message.offset)
 
     # ------------------------------------------------------ find in document
 
@@ -1052,8 +1267,8 @@ class YuelanApp(LiveReload, App):
             self._show_pane("reader", focus=False)
         bar = self._q(FindInput)
         bar.add_class("-active")
-        if self.find_doc == reader.doc.id:
-            bar.value = self.find_query
+        if self.finding.is_in(reader.doc.id):
+            bar.value = self.finding.query
         self._focus(bar)
 
     def action_close_find(self) -> None:
@@ -1091,33 +1306,27 @@ class YuelanApp(LiveReload, App):
         if not spans:
             self.notify(clip(f"Not found in this document: {safe(query)}", 120), markup=False, timeout=3)
             return
-        self.find_doc, self.find_query, self.find_spans = doc.id, query, spans
-        reader.set_hits(spans, None)
+        self.finding.start(doc.id, query, spans)
+        reader.set_hits(self.finding.spans, None)
         i = reader.hit_index_at_or_after(reader.top_offset())
         reader.set_current(i, center=True)
         self._update_status()
 
     def _next_find(self, direction: int) -> None:
         reader = self._q(Reader)
-        n = len(reader.hits)
-        if not n:
+        first = reader.hit_index_at_or_after(reader.top_offset()) if reader.current is None else None
+        step = find_step(reader.current, len(reader.hits), direction, first)
+        if step is None:
             return
-        if reader.current is None:
-            i = reader.hit_index_at_or_after(reader.top_offset()) or 0
-            if direction < 0:
-                i = (i - 1) % n
-        else:
-            i = reader.current + direction
-            if not (0 <= i < n):
-                i %= n
-                self.notify("Find wrapped to the " + ("first" if direction > 0 else "last") + " match.",
-                            markup=False, timeout=2)
+        i, wrapped = step
+        if wrapped:
+            self.notify("Find wrapped to the " + ("first" if direction > 0 else "last") + " match.",
+                        markup=False, timeout=2)
         self._goto_hit(i)
 
     def _end_find(self, quiet: bool = False) -> None:
         self.workers.cancel_group(self, "docfind")
-        had = self.find_doc is not None
-        self.find_doc, self.find_query, self.find_spans = None, "", []
+        had = self.finding.end()
         reader = self._q(Reader)
         if reader.doc is not None and not quiet:
             reader.set_hits(self._doc_spans(reader.doc), None)
@@ -1128,15 +1337,15 @@ class YuelanApp(LiveReload, App):
     # ---------------------------------------------------------------- export
 
     def action_export(self) -> None:
-        resp = self.last_response
-        if not self.query_text or resp is None or not getattr(resp, "results", None):
+        resp = self.searching.response
+        if not self.searching.query or resp is None or not resp.results:
             self.notify("No results to export: search first (/).", markup=False)
             return
-        from tui.export import to_markdown
+        from tui.export import to_markdown, write_export
 
         try:
             path = write_export(self.state.dir, resp.query, to_markdown(resp))
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self.notify(clip(safe(f"Export failed: {exc}"), 200), severity="error", markup=False)
             return
         self.notify(safe(f"Exported {len(resp.results)} results to {path}"), markup=False, timeout=10)
@@ -1201,18 +1410,19 @@ class YuelanApp(LiveReload, App):
     def action_back(self) -> None:
         focused = self.focused
         switcher = self._q("#left", ContentSwitcher)
-        if isinstance(focused, Reader) and self.find_doc is not None:
+        if isinstance(focused, Reader) and self.finding.active:
             self._end_find()  # less-style: Esc ends the find first
             return
         if isinstance(focused, SearchInput):
             self._show_pane("left")
         elif isinstance(focused, ResultList):
+            self._remember_query(self.searching.query)  # Up in the search bar brings it back
             self._q(SearchInput).value = ""
             switcher.current = "tree"
             self._show_pane("left")
         elif isinstance(focused, Reader):
             self._show_pane("left")
-        elif self.query_text:
+        elif self.searching.query:
             switcher.current = "results"
             self._show_pane("left")
 
@@ -1259,8 +1469,6 @@ class YuelanApp(LiveReload, App):
         return f"{cite}, {self._doc_file(doc)}:{doc.text.count(chr(10), 0, offset) + 1}"
 
     def _doc_file(self, doc) -> str:
-        import os
-
         loc = self.roots.locate(doc.path) if self.roots is not None else None
         return loc[1] if loc is not None else os.path.basename(doc.path)
 
@@ -1288,6 +1496,8 @@ class YuelanApp(LiveReload, App):
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
             return
+        from tui.app.screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------- palette
@@ -1320,13 +1530,6 @@ class YuelanApp(LiveReload, App):
         for label, name in THEMES:
             yield SystemCommand(f"Theme: {label}", f"Use the {label} theme", lambda n=name: self.set_theme(n))
         yield SystemCommand("Quit", "Quit yuelan (q)", self.action_quit)
-
-
-def reader_index(spans: list[tuple[int, int]], target: int) -> int:
-    from bisect import bisect_left
-
-    i = bisect_left([s for s, _ in spans], target)
-    return min(i, len(spans) - 1)
 
 
 def passage_at(doc, offset: int) -> tuple[int, int]:
@@ -1362,35 +1565,3 @@ def find_spans(index, doc, query: str) -> list[tuple[int, int]]:
         out.append((i, i + len(term)))
         i = text.find(term, i + len(term))
     return out
-
-
-def write_export(data_dir: str | None, query: str, text: str) -> str:
-    """Write ``text`` to a new file; return its full path.
-
-    The user data dir's ``exports/`` is preferred: it always exists for us,
-    is private (0700) and never litters the corpus or whatever directory the
-    app was started from.  Without one (no usable home), a new private
-    directory in the system temp dir: never the current directory, which is
-    often the corpus itself (the export would appear there as a document)."""
-    import os
-    import re
-    import tempfile
-
-    if data_dir:
-        folder = os.path.join(data_dir, "exports")
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    else:
-        folder = tempfile.mkdtemp(prefix="yuelan-exports-")
-    slug = re.sub(r"[^\w]+", "-", query, flags=re.UNICODE).strip("-")[:24] or "results"
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        name = f"yuelan-{slug}-{stamp}{'' if n == 1 else f'-{n}'}.md"
-        path = os.path.join(folder, name)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        return os.path.abspath(path)
-    raise OSError("too many exports with the same name")

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.app.layout import Layout, layout
-from tui.text import escape_controls
+from tui.text.safe import escape_controls
 
 # The reading measure: lines longer than this are hard to read.
 MAX_MEASURE = 100
@@ -76,6 +76,9 @@ class Reader(ScrollView, can_focus=True):
         Binding("G,end", "bottom", "Bottom", show=False),
         Binding("space,pagedown", "page(1)", "Page down", show=False),
         Binding("b,pageup", "page(-1)", "Page up", show=False),
+        # less/vim habits: half a page.
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
     ]
 
     class Moved(Message):
@@ -340,6 +343,11 @@ class Reader(ScrollView, can_focus=True):
     def action_page(self, direction: int) -> None:
         self.anchor = None
         step = max(1, self.scrollable_content_region.height - 2)
+        self._scroll_line(round(self.scroll_y) + direction * step)
+
+    def action_half_page(self, direction: int) -> None:
+        self.anchor = None
+        step = max(1, self.scrollable_content_region.height // 2)
         self._scroll_line(round(self.scroll_y) + direction * step)
 
     def action_top(self) -> None:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, OpenDocument
 from tui.app.widgets import SEP, clip, safe
 
 # Every key, as the help screen shows it.  ASCII only (no ambiguous glyphs).
@@ -42,9 +43,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Document tree and results",
         [
-            ("j / k, Up / Down", "move"),
+            ("j / k, Up / Down", "move (the reader previews the result)"),
             ("g / G, Home / End", "first / last"),
-            ("Enter", "open in the reader"),
+            ("Enter", "open in the reader; Esc comes back to it"),
+            ("p", "preview the result (one-pane layout)"),
             ("l / h, Right / Left", "expand / collapse a document (tree)"),
             ("space", "expand / collapse (tree)"),
         ],
@@ -54,7 +56,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("type", "results update as you type"),
             ("Enter", "open the highlighted result / find"),
-            ("Down", "move into the results"),
+            ("Up / Down", "earlier / later queries; Down: the results"),
         ],
     ),
     (
@@ -63,6 +65,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("j / k, Up / Down", "scroll a line"),
             ("space / b", "scroll a page down / up"),
             ("PageDown / PageUp", "scroll a page down / up"),
+            ("ctrl+d / ctrl+u", "half a page down / up"),
             ("g / G, Home / End", "top / bottom"),
         ],
     ),
@@ -185,8 +188,9 @@ class NoteScreen(ModalScreen["str | None"]):
 class BookmarksScreen(ModalScreen[None]):
     """Every bookmark of the corpus: Enter jumps, r renames, d deletes.
 
-    The app owns the bookmarks; this screen shows ``app.bookmark_rows()`` and
-    calls ``app.bookmark_jump/rename/delete``."""
+    The app owns the bookmarks: it gives the rows (label, where, excerpt,
+    note); this screen announces BookmarkJump/Rename/Delete and the app
+    answers a change with ``show_rows``."""
 
     DEFAULT_CSS = """
     BookmarksScreen { align: center middle; background: $background 60%; }
@@ -217,18 +221,23 @@ class BookmarksScreen(ModalScreen[None]):
             yield OptionList(id="bm-list", markup=False)
             yield Static(Content("Enter jump   r rename   d delete   Esc close"), id="bm-help")
 
+    def __init__(self, rows: list[tuple[str, str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
     def on_mount(self) -> None:
-        self.refill()
+        self.show_rows(self.rows)
         self.query_one(OptionList).focus()
 
-    def refill(self, keep: int | None = None) -> None:
+    def show_rows(self, rows: list[tuple[str, str, str, str]], keep: int | None = None) -> None:
+        self.rows = rows
         ol = self.query_one(OptionList)
         ol.clear_options()
-        rows = self.app.bookmark_rows()
         if not rows:
             ol.add_option(Option(Content("No bookmarks yet: press m in the reader to add one."), disabled=True))
             return
-        ol.add_options([Option(Content(clip(r, 200)), id=str(i)) for i, r in enumerate(rows)])
+        lines = [f"{clip(label, 44)}  - {where}" for label, where, _, _ in rows]
+        ol.add_options([Option(Content(clip(r, 200)), id=str(i)) for i, r in enumerate(lines)])
         ol.highlighted = min(keep or 0, len(rows) - 1)
 
     def _current(self) -> int | None:
@@ -250,7 +259,7 @@ class BookmarksScreen(ModalScreen[None]):
         if i is None or not self.is_current:
             return
         self.dismiss(None)
-        self.app.bookmark_jump(i)
+        self.app.post_message(BookmarkJump(i))
 
     def action_move(self, delta: int) -> None:
         ol = self.query_one(OptionList)
@@ -266,18 +275,16 @@ class BookmarksScreen(ModalScreen[None]):
 
         def done(note: "str | None") -> None:
             if note is not None:
-                self.app.bookmark_rename(i, note)
-                self.refill(i)
+                self.app.post_message(BookmarkRename(i, note))
 
-        mark = self.app.bookmarks[i]
-        self.app.push_screen(NoteScreen("Rename the bookmark", safe(mark.excerpt), mark.note), done)
+        _, _, excerpt, note = self.rows[i]
+        self.app.push_screen(NoteScreen("Rename the bookmark", excerpt, note), done)
 
     def action_delete(self) -> None:
         i = self._current()
         if i is None:
             return
-        self.app.bookmark_delete(i)
-        self.refill(i)
+        self.app.post_message(BookmarkDelete(i))
 
     def action_close(self) -> None:
         if self.is_current:
@@ -392,7 +399,7 @@ class DocumentsProvider(Provider):
 
     def _opener(self, i: int):
         def go() -> None:
-            self.app.open_document(i)
+            self.app.post_message(OpenDocument(i))
 
         return go
 
@@ -446,9 +453,10 @@ class SectionsProvider(Provider):
                 return
 
     def _jumper(self, di: int, si: int):
+        start = self.app.documents[di].sections[si].start
+
         def go() -> None:
-            app = self.app
-            app.open_document(di, app.documents[di].sections[si].start)
+            self.app.post_message(OpenDocument(di, start))
 
         return go
 

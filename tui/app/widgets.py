@@ -17,12 +17,12 @@ from textual.widgets import Footer, Input, OptionList, Tree
 from textual.widgets.option_list import Option
 
 from tui.app.layout import char_width
-from tui.text import escape_controls
+from tui.text.safe import escape_controls
 
 # Chrome stays free of East-Asian-ambiguous glyphs (box drawing, block
 # elements, "…"): they misalign on terminals that draw them wide.
 ELLIPSIS = "..."
-SEP = " > "
+SEP = " \u203a "  # U+203A is East-Asian neutral (one cell everywhere)
 MAX_SECTIONS_PER_DOC = 2000
 MAX_LABEL = 40  # cells of a tree label, so the section count stays visible
 
@@ -56,19 +56,48 @@ def clip(s: str, cells: int) -> str:
     return s
 
 
+def clip_middle(s: str, cells: int) -> str:
+    """``s`` in at most ``cells`` cells, cut in the middle ('head...tail'):
+    both ends of a long section title say more than its start alone."""
+    if cell_len(s) <= cells:
+        return s
+    if cells < 2 + len(ELLIPSIS) + 2:
+        return clip(s, cells)
+    room = cells - len(ELLIPSIS)
+
+    def take(chars, budget: int) -> list[str]:
+        out, w = [], 0
+        for ch in chars:
+            if w + char_width(ch) > budget:
+                break
+            out.append(ch)
+            w += char_width(ch)
+        return out
+
+    head = "".join(take(s, (room + 1) // 2))
+    tail = "".join(reversed(take(reversed(s), room - cell_len(head))))
+    return head + ELLIPSIS + tail
+
+
+MIN_PART = 6  # cells: below this, a part of 'title > section' would read as a bare '...'
+
+
 def title_section(title: str, section: str | None, room: int) -> str:
-    """'title > section' in at most ``room`` cells, both parts kept readable."""
+    """'title › section' in at most ``room`` cells, both parts kept readable:
+    cut in the middle, and the section left out rather than shown as '...'."""
     if not section:
-        return clip(title, room)
+        return clip_middle(title, room)
     tw, sw = cell_len(title), cell_len(section)
     if tw + len(SEP) + sw <= room:
         return title + SEP + section
-    avail = max(2, room - len(SEP))
+    avail = room - len(SEP)
+    if avail < 2 * MIN_PART:
+        return clip_middle(title, room)
     s_alloc = min(sw, avail // 2)
     t_alloc = avail - s_alloc
     if t_alloc > tw:
         t_alloc, s_alloc = tw, avail - tw
-    return clip(title, t_alloc) + SEP + clip(section, s_alloc)
+    return clip_middle(title, t_alloc) + SEP + clip_middle(section, s_alloc)
 
 
 class AsciiScrollBarRender(ScrollBarRender):
@@ -248,18 +277,35 @@ class DocTree(Tree[NodeRef]):
             if not parent.is_expanded:
                 parent.expand()
             parent = parent.parent
+        if self.cursor_node is not node or node.line == -1:
+            self.move_cursor(node)
+        # Lines of just-expanded nodes (and the tree's size on the first
+        # frame) are only known after a refresh: place and scroll then, so
+        # the cursor is in view, not under the scroll bar or off screen.
+        self.call_after_refresh(self._cursor_into_view, node)
+
+    def _cursor_into_view(self, node) -> None:
+        if node.line == -1 or node.tree is not self:
+            return
         if self.cursor_node is not node:
             self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
 
 
 class ResultList(OptionList):
-    """Ranked search results: title > section, then a one-line snippet."""
+    """Ranked search results: ``title › section`` on one line (cut in the
+    middle when it must be), then a snippet centred on the first hit.  A
+    document's hit count shows once, on its first row, and only when final;
+    partial matches say what they miss.  Moving the cursor announces
+    ``OptionHighlighted`` (the app previews the passage); pages are appended
+    with ``add_hits``."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "first", "Top", show=False),
         Binding("G", "last", "Bottom", show=False),
+        Binding("p", "app.preview", "Preview", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -267,59 +313,94 @@ class ResultList(OptionList):
         self.hits: list = []
         self.counts: dict[str, int] = {}
         self.query_text = ""
+        self._first_rows: dict[str, int] = {}  # doc id -> its first row
 
     def show_results(self, query: str, hits: list, counts: dict[str, int], message: str | None = None) -> None:
         self.query_text = query
         self.hits = list(hits)
-        self.counts = counts
+        self.counts = dict(counts)
         self.rebuild()
 
-    def rebuild(self) -> None:
+    def _width(self) -> int:
         # Two cells spare: a scroll bar may appear once the options are in,
         # and a prompt that wraps would push its snippet out of view.
-        width = max(10, (self.scrollable_content_region.width or 40) - 2)
+        return max(10, (self.scrollable_content_region.width or 40) - 2)
+
+    def rebuild(self) -> None:
+        width = self._width()
         keep = self.highlighted
         self.clear_options()
+        self._first_rows = {}
         if not self.hits:
             if self.query_text:
                 self.add_option(Option(Content(clip(f"No results for {safe(self.query_text)!r}.", width * 3)), disabled=True))
             return
-        self.add_options([Option(self._prompt(h, width), id=str(i)) for i, h in enumerate(self.hits)])
+        self.add_options(self._make_options(0, self.hits, width))
         self.highlighted = keep if keep is not None and keep < len(self.hits) else 0
 
-    def _prompt(self, hit, width: int) -> Content:
+    def _make_options(self, start: int, hits: list, width: int) -> list[Option]:
+        out = []
+        for i, h in enumerate(hits, start):
+            self._first_rows.setdefault(h.doc_id, i)
+            out.append(Option(self._prompt(h, width, first=self._first_rows[h.doc_id] == i), id=str(i)))
+        return out
+
+    def add_hits(self, hits: list, counts: dict[str, int]) -> None:
+        """Append a later page (the cursor neared the end)."""
+        start = len(self.hits)
+        self.hits.extend(hits)
+        self.counts.update(counts)
+        self.add_options(self._make_options(start, hits, self._width()))
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Final hit counts arrived: redraw only the rows that show one."""
+        changed = [d for d, n in counts.items() if self.counts.get(d) != n]
+        self.counts.update(counts)
+        width = self._width()
+        for doc_id in changed:
+            row = self._first_rows.get(doc_id)
+            if row is not None and row < self.option_count:
+                self.replace_option_prompt_at_index(row, self._prompt(self.hits[row], width, first=True))
+
+    def _prompt(self, hit, width: int, first: bool = True) -> Content:
         title = safe(hit.title or "")
         section = safe(hit.section) if hit.section else ""
-        count = self.counts.get(hit.doc_id)
+        count = self.counts.get(hit.doc_id) if first else None
         tail = f"  {count} hit{'s' if count != 1 else ''}" if count else ""
         # Say how it matched only when that explains a surprise.
-        kind = f" ({hit.match})" if hit.match in ("pinyin", "fuzzy") else ""
-        head_room = max(4, width - len(tail) - len(kind))
+        if hit.partial:
+            missing = " ".join(safe(m) for m in hit.missing)
+            kind = f" (partial: no {clip(missing, 12)})" if missing else " (partial)"
+        elif hit.match in ("pinyin", "fuzzy"):
+            kind = f" ({hit.match})"
+        else:
+            kind = ""
+        if hit.count > 1:
+            kind += f" x{hit.count}"
+        head_room = max(4, width - cell_len(tail) - cell_len(kind))
         head = title_section(title, section, head_room)
-        first = Content.assemble((head, "bold"), (kind, "italic $text-muted"), (tail, "$text-muted"))
-        snippet = self._snippet(hit, width)
-        return first + Content("\n") + snippet
+        first_line = Content.assemble((head, "bold"), (kind, "italic $text-muted"), (tail, "$text-muted"))
+        return first_line + Content("\n") + self._snippet(hit, width)
 
     @staticmethod
     def _snippet(hit, width: int) -> Content:
-        passage = hit.passage or ""
-        spans = sorted(hit.highlights or [])
+        """One line of the passage, the first hit in the middle of it."""
+        passage = safe(hit.passage or "").replace("\u3000", " ")
         if not passage:
             return Content("")
-        first = spans[0][0] if spans else 0
-        # Start a few characters before the first highlight, so it is in view.
-        start = max(0, first - 6)
-        while start > 0 and start < first and passage[start - 1] not in "\n":
-            # keep at most ~6 characters of left context
-            break
+        spans = sorted(hit.highlights or [])
+        first, first_end = spans[0] if spans else (0, 0)
+        # Context before the hit: half of what the hit leaves of the line.
+        side = max(0, (width - cell_len(passage[first:first_end])) // 2)
+        start, room = first, side
+        while start > 0 and room - char_width(passage[start - 1]) >= len(ELLIPSIS):
+            room -= char_width(passage[start - 1])
+            start -= 1
         prefix = ELLIPSIS if start > 0 else ""
         piece = passage[start:]
-        shown = safe(piece).replace("\u3000", " ")
-        budget = max(4, width - len(prefix))
-        cut = clip(shown, budget)
-        text = prefix + cut
-        content = Content(text)
-        visible = len(cut) - (len(ELLIPSIS) if cut.endswith(ELLIPSIS) and cut != shown else 0)
+        cut = clip(piece, max(4, width - len(prefix)))
+        visible = len(cut) - (len(ELLIPSIS) if cut != piece else 0)
+        content = Content(prefix + cut)
         for s, e in spans:
             a, b = s - start, e - start
             if b <= 0 or a >= visible:
@@ -362,10 +443,12 @@ class ResultList(OptionList):
 
 
 class SearchInput(Input):
-    """The search bar."""
+    """The search bar: Up/Down recall this corpus's earlier queries (Down
+    past the newest goes to the results)."""
 
     BINDINGS = [
-        Binding("down", "app.focus_results", "Results", show=False),
+        Binding("up", "app.history_query(-1)", "Earlier query", show=False),
+        Binding("down", "app.history_query(1)", "Results", show=False),
     ]
 
 

@@ -13,9 +13,9 @@ The format cannot execute code on load: a fixed magic and version, a JSON
 header, then one binary blob (the texts as UTF-8 and the paragraphs as
 little-endian 64-bit integers).  Anything unexpected (truncation, another
 version, a bad offset) makes the whole cache invalid: it is ignored and
-rebuilt, with a notice; it never raises into the caller.  Writes go to a
-temporary file in the same directory and are moved into place atomically,
-so two instances on one corpus never see a half-written cache.
+rebuilt, with a notice; it never raises into the caller.  Files are read
+and written through ``tui.persist`` (no symlinks or FIFOs, atomic
+replacement), so two instances on one corpus never see a half-written cache.
 """
 
 from __future__ import annotations
@@ -23,17 +23,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import struct
 import sys
-import tempfile
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tui import persist
 from tui.corpus.model import Document, Paragraph, Section
 from tui.corpus.structure import PARSER_VERSION
+
+# The search layer imports these from here; they live in tui.persist.
+from tui.persist import STALE_TMP_SECONDS, Unusable, private_cache_dir, read_bytes, touch, write_atomic  # noqa: F401
 
 MAGIC = b"YUELANC\x01"
 VERSION = 2  # 2: sections in the blob, header in raw UTF-8, CRC-32
@@ -44,28 +46,6 @@ _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
 
 class CacheError(ValueError):
     pass
-
-
-def private_cache_dir(name: str) -> str | None:
-    """``<user cache dir>/yuelan/<name>``, created mode 0700, or None when it
-    cannot be used: no home, a read-only file system, a symlink or anything
-    but a directory there, or a directory somebody else owns.  Shared by the
-    document cache, the search index and jieba's cache."""
-    try:
-        import platformdirs
-
-        path = os.path.join(platformdirs.user_cache_dir("yuelan", appauthor=False), name)
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        st = os.lstat(path)
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-            return None  # never trust a directory somebody else owns, nor a symlink
-        if st.st_mode & 0o077:
-            os.chmod(path, 0o700)
-        if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
-            return None
-        return path
-    except (OSError, ImportError, RuntimeError, ValueError):
-        return None
 
 
 def cache_dir() -> str | None:
@@ -197,44 +177,12 @@ class Entry:
     skipped: str | None = None  # the reason, for a file that was not a document
 
 
-def _read_regular(path: str) -> bytearray:
-    """The cache file's bytes; never follows a symlink or opens a FIFO/device
-    planted where the cache should be."""
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise CacheError("not a regular file")
-        if st.st_uid != os.getuid():
-            raise CacheError("owned by another user")
-        # One buffer of the stated size, filled in place (no join copy); a
-        # file that grows meanwhile is read to its end all the same.
-        buf = bytearray(st.st_size)
-        view = memoryview(buf)
-        got = 0
-        while got < len(buf):
-            n = os.readv(fd, [view[got:]])
-            if n == 0:
-                break
-            got += n
-        view.release()
-        del buf[got:]
-        while True:
-            more = os.read(fd, 1 << 20)
-            if not more:
-                break
-            buf += more
-        return buf
-    finally:
-        os.close(fd)
-
-
 def load(path: str) -> dict[str, Entry]:
     """path -> Entry.  Raises CacheError for anything but a valid cache."""
     try:
-        data = _read_regular(path)
+        data = read_bytes(path)
+    except Unusable as e:
+        raise CacheError(str(e)) from None
     except OSError as e:
         raise CacheError(e.strerror or str(e)) from None
     if len(data) < _HEAD.size:
@@ -380,88 +328,19 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     crc = zlib.crc32(header)
     for c in chunks:
         crc = zlib.crc32(c, crc)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ylc", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(_HEAD.pack(MAGIC, VERSION, len(header), crc))
-            f.write(header)
-            for c in chunks:
-                f.write(c)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # Not durable: a cache lost in a crash is rebuilt (the CRC tells), and
+    # fsyncing hundreds of MB would hold up the first open.
+    write_atomic(path, [_HEAD.pack(MAGIC, VERSION, len(header), crc), header, *chunks], durable=False)
     prune(directory, ".ylc", keep=path)
 
 
 MAX_AGE_DAYS = 60  # a corpus not opened for this long loses its cache files
 MAX_DIR_BYTES = 4 << 30  # beyond this, the least recently used cache files go
-STALE_TMP_SECONDS = 3600  # temporary files of writers killed mid-write
-
-
-def touch(path: str) -> None:
-    """Mark a cache file as used (its mtime), so pruning keeps it."""
-    try:
-        os.utime(path)
-    except OSError:
-        pass
 
 
 def prune(directory: str, suffix: str, keep: str | None = None, now: float | None = None) -> list[str]:
-    """Remove this user's cache files (``*suffix``) in ``directory`` unused for
-    MAX_AGE_DAYS, then the least recently used beyond MAX_DIR_BYTES in all,
-    and temporary files older than an hour; never ``keep``.  One cache file
-    per corpus opened would otherwise pile up forever (``yuelan show FILE``
-    makes one per file).  Returns the paths removed; errors are ignored."""
-    import time
-
-    now = time.time() if now is None else now
-    files: list[tuple[float, int, str]] = []
-    removed: list[str] = []
-    try:
-        with os.scandir(directory) as it:
-            entries = list(it)
-    except OSError:
-        return removed
-    for e in entries:
-        if not e.name.endswith(suffix):
-            continue
-        try:
-            st = e.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
-            continue
-        age = now - st.st_mtime
-        if e.name.startswith(".tmp-"):
-            if age > STALE_TMP_SECONDS:
-                removed.append(e.path)
-            continue
-        if keep is not None and os.path.abspath(e.path) == os.path.abspath(keep):
-            continue
-        if age > MAX_AGE_DAYS * 86400:
-            removed.append(e.path)
-        else:
-            files.append((st.st_mtime, st.st_size, e.path))
-    total = sum(size for _, size, _ in files)
-    if keep is not None:
-        try:
-            total += os.stat(keep).st_size
-        except OSError:
-            pass
-    for _, size, path in sorted(files):
-        if total <= MAX_DIR_BYTES:
-            break
-        removed.append(path)
-        total -= size
-    gone = []
-    for path in removed:
-        try:
-            os.unlink(path)
-            gone.append(path)
-        except OSError:
-            pass
-    return gone
+    """The cache's pruning policy (see ``tui.persist.prune``): files unused
+    for MAX_AGE_DAYS, then the least recently used beyond MAX_DIR_BYTES.
+    One cache file per corpus opened would otherwise pile up forever
+    (``yuelan show FILE`` makes one per file)."""
+    return persist.prune(directory, suffix, max_age_days=MAX_AGE_DAYS, max_bytes=MAX_DIR_BYTES, keep=keep, now=now)

@@ -19,30 +19,25 @@ Errors print one line on stderr and exit non-zero; never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
+from tui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, err, load, note, report_skipped
 
 _HL_ON = "\x1b[1;33m"  # bold yellow
 _HL_OFF = "\x1b[0m"
 _DIM = "\x1b[2m"
 
+HELP = "search passages (Chinese in any script, pinyin, typos)"
+DESCRIPTION = (
+    "Search the documents for QUERY: space-separated terms (all required), "
+    '"exact phrase", -term to exclude; Chinese in Simplified or Traditional, '
+    "pinyin (xinlinggangwan, xlgw), one typo per term tolerated."
+)
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``search`` on an argparse sub-parsers object."""
-    p = subparsers.add_parser(
-        "search",
-        help="search passages (Chinese in any script, pinyin, typos)",
-        description=(
-            "Search the documents for QUERY: space-separated terms (all required), "
-            '"exact phrase", -term to exclude; Chinese in Simplified or Traditional, '
-            "pinyin (xinlinggangwan, xlgw), one typo per term tolerated."
-        ),
-    )
+
+def configure(p) -> None:
+    """The arguments of ``search`` on the parser ``p``."""
     p.add_argument("query", nargs="?", metavar="QUERY", help="the query (omit with --stdin)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the bundled seeds)")
     p.add_argument("--json", action="store_true", help="one JSON object per query")
@@ -53,11 +48,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="decode every file with this encoding instead of detecting it")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="highlight hits in colour")
     p.set_defaults(func=run)
-    return p
-
-
-def _err(msg: str) -> None:
-    print(f"yuelan: {msg}", file=sys.stderr)
 
 
 def _parse_limit(value) -> int | None:
@@ -71,92 +61,62 @@ def _parse_limit(value) -> int | None:
 FORMATS = ("text", "json", "md", "csv")
 
 
-def _output_format(args) -> str | None:
-    """The chosen format, or None (after a one-line error) when it is unusable."""
-    fmt = getattr(args, "format", None)
-    as_json = bool(getattr(args, "json", False))
+def _output_format(args) -> str:
+    """The chosen format; ``UsageError`` when it is unusable."""
+    fmt = args.format
     if fmt is None:
-        return "json" if as_json else "text"
+        return "json" if args.json else "text"
     fmt = str(fmt).strip().lower()
     if fmt == "markdown":
         fmt = "md"
     if fmt not in FORMATS:
-        _err(f"--format takes one of {', '.join(FORMATS)}, not {getattr(args, 'format', None)!r}")
-        return None
-    if as_json and fmt != "json":
-        _err(f"--json and --format {fmt} disagree; use one of them")
-        return None
+        raise UsageError(f"--format takes one of {', '.join(FORMATS)}, not {args.format!r}")
+    if args.json and fmt != "json":
+        raise UsageError(f"--json and --format {fmt} disagree; use one of them")
     return fmt
 
 
 def run(args) -> int:
-    """Run ``yuelan search`` with parsed ``args``; returns the exit status."""
-    fmt = _output_format(args)
-    if fmt is None:
-        return EXIT_USAGE
-    limit = _parse_limit(getattr(args, "limit", 20))
-    if limit is None:
-        _err(f"--limit takes a number of results (0 or more), not {getattr(args, 'limit', None)!r}")
-        return EXIT_USAGE
-    paths = list(getattr(args, "paths", None) or [])
-    query = getattr(args, "query", None)
-    if query is not None and not getattr(args, "stdin", False):
-        from tui.text import redecode_arg
+    """Run ``yuelan search`` with parsed ``args``; returns the exit status.
 
-        query = redecode_arg(query)  # typed Chinese under LC_ALL=C arrives as surrogates
-    use_stdin = bool(getattr(args, "stdin", False))
-    if use_stdin:
+    ``UsageError`` for a mistake in the arguments (``main`` prints it)."""
+    fmt = _output_format(args)
+    limit = _parse_limit(args.limit)
+    if limit is None:
+        raise UsageError(f"--limit takes a number of results (0 or more), not {args.limit!r}")
+    paths = list(args.paths or [])
+    query = args.query
+    if args.stdin:
         if query is not None:
             paths.insert(0, query)  # with --stdin every positional is a path
             query = None
     elif query is None:
-        _err("search needs a QUERY (or --stdin to read queries, one per line)")
-        return EXIT_USAGE
-    for p in paths:
-        if not os.path.lexists(p):
-            _err(f"no such file or directory: {p}")
-            return EXIT_USAGE
-    encoding = getattr(args, "encoding", None)
-    if encoding:
-        from tui.corpus.decode import NotText, text_encoding
+        raise UsageError("search needs a QUERY (or --stdin to read queries, one per line)")
+    else:
+        from tui.text import redecode_arg
 
-        try:
-            encoding = text_encoding(encoding)
-        except NotText as e:
-            _err(str(e))
-            return EXIT_USAGE
-
-    from tui.corpus import PathError, load_corpus
-
+        query = redecode_arg(query)  # typed Chinese under LC_ALL=C arrives as surrogates
+    args.paths = paths
     try:
-        corpus = load_corpus(paths or None, encoding=encoding, cache=True)
-    except PathError as e:
-        _err(str(e))
-        return EXIT_USAGE
+        corpus = load(args)
     except OSError as e:
-        _err(f"cannot read the documents: {e}")
+        err(f"cannot read the documents: {e}")
         return EXIT_ERROR
-    for notice in corpus.notices:
-        _err(f"note: {notice}")
-    from tui.cli import report_skipped
-
     report_skipped(corpus)
     if not corpus.documents:
-        _err("no readable documents found")
+        err("no readable documents found")
         return EXIT_ERROR
 
-    from tui.search import SearchIndex
+    from tui.session import open_index
 
     # From the persistent index: a second search on the same corpus does not
     # index it again.
-    index = SearchIndex.build(corpus.documents)
-    for notice in index.notices:
-        _err(f"note: {notice}")
+    index = open_index(corpus.documents, notify=note)
     as_json = fmt == "json"
-    color = _want_color(getattr(args, "color", "auto"))
+    color = _want_color(args.color)
     emitted = [0]
 
-    def _emit(resp, as_json: bool, color: bool) -> None:
+    def _emit(resp) -> None:
         if fmt in ("md", "csv"):
             from tui.export import to_csv, to_markdown
 
@@ -168,23 +128,22 @@ def run(args) -> int:
             return
         _emit_plain(resp, as_json, color)
 
-    if not use_stdin:
+    if not args.stdin:
         resp = index.search(query, limit=limit)
-        _emit(resp, as_json, color)
+        _emit(resp)
         if resp.error:
-            _err(resp.error)
+            err(resp.error)
             return EXIT_USAGE
         return EXIT_OK
-    status = EXIT_OK
     index.warm()  # a batch: load jieba and pinyin once, up front
     for line in sys.stdin:
         q = line.rstrip("\r\n")
         resp = index.search(q, limit=limit)
-        _emit(resp, as_json, color)
+        _emit(resp)
         if resp.error:
-            _err(f"{q!r}: {resp.error}")
+            err(f"{q!r}: {resp.error}")
         sys.stdout.flush()
-    return status
+    return EXIT_OK
 
 
 def _want_color(mode: str) -> bool:
@@ -252,29 +211,3 @@ def _passage_line(hit, color: bool) -> str:
         pos = e
     out.append(text[pos:])
     return "".join(out)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m tui.cli_search``), for tests and scripts."""
-
-    class _P(argparse.ArgumentParser):
-        def error(self, message):  # one line, no usage dump
-            raise SystemExit(_usage(message))
-
-    parser = _P(prog="yuelan")
-    sub = parser.add_subparsers(dest="command")
-    add_parser(sub)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] != "search":
-        argv.insert(0, "search")
-    args = parser.parse_args(argv)
-    return run(args)
-
-
-def _usage(message: str) -> int:
-    _err(message)
-    return EXIT_USAGE
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

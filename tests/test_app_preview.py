@@ -1,0 +1,224 @@
+"""Live preview, the results list's layout and paging, search history,
+half pages, restart at any size, notices and the status line (pilot tests)."""
+
+from __future__ import annotations
+
+from app_support import FakeIndex, app_plain, make_app, wait_index, wait_results, wait_settled
+from test_app_reading import data, open_doc, wait_for
+from tui.app.reader import Reader
+from tui.app.widgets import DocTree, ResultList, SearchInput, cell_len
+
+
+async def search(pilot, app, query: str) -> None:
+    await pilot.press("slash", *query)
+    await wait_results(pilot, app, query)
+    await wait_settled(pilot, app)
+
+
+async def test_moving_in_the_results_previews_without_taking_focus():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        await pilot.press("down")  # into the list
+        assert app.focused is results
+        seen = set()
+        for _ in range(len(app.searching.results) - 1):
+            await pilot.press("down")
+            await wait_settled(pilot, app)
+            hit = app.searching.results[results.highlighted]
+            assert app.focused is results  # the preview never takes focus
+            assert reader.doc is hit.doc
+            s, e = reader.hits[reader.current]  # the hit under the cursor is the current one
+            assert hit.start <= s < e <= hit.end
+            seen.add((hit.doc_id, s))
+        assert len(seen) > 3 and len({d for d, _ in seen}) == 2
+        # Enter: the reader has focus; Esc: back to the same result.
+        row = results.highlighted
+        await pilot.press("enter")
+        assert app.focused is reader
+        await pilot.press("escape")
+        assert app.focused is results and results.highlighted == row
+
+
+async def test_one_pane_layout_previews_on_p_and_esc_comes_back():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        before = reader.doc, reader.top_offset()
+        await pilot.press("down", "down", "down")
+        await wait_settled(pilot, app)
+        assert (reader.doc, reader.top_offset()) == before  # one pane: no preview while moving
+        await pilot.press("p")
+        await wait_settled(pilot, app)
+        hit = app.searching.results[results.highlighted]
+        assert reader.display and reader.doc is hit.doc and app.focused is reader
+        await pilot.press("escape")
+        assert app.focused is results and results.highlighted == 2
+
+
+async def test_results_take_45_percent_and_the_reader_keeps_60_columns():
+    for width in (200, 120, 110, 100):
+        expect = width * 45 // 100
+        app = make_app()
+        async with app.run_test(size=(width, 36)) as pilot:
+            await wait_index(pilot, app)
+            tree_width = app.query_one("#left").size.width
+            await search(pilot, app, "工会")
+            left = app.query_one("#left").size.width
+            assert left == max(30, min(expect, width - 60)), (width, left)
+            assert app.query_one("#right").size.width >= 60 or width < 100 + 30
+            assert left >= tree_width
+            await pilot.press("escape", "escape")  # the query goes: the tree's width again
+            await pilot.pause()
+
+
+async def test_entries_are_title_section_with_one_stable_count_per_document():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        results = app.query_one(ResultList)
+        width = results.scrollable_content_region.width
+        heads = [str(results.get_option_at_index(i).prompt).split("\n") for i in range(results.option_count)]
+        counted = {}
+        for (head, snippet), hit in zip(heads, app.searching.results):
+            assert cell_len(head) <= width and cell_len(snippet) <= width
+            assert " › " in head or not hit.section
+            assert "..." not in head.split(" › ")  # never a bare '...' for a part
+            if "hits" in head or "hit" in head.split()[-1:]:
+                counted.setdefault(hit.doc_id, []).append(head)
+        assert sorted(counted) == sorted(set(app.searching.docs))
+        assert all(len(v) == 1 for v in counted.values())  # once per document
+        for doc_id, (head,) in counted.items():
+            n = len(FakeIndex([]).find_in_document(next(h.doc for h in app.searching.results if h.doc_id == doc_id), "工会"))
+            assert f"{n} hit" in head
+
+
+async def test_snippet_is_centred_on_the_first_hit():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "累计服务")  # deep inside a long passage
+        results = app.query_one(ResultList)
+        snippet = str(results.get_option_at_index(0).prompt).split("\n")[1]
+        at = snippet.index("累计服务")
+        left, right = cell_len(snippet[:at]), cell_len(snippet[at + 4 :])
+        assert snippet.startswith("...") and abs(left - right) <= 6, snippet
+
+
+async def test_the_list_grows_as_the_cursor_passes_the_last_result(monkeypatch):
+    import tui.app.app as appmod
+
+    monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
+    monkeypatch.setattr(appmod, "MORE_AHEAD", 1)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        total = app.searching.total
+        assert total > 6 and len(app.searching.results) == 3
+        results = app.query_one(ResultList)
+        await pilot.press("down")
+        for _ in range(total * 20):  # a user holding Down: pages arrive as it goes
+            if results.highlighted == total - 1:
+                break
+            await pilot.press("down")
+            await pilot.pause(0.01)
+        assert results.highlighted == total - 1
+        assert len(app.searching.results) == results.option_count == total
+        assert [h.start for h in app.searching.results] == [h.start for h in app.index.search("工会", limit=0).results]
+
+
+async def test_search_history_is_recalled_and_kept_across_restarts(tmp_path):
+    app = make_app(state_dir=data(tmp_path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        await pilot.press("enter")  # opened: remembered
+        await pilot.press("slash", "ctrl+a")
+        for q in ("心灵港湾",):
+            bar = app.query_one(SearchInput)
+            bar.value = q
+            await wait_results(pilot, app, q)
+        await pilot.press("down", "escape")  # Esc on the results: the query is kept in the history
+        assert app.query_one(SearchInput).value == ""
+    again = make_app(state_dir=data(tmp_path))
+    async with again.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, again)
+        await pilot.press("slash", "x")
+        bar = again.query_one(SearchInput)
+        await pilot.press("up")
+        assert bar.value == "心灵港湾"
+        await pilot.press("up")
+        assert bar.value == "工会"
+        await pilot.press("down", "down")
+        assert bar.value == "x"  # what was being typed comes back
+
+
+async def test_ctrl_d_and_ctrl_u_move_half_a_page():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await open_doc(pilot, app, 2)
+        reader = app.query_one(Reader)
+        half = reader.scrollable_content_region.height // 2
+        start = round(reader.scroll_y)
+        await pilot.press("ctrl+d")
+        assert round(reader.scroll_y) == start + half
+        await pilot.press("ctrl+u")
+        assert round(reader.scroll_y) == start
+
+
+async def test_restart_at_any_size_shows_the_kept_place(tmp_path):
+    first = make_app(state_dir=data(tmp_path))
+    async with first.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, first)
+        await open_doc(pilot, first, 2)
+        for _ in range(6):
+            await pilot.press("space")
+        kept = first.query_one(Reader).top_offset()
+        first.save_place()
+    for size in ((80, 24), (120, 36)):
+        app = make_app(state_dir=data(tmp_path))
+        async with app.run_test(size=size) as pilot:
+            await wait_index(pilot, app)
+            await pilot.pause()
+            reader, tree = app.query_one(Reader), app.query_one(DocTree)
+            assert reader.display and reader.region.width > 0, size  # the reader, also in one pane
+            assert reader.doc.id == "003_g60" and reader.top_offset() == kept
+            if size[0] >= 100:
+                await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.line >= 0)
+                line = tree.cursor_line - round(tree.scroll_y)
+                assert 0 <= line < tree.scrollable_content_region.height, "the tree's cursor is in view"
+
+
+async def test_notices_never_hide_the_status_line():
+    app = make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await wait_index(pilot, app)
+        await open_doc(pilot, app, 0)
+        status = app_plain(app).splitlines()[-2]
+        assert "心灵港湾服务职工纪实" in status
+        app.notify("Find wrapped to the last match. " * 3, timeout=30)
+        await wait_for(pilot, lambda: "Find wrapped" in app_plain(app))
+        screen = app_plain(app)
+        assert screen.splitlines()[-2] == status
+
+
+async def test_the_header_status_shortens_instead_of_being_cut(monkeypatch):
+    import tui.app.app as appmod
+
+    monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
+    monkeypatch.setattr(appmod, "MORE_AHEAD", 0)
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        top = app_plain(app).splitlines()[0].rstrip()
+        # "8 results (top 3) in 2 docs, 1 ms" does not fit in half of 60 columns:
+        # the milliseconds go, nothing is cut mid-word.
+        assert top.endswith(f"{app.searching.total} results (top 3) in 2 docs"), top

@@ -1,0 +1,48 @@
+"""The session core: one way to open a corpus and its index, with notices."""
+
+from __future__ import annotations
+
+import inspect
+
+from app_support import FakeIndex
+from tui.search.results import Index
+from tui.session import open_corpus, open_index
+
+
+def test_open_corpus_passes_every_corpus_notice_on(tmp_path):
+    (tmp_path / "a.txt").write_text("标题\n\n心灵港湾项目启动。\n", encoding="utf-8")
+    first = open_corpus([str(tmp_path)])
+    assert [d.id for d in first.documents] == ["a"]
+    # A corrupt cache is a notice (rebuilt), not an error: the same text for CLI and app.
+    from tui.corpus.cache import cache_path
+
+    path = cache_path([str(tmp_path)], None)
+    with open(path, "r+b") as f:
+        f.write(b"garbage!" * 4)
+    heard: list[str] = []
+    again = open_corpus([str(tmp_path)], notify=heard.append)
+    assert [d.id for d in again.documents] == ["a"]
+    assert heard == again.notices and len(heard) == 1 and "rebuilding" in heard[0]
+
+
+def test_open_index_reports_notices_and_cancellation(tmp_path, seed_corpus):
+    heard: list[str] = []
+    index = open_index(seed_corpus.documents, notify=heard.append)
+    assert index is not None and heard == list(index.notices)
+    assert index.search("心灵港湾", limit=1).total >= 1
+    (tmp_path / "n.txt").write_text("新文件\n\n" + "心灵港湾。" * 2000, encoding="utf-8")
+    fresh = open_corpus([str(tmp_path)])
+    assert open_index(fresh.documents, cancelled=lambda: True) is None
+
+
+def test_the_app_test_double_has_the_index_protocol():
+    """FakeIndex implements Index as declared: the app needs no fallbacks."""
+    for name in ("search", "find_in_document", "warm"):
+        want = inspect.signature(getattr(Index, name))
+        got = inspect.signature(getattr(FakeIndex, name))
+        assert [(p.name, p.kind, p.default) for p in got.parameters.values()] == [
+            (p.name, p.kind, p.default) for p in want.parameters.values()
+        ], name
+    fake = FakeIndex([])
+    for attr in ("documents", "notices", "changes"):
+        assert hasattr(fake, attr), attr

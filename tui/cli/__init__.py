@@ -1,0 +1,114 @@
+"""The ``yuelan`` command line.
+
+    yuelan [PATH...] [--no-watch]          open the app (default: the bundled seeds); it follows
+                                           changes to the files unless --no-watch
+    yuelan list [PATH...] [--json]         documents, sections, skipped files
+    yuelan show DOC [PATH...] [--section N]
+    yuelan search QUERY [PATH...] [--json | --format F] [--limit N]
+    yuelan index [PATH...]
+
+Options go anywhere on every sub-command (``yuelan search 心灵港湾 --format md
+seeds``): each sub-command is parsed on its own with
+``parse_intermixed_args``, which argparse does not allow under sub-parsers.
+
+One module per sub-command family (``corpus``: list, show, index;
+``search``), with what they share in ``common``; this module only dispatches.
+``list``/``show``/``search --json`` are a public contract: change them only
+compatibly.  Errors print one clear line on stderr and exit non-zero; never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from tui import __version__
+from tui.cli.common import EXIT_USAGE, Parser, UsageError, setup_stdio
+
+__all__ = ["main", "build_parser", "UsageError"]
+
+
+def _commands():
+    """name -> (help, description, configure): the one list of sub-commands."""
+    from tui.cli import corpus, search
+
+    return {
+        "list": ("list documents and their sections", None, corpus.configure_list),
+        "show": ("print a document or one section as plain text", None, corpus.configure_show),
+        "search": (search.HELP, search.DESCRIPTION, search.configure),
+        "index": ("build or refresh the cached index, showing progress and what changed", None,
+                  corpus.configure_index),
+    }
+
+
+SUBCOMMANDS = ("list", "show", "search", "index", "help")
+
+
+def build_parser() -> Parser:
+    """The whole command line, for ``yuelan --help``."""
+    parser = Parser(
+        prog="yuelan",
+        description="阅览 yuelan: read and search Chinese documents in the terminal.",
+        epilog="Run 'yuelan [PATH...]' without a sub-command to open the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"yuelan {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    for name, (help_, description, configure) in _commands().items():
+        configure(sub.add_parser(name, help=help_, description=description or help_))
+    return parser
+
+
+def _parse_command(name: str, argv: list[str]):
+    help_, description, configure = _commands()[name]
+    parser = Parser(prog=f"yuelan {name}", description=description or help_)
+    configure(parser)
+    return parser.parse_intermixed_args(argv)
+
+
+def _run_app(argv: list[str]) -> int:
+    parser = Parser(prog="yuelan", description="Open the reader.")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    parser.add_argument("--encoding")
+    parser.add_argument("--no-watch", action="store_true")
+    args = parser.parse_intermixed_args(argv)
+    for p in args.paths:
+        if not os.path.lexists(p):
+            raise UsageError(f"no such file or directory: {p}")
+    try:
+        from tui.app import run
+    except ImportError:
+        # The app is not installed in this build: fall back to the listing.
+        import argparse
+
+        from tui.cli.corpus import cmd_list
+
+        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False))
+    return run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    setup_stdio()
+    try:
+        if not argv or argv[0] not in SUBCOMMANDS and (not argv[0].startswith("-") or argv[0] in ("--encoding", "--no-watch")):
+            return _run_app(argv)
+        if argv[0] == "help" or argv[0] in ("-h", "--help", "--version") or argv[0] not in SUBCOMMANDS:
+            parser = build_parser()
+            args = parser.parse_args(["--help"] if argv[0] == "help" else argv)
+            parser.print_help()
+            return 0
+        args = _parse_command(argv[0], argv[1:])
+        return args.func(args)
+    except UsageError as e:
+        print(f"yuelan: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0

@@ -1,0 +1,162 @@
+"""``yuelan list``, ``yuelan show`` and ``yuelan index``: the corpus sub-commands.
+
+    yuelan list [PATH...] [--json]         documents, sections, skipped files
+    yuelan show DOC [PATH...] [--section N]
+    yuelan index [PATH...]                 build or refresh the caches, say what changed
+
+``list --json`` is a public contract: change it only compatibly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from tui.cli.common import (
+    EXIT_ERROR,
+    Progress,
+    UsageError,
+    add_corpus_args,
+    load,
+    name,
+    note,
+    report_skipped,
+    safe,
+)
+
+
+def configure_list(p) -> None:
+    add_corpus_args(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_list)
+
+
+def configure_show(p) -> None:
+    p.add_argument("doc", metavar="DOC", help="document id, path, or a unique part of its title")
+    add_corpus_args(p)
+    p.add_argument("--section", metavar="N", help="section number as listed by 'yuelan list' (1-based)")
+    p.set_defaults(func=cmd_show)
+
+
+def configure_index(p) -> None:
+    add_corpus_args(p)
+    p.set_defaults(func=cmd_index)
+
+
+def cmd_list(args) -> int:
+    corpus = load(args)
+    if args.json:
+        from tui.text import json_dumps
+
+        sys.stdout.write(json_dumps(corpus.to_json()) + "\n")
+    else:
+        for doc in corpus.documents:
+            print(f"{name(doc.id)}  {safe(doc.title)}  [{doc.encoding}, {doc.chars} chars]")
+            for n, s in enumerate(doc.sections, 1):
+                print(f"  {n:>3}  {'  ' * (s.level - 1)}{safe(s.title)}")
+            for w in doc.warnings:
+                print(f"  warning: {w}")
+        report_skipped(corpus)
+    if not corpus.documents:
+        print("yuelan: no readable documents found", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def cmd_index(args) -> int:
+    import time
+
+    progress = Progress()
+    start = time.monotonic()
+    notices: list[str] = []  # after the progress line, not through it
+    try:
+        corpus = load(args, progress=progress, notify=notices.append)
+    finally:
+        progress.finish()
+    elapsed = time.monotonic() - start
+    for notice in notices:
+        note(notice)
+    ch = corpus.changes
+    size = sum(len(d.text.encode("utf-8", "surrogatepass")) for d in corpus.documents)
+    print(
+        f"{len(corpus.documents)} documents ({size / 1e6:.1f} MB) in {elapsed:.2f}s: "
+        f"{len(ch.get('new', []))} new, {len(ch.get('changed', []))} changed, "
+        f"{len(ch.get('removed', []))} removed, {len(ch.get('unchanged', []))} unchanged; "
+        f"{len(corpus.skipped)} skipped"
+    )
+    for kind in ("new", "changed", "removed"):
+        for path in ch.get(kind, [])[:50]:
+            print(f"  {kind}: {name(path)}")
+    for s in corpus.skipped:
+        print(f"  skipped: {name(s.path)}: {s.reason}")
+    if corpus.documents:
+        _index_search(corpus.documents)
+    return 0 if corpus.documents else EXIT_ERROR
+
+
+def _index_search(documents) -> None:
+    """Build or refresh the persistent search index and say what it reused."""
+    import time
+
+    from tui.session import open_index
+
+    progress = Progress()
+    start = time.monotonic()
+    notices: list[str] = []
+    try:
+        index = open_index(documents, notify=notices.append, progress=progress)
+    finally:
+        progress.finish()
+    for notice in notices:
+        note(notice)
+    ch = index.changes
+    print(
+        f"search index: {len(ch['reused'])} reused, {len(ch['rebuilt'])} rebuilt"
+        f" ({len(ch['removed'])} removed) in {time.monotonic() - start:.2f}s"
+    )
+
+
+def _skipped_reason(corpus, ref: str) -> str | None:
+    """Why the file ``ref`` names was not read, if it was set aside."""
+    if not os.path.lexists(ref):
+        return None
+    real = os.path.realpath(ref)
+    for s in corpus.skipped:
+        if s.path == ref or os.path.realpath(s.path) == real:
+            return s.reason
+    return None
+
+
+def cmd_show(args) -> int:
+    from tui.corpus import DocumentNotFound
+
+    if not args.paths and os.path.isfile(args.doc):
+        args.paths = [args.doc]  # `yuelan show some/file.txt` reads that file
+    elif not os.path.exists(args.doc):
+        from tui.text import redecode_arg
+
+        args.doc = redecode_arg(args.doc)
+    corpus = load(args)
+    report_skipped(corpus)
+    try:
+        doc = corpus.find(args.doc)
+    except DocumentNotFound as e:
+        reason = _skipped_reason(corpus, args.doc)
+        if reason is not None:
+            raise UsageError(f"{name(args.doc)} was not read: {safe(reason)}") from None
+        raise UsageError(safe(str(e))) from None
+    if args.section is None:
+        text = doc.text
+    else:
+        try:
+            n = int(args.section)
+        except ValueError:
+            raise UsageError(f"--section takes a number, not {args.section!r}") from None
+        if not doc.sections:
+            raise UsageError(f"{doc.id} has no sections")
+        if not 1 <= n <= len(doc.sections):
+            raise UsageError(f"{doc.id} has sections 1 to {len(doc.sections)}, not {n}")
+        text = doc.section_text(n - 1)
+    out = safe(text)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
