@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from conftest import SEEDS
+import tui.corpus
 from tui.corpus import load_corpus, parallel
 
 
@@ -38,8 +39,8 @@ def test_workers_parse_exactly_what_this_process_parses(mixed, monkeypatch):
     monkeypatch.setattr(parallel, "workers", lambda: 2)
     seen = []
     here_calls = []
-    real_parse = parallel.parse
-    monkeypatch.setattr(parallel, "parse", lambda *a, **k: here_calls.append(a) or real_parse(*a, **k))
+    real_parse = tui.corpus.parse_job
+    monkeypatch.setattr(tui.corpus, "parse_job", lambda *a, **k: here_calls.append(a) or real_parse(*a, **k))
     there = load_corpus([str(mixed)], progress=lambda *a: seen.append(a))
     assert here_calls == []  # every file went to a worker process
     assert rows(there) == rows(here)
@@ -61,8 +62,8 @@ def test_a_broken_pool_falls_back_to_parsing_here(mixed, monkeypatch):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     monkeypatch.setenv("YUELAN_NO_WORKERS", "")
     here_calls = []
-    real_parse = parallel.parse
-    monkeypatch.setattr(parallel, "parse", lambda *a, **k: here_calls.append(a) or real_parse(*a, **k))
+    real_parse = tui.corpus.parse_job
+    monkeypatch.setattr(tui.corpus, "parse_job", lambda *a, **k: here_calls.append(a) or real_parse(*a, **k))
     corpus = load_corpus([str(mixed)])
     assert here_calls  # parsed here after all
     monkeypatch.setenv("YUELAN_NO_WORKERS", "1")

@@ -81,6 +81,36 @@ def load_document(
     return parse_document(text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings + warnings)
 
 
+def parse_job(job: parallel.Job, compact: bool = False) -> parallel.Result:
+    """Read and parse one file of a load; never raises for a bad file."""
+    stat_out: list = []
+
+    def st():
+        return stat_out[0] if stat_out else None
+
+    try:
+        doc = load_document(job.path, id=job.ident, encoding=job.encoding, stat_out=stat_out, nofollow=job.nofollow)
+    except NotText as e:
+        return parallel.Result(job, None, str(e), True, st())
+    except OSError as e:
+        return parallel.Result(job, None, reason_for(e), False, st())
+    except ValueError as e:
+        return parallel.Result(job, None, str(e), False, st())
+    except RecursionError:
+        return parallel.Result(job, None, "too deeply nested to parse", False, st())
+    if compact:
+        from tui.corpus.cache import compact_rows
+
+        doc.paragraphs, doc.sections = compact_rows(doc)
+    return parallel.Result(job, doc, None, False, st())
+
+
+def parse_job_compact(job: parallel.Job) -> parallel.Result:
+    """``parse_job`` in a worker process: the document is sent back with
+    array-backed paragraphs and sections (cheap to send)."""
+    return parse_job(job, compact=True)
+
+
 def _ids(paths: list[str]) -> list[str]:
     """File name without extension, made unique with the parent folder or a number."""
     stems = [os.path.splitext(os.path.basename(p))[0] or os.path.basename(p) for p in paths]
@@ -198,7 +228,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
             order.append(n)
     done_bytes = sum(c.size for c, d in zip(candidates, slots) if d is not None)
     done = len(candidates) - len(jobs)
-    for n, r in zip(order, parallel.parse_all(jobs)):
+    for n, r in zip(order, parallel.parse_all(jobs, parse_job, parse_job_compact)):
         if r.document is not None:
             slots[n] = r.document
             if on_document is not None:

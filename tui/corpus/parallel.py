@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 PARALLEL_MIN_BYTES = 4 << 20  # below this, parse in this process
 CHUNK_FILES = 8
@@ -39,39 +39,6 @@ class Result(NamedTuple):
     stat: os.stat_result | None
 
 
-def parse(job: Job, compact_document: bool = False) -> Result:
-    """Read and parse one file; never raises for a bad file."""
-    from tui.corpus import NotText, load_document
-    from tui.corpus.discover import reason_for
-
-    stat_out: list = []
-    try:
-        doc = load_document(job.path, id=job.ident, encoding=job.encoding, stat_out=stat_out, nofollow=job.nofollow)
-        if compact_document:
-            doc = compact(doc)
-        return Result(job, doc, None, False, stat_out[0] if stat_out else None)
-    except NotText as e:
-        return Result(job, None, str(e), True, stat_out[0] if stat_out else None)
-    except OSError as e:
-        return Result(job, None, reason_for(e), False, stat_out[0] if stat_out else None)
-    except ValueError as e:
-        return Result(job, None, str(e), False, stat_out[0] if stat_out else None)
-    except RecursionError:
-        return Result(job, None, "too deeply nested to parse", False, stat_out[0] if stat_out else None)
-
-
-def compact(doc):
-    """``doc`` with array-backed paragraphs and sections (cheap to send)."""
-    from tui.corpus.cache import compact_rows
-
-    doc.paragraphs, doc.sections = compact_rows(doc)
-    return doc
-
-
-def _parse_in_worker(job: Job) -> Result:
-    return parse(job, compact_document=True)
-
-
 def _init_worker() -> None:
     gc.disable()  # short-lived, allocation-heavy: collections only cost time
 
@@ -84,12 +51,14 @@ def workers() -> int:
     return max(1, min(n, 4))
 
 
-def parse_all(jobs: list[Job]) -> Iterator[Result]:
-    """A result for each job, in order."""
+def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[Job], Result]) -> Iterator[Result]:
+    """A result for each job, in order: ``there`` (a module-level function,
+    sent to the workers by name) in worker processes when there is enough to
+    parse, else ``here`` in this process."""
     n = workers()
     if n < 2 or len(jobs) < 2 or sum(j.size for j in jobs) < PARALLEL_MIN_BYTES or os.environ.get("YUELAN_NO_WORKERS"):
         for job in jobs:
-            yield parse(job)
+            yield here(job)
         return
     done = 0
     try:
@@ -99,9 +68,9 @@ def parse_all(jobs: list[Job]) -> Iterator[Result]:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["tui.corpus"])
         with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
-            for r in pool.map(_parse_in_worker, jobs, chunksize=CHUNK_FILES):
+            for r in pool.map(there, jobs, chunksize=CHUNK_FILES):
                 done += 1
                 yield r
     except (OSError, RuntimeError, ImportError, EOFError):  # BrokenProcessPool is a RuntimeError
         for job in jobs[done:]:
-            yield parse(job)
+            yield here(job)
