@@ -382,48 +382,24 @@ def _package_version(name: str) -> str:
 
 
 def read_manifest(directory: str) -> dict | None:
-    """The manifest, or None when it is missing, unreadable or of another version."""
-    path = os.path.join(directory, MANIFEST)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        import stat
+    """The manifest, or None when it is missing, unusable (not our regular
+    file, too big, damaged) or of another version."""
+    from tui.persist import read_bytes
 
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > 64 << 20:
-            return None
-        with os.fdopen(fd, "rb") as f:
-            fd = -1
-            data = json.loads(f.read().decode("utf-8", "surrogatepass"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    try:
+        data = json.loads(bytes(read_bytes(os.path.join(directory, MANIFEST), cap=64 << 20)).decode("utf-8", "surrogatepass"))
+    except (OSError, ValueError):  # persist.Unusable and JSON/UTF-8 errors are ValueErrors
         return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
     if not isinstance(data, dict) or data.get("versions") != versions() or not isinstance(data.get("docs"), dict):
         return None
     return data
 
 
 def write_manifest(directory: str, docs: dict[str, str]) -> None:
-    import tempfile
+    from tui.persist import write_atomic
 
     blob = json.dumps({"versions": versions(), "docs": docs}, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".manifest.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, os.path.join(directory, MANIFEST))
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(os.path.join(directory, MANIFEST), blob)
 
 
 def set_aside(directory: str) -> None:

@@ -74,7 +74,7 @@ def index_dir(paths: list[str], are_roots: bool = False) -> str | None:
         return None
     import hashlib
 
-    from tui.corpus.cache import private_cache_dir
+    from tui.persist import private_cache_dir
 
     base = private_cache_dir("index")
     if base is None:
@@ -116,7 +116,7 @@ def _sweep(base: str, now: float | None = None) -> None:
 
 def _drop_old_stores() -> None:
     """The hand-written engine's store files (``search/*.yls``) are dead weight."""
-    from tui.corpus.cache import private_cache_dir
+    from tui.persist import private_cache_dir
 
     old = private_cache_dir("search")
     if old is None:

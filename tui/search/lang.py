@@ -49,7 +49,7 @@ STOPWORDS = frozenset("的了和与及或在是对于把被从为等之而也")
 
 def _cache_dir() -> str | None:
     """A private, writable directory for jieba's cache, or None."""
-    from tui.corpus.cache import private_cache_dir
+    from tui.persist import private_cache_dir
 
     base = private_cache_dir("jieba")
     if base is not None:
