@@ -35,6 +35,8 @@ SUFFIXES = {
     ".xhtml": "html",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".docx": "docx",
+    ".epub": "epub",
 }
 TEXT_KINDS = {"html", "markdown"}  # read as text first: a binary file under such a name is refused early
 

@@ -63,22 +63,23 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
     return decode_text(data, encoding)
 
 
-class _Para:
-    __slots__ = ("text", "level", "container", "links", "bold")
+class Para:
+    __slots__ = ("text", "level", "container", "links", "bold", "ids")
 
-    def __init__(self, text, level, container, links, bold):
+    def __init__(self, text, level, container, links, bold, ids):
         self.text, self.level, self.container, self.links, self.bold = text, level, container, links, bold
+        self.ids = ids  # element ids (link targets) that start in or just before this block
 
 
-def _paragraphs(root) -> list[_Para]:
+def paragraphs(root) -> list[Para]:
     """Blocks of text in document order, iteratively (no recursion)."""
     from lxml import etree
 
-    paras: list[_Para] = []
+    paras: list[Para] = []
     buf: list[str] = []
     state = {"links": 0, "bold": 0, "chars": 0}
     stack: list = []  # open block elements
-    head_depth = [0]
+    ids: list[str] = []
     level_stack: list[int] = []
     link_depth = [0]
 
@@ -89,7 +90,8 @@ def _paragraphs(root) -> list[_Para]:
             container = stack[-1] if stack else None
             level = level_stack[-1] if level_stack else None
             bold = state["bold"] >= len(text) * 0.9
-            paras.append(_Para(text, level, container, state["links"], bold))
+            paras.append(Para(text, level, container, state["links"], bold, list(ids)))
+            ids.clear()
         state.update(links=0, bold=0, chars=0)
 
     def put(s: str | None, in_link: bool, in_bold: bool):
@@ -114,8 +116,10 @@ def _paragraphs(root) -> list[_Para]:
             if tag in _BLOCK:
                 flush()
                 stack.append(el)
-                if tag in _HEAD:
-                    level_stack.append(_HEAD[tag])
+            if el.get("id"):
+                ids.append(el.get("id"))
+            if tag in _HEAD:
+                level_stack.append(_HEAD[tag])
             if tag == "a":
                 link_depth[0] += 1
             if tag in ("b", "strong"):
@@ -134,7 +138,6 @@ def _paragraphs(root) -> list[_Para]:
                     level_stack.pop()
             put(el.tail, link_depth[0] > 0, bold_depth[0] > 0)
     flush()
-    del head_depth
     return paras
 
 
@@ -150,7 +153,7 @@ def _skip(el, tag: str) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _main(paras: list[_Para]):
+def _main(paras: list[Para]):
     """The element with the most prose below it (readability's scoring)."""
     scores: dict = {}
     for p in paras:
@@ -183,7 +186,7 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\u3000]+", "", s).lower()
 
 
-def _find_title(paras: list[_Para], meta: str | None) -> tuple[int | None, str | None]:
+def _find_title(paras: list[Para], meta: str | None) -> tuple[int | None, str | None]:
     """(index of the headline paragraph, title)."""
     if meta:
         key = _norm(meta)
@@ -226,7 +229,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
         if found:
             meta = found[0]
             break
-    paras = _paragraphs(root)
+    paras = paragraphs(root)
     if not paras:
         raise Unreadable("no text in this HTML page")
     main = _main(paras)
