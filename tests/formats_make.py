@@ -69,6 +69,9 @@ def make_pdf(
         column(paras, 60, 40, height - 70)
         c.showPage()
     if two_column_page:
+        for key, label, level in bookmarks.get(len(pages), []):
+            c.bookmarkPage(key)
+            c.addOutlineEntry(label, key, level=level)
         left, right = two_column_page
         column(left, 50, 18, height - 70)
         column(right, width / 2 + 10, 18, height - 70)

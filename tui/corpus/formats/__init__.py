@@ -37,6 +37,7 @@ SUFFIXES = {
     ".markdown": "markdown",
     ".docx": "docx",
     ".epub": "epub",
+    ".pdf": "pdf",
 }
 TEXT_KINDS = {"html", "markdown"}  # read as text first: a binary file under such a name is refused early
 

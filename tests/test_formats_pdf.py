@@ -1,0 +1,110 @@
+"""PDF through the real load path, on files reportlab writes at test time
+with its built-in CJK font: paragraphs rebuilt from lines (a CJK line break
+is not a space), bookmarks as sections, a two-column page in reading order,
+the title from metadata or the largest line, and the refusals (no text
+layer, a password, garbage, a worker over its time limit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.formats_make import make_pdf
+from tui.corpus import load_corpus, load_document
+from tui.corpus.decode import NotText
+
+pytest.importorskip("reportlab")
+
+SENTENCE = "社区图书室建设是公共文化服务体系的重要组成部分，各区应当加快推进建设进度，确保年底前全面完成任务。"
+LEFT = ["左栏第一段" + SENTENCE, "左栏第二段" + SENTENCE]
+RIGHT = ["右栏第一段" + SENTENCE, "右栏第二段" + SENTENCE]
+
+
+def _pages():
+    return [
+        ["市图书馆年度工作报告", "第一章 总体情况", SENTENCE * 3, SENTENCE * 2],
+        ["第二章 存在问题", SENTENCE * 4],
+    ]
+
+
+def test_pdf_outline_paragraphs_and_columns(tmp_path):
+    path = tmp_path / "report.pdf"
+    make_pdf(
+        path, _pages(), title="市图书馆年度工作报告",
+        outline=[("第一章 总体情况", 0, 0), ("第二章 存在问题", 0, 1), ("两栏附录", 1, 2)],
+        two_column_page=(LEFT, RIGHT),
+        heading_size={"市图书馆年度工作报告": 18, "第一章 总体情况": 14, "第二章 存在问题": 14},
+    )
+    doc = load_document(str(path), id="report")
+    assert doc.title == "市图书馆年度工作报告"
+    assert [(s.level, s.title) for s in doc.sections] == [(1, "第一章 总体情况"), (1, "第二章 存在问题"), (2, "两栏附录")]
+    for s in doc.sections[:2]:
+        assert doc.text[s.start : s.heading_end] == s.title
+    # Lines wrapped inside sentences are joined back without spaces.
+    assert SENTENCE * 3 in doc.text
+    assert (SENTENCE * 3 + SENTENCE * 2) not in doc.text  # two paragraphs stay two
+    # The two-column page reads down the left column, then the right one.
+    order = [doc.text.index(p) for p in LEFT + RIGHT]
+    assert order == sorted(order)
+
+
+def test_pdf_title_from_largest_line_and_text_rules(tmp_path):
+    path = tmp_path / "plain.pdf"
+    pages = [["关于图书室建设的通报", "一、总体进展", SENTENCE * 2, "二、存在不足", SENTENCE * 2]]
+    make_pdf(path, pages, heading_size={"关于图书室建设的通报": 20})
+    doc = load_document(str(path), id="plain")
+    assert doc.title == "关于图书室建设的通报"
+    assert [s.title for s in doc.sections] == ["一、总体进展", "二、存在不足"]
+
+
+def _skip_reason(path) -> str:
+    with pytest.raises(NotText) as e:
+        load_document(str(path), id="x")
+    return str(e.value)
+
+
+def test_pdf_without_text_layer_is_skipped(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path))
+    for _ in range(3):
+        c.rect(50, 50, 400, 600, fill=1)  # an "image" of a page: no text at all
+        c.showPage()
+    c.save()
+    assert _skip_reason(path) == "no text layer (scanned?)"
+
+
+def test_pdf_encrypted_is_skipped(tmp_path):
+    path = tmp_path / "locked.pdf"
+    make_pdf(path, _pages(), encrypt="secret")
+    assert _skip_reason(path) == "encrypted"
+
+
+def test_pdf_garbage_and_truncated_are_skipped_not_fatal(tmp_path):
+    good = tmp_path / "good.pdf"
+    make_pdf(good, _pages())
+    (tmp_path / "garbage.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 50)
+    (tmp_path / "truncated.pdf").write_bytes(good.read_bytes()[: 600])
+    corpus = load_corpus([str(tmp_path)])
+    assert [d.id for d in corpus.documents] == ["good"]
+    reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"garbage.pdf", "truncated.pdf"}
+    assert all("PDF" in r or "text layer" in r for r in reasons.values()), reasons
+
+
+def test_pdf_worker_time_limit(tmp_path, monkeypatch):
+    from tui.corpus.formats import pdf
+
+    path = tmp_path / "slow.pdf"
+    make_pdf(path, _pages() * 20)
+    monkeypatch.setattr(pdf, "TIMEOUT", 0.001)
+    assert "took too long" in _skip_reason(path)
+
+
+def test_pdf_worker_memory_limit(tmp_path, monkeypatch):
+    from tui.corpus.formats import pdf
+
+    path = tmp_path / "big.pdf"
+    make_pdf(path, _pages())
+    monkeypatch.setattr(pdf, "MEMORY", 64 * 1024)  # 64 KiB beyond the loaded interpreter and PDFium
+    assert "memory" in _skip_reason(path)
