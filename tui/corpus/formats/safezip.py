@@ -69,6 +69,8 @@ class Archive:
                     if size > (1 << 20) and size > MAX_RATIO * max(info.compress_size, 1):
                         raise Unreadable(f"{name} inflates more than {MAX_RATIO} times (a zip bomb?)")
                     chunks.append(chunk)
+        except Unreadable:
+            raise
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
             raise Unreadable(f"not a valid {self.kind} file ({name}: {e})") from None
         except Exception as e:  # zlib.error and the like
