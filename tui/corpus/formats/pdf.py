@@ -138,14 +138,18 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Lines of one page grouped into paragraphs."""
     if not lines:
         return []
-    # The right edge of the text beside each line (its column).
-    edges = []
-    for ln in lines:
-        edge = max((o.x1 for o in lines if o.x0 < ln.x1 and ln.x0 < o.x1 and abs(o.size - ln.size) < 0.5), default=ln.x1)
-        edges.append(edge)
-    lefts = []
-    for ln in lines:
-        lefts.append(min((o.x0 for o in lines if o.x0 < ln.x1 and ln.x0 < o.x1), default=ln.x0))
+    # The right edge of the same-size text beside each line (its column), and
+    # the left edge of any text beside it: over the lines that overlap it
+    # horizontally (numpy: a page's lines pairwise at once).
+    import numpy as np
+
+    x0 = np.array([ln.x0 for ln in lines])
+    x1 = np.array([ln.x1 for ln in lines])
+    size = np.array([ln.size for ln in lines])
+    beside = (x0[None, :] < x1[:, None]) & (x0[:, None] < x1[None, :])
+    same = beside & (np.abs(size[None, :] - size[:, None]) < 0.5)
+    edges = np.where(same, x1[None, :], -np.inf).max(axis=1).tolist()
+    lefts = np.where(beside, x0[None, :], np.inf).min(axis=1).tolist()
     pitches = sorted(
         a.bottom - c.bottom for a, c in zip(lines, lines[1:]) if abs(a.size - c.size) < 0.5 and 0 < a.bottom - c.bottom < 4 * a.size
     )
