@@ -40,6 +40,7 @@ _BLOCK = {
     "thead", "tbody", "tfoot", "caption", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "body",
     "center", "figure", "figcaption", "address", "header", "footer", "hr", "br", "fieldset", "details", "summary",
 }
+_LEAF = {"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption"}
 _HEAD = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SUFFIX = re.compile(r"\s*(?:\s[-–—|_·]\s|[-–—|_])\s*")
@@ -164,6 +165,8 @@ def _main(paras: list[Para]):
             continue
         score = 1 + len(_PROSE.findall(p.text)) + min(n // 50, 3)
         el = p.container
+        if el.tag in _LEAF:
+            el = el.getparent()  # a paragraph scores for what holds it, not for itself
         for share in (1.0, 0.5, 0.25):
             if el is None:
                 break

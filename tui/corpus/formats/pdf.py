@@ -56,6 +56,13 @@ _SENTENCE_END = "。！？；!?;：:…”」』）)"
 # ------------------------------------------------------------------ parent
 
 
+def _child_env() -> dict[str, str]:
+    """The worker imports this very package, wherever the app was started from."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    paths = [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "YUELAN_PDF_MEMORY": str(MEMORY)}
+
+
 def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     """Run the extraction in a worker process under limits."""
     try:
@@ -64,7 +71,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
             input=data,
             capture_output=True,
             timeout=TIMEOUT,
-            env={**os.environ, "YUELAN_PDF_MEMORY": str(MEMORY)},
+            env=_child_env(),
         )
     except subprocess.TimeoutExpired:
         raise Unreadable(f"took too long to extract (over {TIMEOUT:g} s): a malformed or looping PDF?") from None
