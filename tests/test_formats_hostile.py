@@ -103,6 +103,12 @@ def test_html_entity_declarations_do_not_expand(tmp_path):
     assert "lollollol" not in doc.text
 
 
+def test_password_protected_docx_says_encrypted(tmp_path):
+    path = tmp_path / "locked.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)  # an OLE container, as Word writes it
+    assert _reason(path).startswith("encrypted")
+
+
 def test_broken_containers_are_skipped_and_the_rest_loads(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "notzip.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from tui.corpus.formats import Extracted, TextBuilder, clean
+from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean
 from tui.corpus.formats.safezip import Archive
 
 VERSION = 1
@@ -270,6 +270,9 @@ def _walk(body, styles: _Styles, numbering: _Numbering):
 
 
 def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # Word keeps a password-protected .docx in an OLE container.
+        raise Unreadable("encrypted (or a legacy .doc renamed)")
     z = Archive(data, "DOCX")
     root = z.xml("word/document.xml")
     for fb in list(root.iter(MC_FALLBACK)):
