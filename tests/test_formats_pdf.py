@@ -108,3 +108,18 @@ def test_pdf_worker_memory_limit(tmp_path, monkeypatch):
     make_pdf(path, _pages())
     monkeypatch.setattr(pdf, "MEMORY", 64 * 1024)  # 64 KiB beyond the loaded interpreter and PDFium
     assert "memory" in _skip_reason(path)
+
+
+def test_pdf_two_workers_read_the_same_as_one(tmp_path, monkeypatch):
+    from tui.corpus.formats import pdf
+
+    path = tmp_path / "split.pdf"
+    make_pdf(path, _pages() * 3, title="分页", outline=[("第二章 存在问题", 0, 3), ("第一章 总体情况", 0, 4)],
+             two_column_page=(LEFT, RIGHT))
+    data = path.read_bytes()
+    got = {}
+    for n in (1, 2):
+        monkeypatch.setattr(pdf, "_workers", lambda size, n=n: n)
+        got[n] = pdf.extract(data, str(path))
+    assert got[1] == got[2]
+    assert [h.title for h in got[2].headings] == ["第二章 存在问题", "第一章 总体情况"]
