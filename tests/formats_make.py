@@ -13,6 +13,18 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+def skip_reason(path) -> str:
+    """The reason ``load_document`` refuses ``path`` with (it must refuse it)."""
+    import pytest
+
+    from tui.corpus import load_document
+    from tui.corpus.decode import NotText
+
+    with pytest.raises(NotText) as e:
+        load_document(str(path), id="x")
+    return str(e.value)
+
+
 # ---------------------------------------------------------------- PDF
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.formats_make import make_pdf
+from tests.formats_make import skip_reason, make_pdf
 from tui.corpus import load_corpus, load_document
-from tui.corpus.decode import NotText
 
 pytest.importorskip("reportlab")
 
@@ -56,12 +55,6 @@ def test_pdf_title_from_largest_line_and_text_rules(tmp_path):
     assert [s.title for s in doc.sections] == ["一、总体进展", "二、存在不足"]
 
 
-def _skip_reason(path) -> str:
-    with pytest.raises(NotText) as e:
-        load_document(str(path), id="x")
-    return str(e.value)
-
-
 def test_pdf_without_text_layer_is_skipped(tmp_path):
     from reportlab.pdfgen import canvas
 
@@ -71,13 +64,13 @@ def test_pdf_without_text_layer_is_skipped(tmp_path):
         c.rect(50, 50, 400, 600, fill=1)  # an "image" of a page: no text at all
         c.showPage()
     c.save()
-    assert _skip_reason(path) == "no text layer (scanned?)"
+    assert skip_reason(path) == "no text layer (scanned?)"
 
 
 def test_pdf_encrypted_is_skipped(tmp_path):
     path = tmp_path / "locked.pdf"
     make_pdf(path, _pages(), encrypt="secret")
-    assert _skip_reason(path) == "encrypted"
+    assert skip_reason(path) == "encrypted"
 
 
 def test_pdf_garbage_and_truncated_are_skipped_not_fatal(tmp_path):
@@ -98,7 +91,7 @@ def test_pdf_worker_time_limit(tmp_path, monkeypatch):
     path = tmp_path / "slow.pdf"
     make_pdf(path, _pages() * 20)
     monkeypatch.setattr(pdf, "TIMEOUT", 0.001)
-    assert "took too long" in _skip_reason(path)
+    assert "took too long" in skip_reason(path)
 
 
 def test_pdf_worker_memory_limit(tmp_path, monkeypatch):
@@ -107,7 +100,7 @@ def test_pdf_worker_memory_limit(tmp_path, monkeypatch):
     path = tmp_path / "big.pdf"
     make_pdf(path, _pages())
     monkeypatch.setattr(pdf, "MEMORY", 64 * 1024)  # 64 KiB beyond the loaded interpreter and PDFium
-    assert "memory" in _skip_reason(path)
+    assert "memory" in skip_reason(path)
 
 
 def test_pdf_two_workers_read_the_same_as_one(tmp_path, monkeypatch):
