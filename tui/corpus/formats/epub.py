@@ -22,8 +22,8 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean
-from tui.corpus.formats.safezip import Archive, parse_xml
+from tui.corpus.formats import Extracted, Heading, TextBuilder, Unreadable, clean
+from tui.corpus.formats.safezip import Archive, refuse_entities
 
 VERSION = 1
 
@@ -92,8 +92,7 @@ def _document(data: bytes, name: str):
 
     from tui.corpus.formats.html import paragraphs
 
-    if b"<!ENTITY" in data or b"<!entity" in data:
-        raise Unreadable(f"{name} declares XML entities (refused: entity expansion or external entities)")
+    refuse_entities(data, name)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
@@ -188,7 +187,5 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
             for start, end, para in rows:
                 if para.level:
                     heads.append((start, end, para.level, para.text))
-    from tui.corpus.formats import Heading
-
     b.headings = [Heading(s, e, lv, clean(t)) for s, e, lv, t in sorted(heads)]
     return b.result("epub", title)

@@ -81,12 +81,16 @@ class Archive:
         return parse_xml(self.read(name), name)
 
 
+def refuse_entities(data: bytes, name: str) -> None:
+    if b"<!ENTITY" in data or b"<!entity" in data:
+        raise Unreadable(f"{name} declares XML entities (refused: entity expansion or external entities)")
+
+
 def parse_xml(data: bytes, name: str = "XML"):
     """An lxml root; never resolves entities, loads DTDs or fetches anything."""
     from lxml import etree
 
-    if b"<!ENTITY" in data or b"<!entity" in data:
-        raise Unreadable(f"{name} declares XML entities (refused: entity expansion or external entities)")
+    refuse_entities(data, name)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, recover=True
     )
