@@ -72,3 +72,19 @@ def test_reload_sees_new_files_of_every_format(tmp_path):
     again = load_corpus([str(tmp_path)], previous=first)
     assert sorted(again.changes["new"]) == sorted(str(tmp_path / n) for n in ("b.md", "c.html", "d.docx", "e.epub", "f.pdf"))
     assert len(again.documents) == 6 and not again.skipped
+
+
+def test_document_cache_is_keyed_by_the_extractors_versions(tmp_path, monkeypatch):
+    from tui.corpus.formats import html
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _folder(docs)
+    first = load_corpus([str(docs)], cache=True)
+    assert len(first.changes["new"]) == 6
+    again = load_corpus([str(docs)], cache=True)
+    assert len(again.changes["unchanged"]) == 6 and not again.notices
+    monkeypatch.setattr(html, "VERSION", html.VERSION + 1)  # a changed HTML rule
+    third = load_corpus([str(docs)], cache=True)
+    assert len(third.changes["new"]) == 6  # everything parsed again, nothing stale kept
+    assert any("rebuilding" in n for n in third.notices)
