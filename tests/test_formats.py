@@ -88,6 +88,7 @@ def test_html_hostile_nesting_and_scripts(write):
     page = f"<html><body><p>{ARTICLE}</p>{deep}<script>{'x' * 100000}</script></body></html>"
     doc = load_document(write("deep.html", page), id="deep")
     assert ARTICLE in doc.text and "xxxx" not in doc.text
+    assert any("256 levels" in w for w in doc.warnings)  # what was not read is said
 
 
 def test_markdown_headings(write):

@@ -226,6 +226,8 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise Unreadable(f"not readable as HTML ({e})") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        warnings = warnings + ["nested more than 256 levels deep: the page is read only up to there"]
     meta = None
     for xp in ('//meta[@property="og:title"]/@content', "//title/text()"):
         found = [clean(x) for x in root.xpath(xp) if clean(x)]
