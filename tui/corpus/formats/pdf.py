@@ -185,9 +185,9 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Lines of one page grouped into paragraphs."""
     if not lines:
         return []
-    # The right edge of the same-size text beside each line (its column), and
-    # the left edge of any text beside it: over the lines that overlap it
-    # horizontally (numpy: a page's lines pairwise at once).
+    # The right edge of the same-size text beside each line (its column):
+    # over the lines that overlap it horizontally (numpy: a page's lines
+    # pairwise at once).
     import numpy as np
 
     x0 = np.array([ln.x0 for ln in lines])
@@ -196,7 +196,6 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     beside = (x0[None, :] < x1[:, None]) & (x0[:, None] < x1[None, :])
     same = beside & (np.abs(size[None, :] - size[:, None]) < 0.5)
     edges = np.where(same, x1[None, :], -np.inf).max(axis=1).tolist()
-    lefts = np.where(beside, x0[None, :], np.inf).min(axis=1).tolist()
     pitches = sorted(
         a.bottom - c.bottom for a, c in zip(lines, lines[1:]) if abs(a.size - c.size) < 0.5 and 0 < a.bottom - c.bottom < 4 * a.size
     )
@@ -213,7 +212,6 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
             # one (first-line indent); right after a full first line it is a
             # hanging indent (list items), which continues.
             or (ln.x0 > prev.x0 + 1.2 * em and len(out[-1]) > 1)
-            or (ln.x0 > lefts[k] + 1.2 * em and ln.x0 >= prev.x0 - 0.5 * em and len(out[-1]) > 1)
             or pitch < 0  # jumped up: the next column
             or pitch > (1.4 * usual if usual else 2.2 * em)  # a gap wider than the usual line pitch
             or prev.text[-1:] in "。！？" and prev.x1 < edges[k - 1] - 0.5 * em
