@@ -75,7 +75,7 @@ def test_reload_sees_new_files_of_every_format(tmp_path):
 
 
 def test_document_cache_is_keyed_by_the_extractors_versions(tmp_path, monkeypatch):
-    from tui.corpus.formats import html
+    from tui.corpus import formats
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -84,7 +84,7 @@ def test_document_cache_is_keyed_by_the_extractors_versions(tmp_path, monkeypatc
     assert len(first.changes["new"]) == 6
     again = load_corpus([str(docs)], cache=True)
     assert len(again.changes["unchanged"]) == 6 and not again.notices
-    monkeypatch.setattr(html, "VERSION", html.VERSION + 1)  # a changed HTML rule
+    monkeypatch.setitem(formats.VERSIONS, "html", formats.VERSIONS["html"] + 1)  # a changed HTML rule
     third = load_corpus([str(docs)], cache=True)
     assert len(third.changes["new"]) == 6  # everything parsed again, nothing stale kept
     assert any("rebuilding" in n for n in third.notices)

@@ -28,8 +28,6 @@ import re
 from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean
 from tui.corpus.formats.safezip import Archive
 
-VERSION = 1
-
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 TXBX = W + "txbxContent"

@@ -25,8 +25,6 @@ from urllib.parse import unquote
 from tui.corpus.formats import Extracted, Heading, TextBuilder, Unreadable, clean
 from tui.corpus.formats.safezip import Archive, refuse_entities
 
-VERSION = 1
-
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"

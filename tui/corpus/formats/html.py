@@ -26,8 +26,6 @@ import re
 
 from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean, decode_text
 
-VERSION = 1
-
 _DROP = {
     "script", "style", "noscript", "template", "nav", "aside", "iframe", "svg", "math", "button",
     "select", "textarea", "object", "embed", "canvas", "audio", "video", "map", "input", "label", "option",

@@ -14,8 +14,6 @@ import re
 
 from tui.corpus.formats import Extracted, Heading, clean, decode_text
 
-VERSION = 1
-
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

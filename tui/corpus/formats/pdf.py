@@ -43,8 +43,6 @@ import unicodedata
 
 from tui.corpus.formats import Extracted, Heading, TextBuilder, Unreadable, clean
 
-VERSION = 1
-
 TIMEOUT = float(os.environ.get("YUELAN_PDF_TIMEOUT", "120"))  # seconds per file
 MEMORY = int(os.environ.get("YUELAN_PDF_MEMORY_MB", "1536")) * 1024 * 1024  # the worker's address space for the work
 
