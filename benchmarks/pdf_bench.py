@@ -10,7 +10,9 @@ sentences; a bookmark per 10 pages; "BODYMARK" in the first paragraph), then:
   twice, for the split between extraction and the rest;
 * in the app under a pseudo-terminal (120x40), from spawn to "BODYMARK" on
   screen: a first open with an empty document cache, then a reopen with the
-  cache the first one wrote.  ``--runs`` pairs; medians are printed.
+  cache the first one wrote.  ``--runs`` pairs; medians are printed.  The
+  same extracted text as a ``.txt`` is launched alternately, so what the
+  PDF itself costs can be told from the app's start-up on a busy machine.
 
 Targets (issue 12): first screen <= 3 s on a first open, <= 1 s on a reopen.
 """
@@ -85,22 +87,34 @@ def main(argv: list[str]) -> int:
     py = str(ROOT / ".venv" / "bin" / "python")
     if not Path(py).exists():
         py = sys.executable
-    firsts, reopens = [], []
+    # The same text as a .txt, launched alternately: what is the PDF's own cost.
+    baseline = OUT / f"pdf-{args.pages}p-text.txt"
+    baseline.write_text(doc.text, encoding="utf-8")
+    firsts, reopens, txt = [], [], []
     for n in range(args.runs):
-        cache = OUT / "cache" / f"pdf-{n}"
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(parents=True)
-        env = {"XDG_CACHE_HOME": str(cache)}
         marks = {"first_screen_s": rb"BODYMARK"}
-        first = run_tty([py, "-m", "tui", str(path)], marks, timeout=120, cwd=str(ROOT), extra_env=env)
-        again = run_tty([py, "-m", "tui", str(path)], marks, timeout=120, cwd=str(ROOT), extra_env=env)
-        firsts.append(first["first_screen_s"])
-        reopens.append(again["first_screen_s"])
-        print(f"run {n + 1}: first open {first['first_screen_s']} s, reopen {again['first_screen_s']} s")
+        got = {}
+        for name, target in (("pdf", path), ("txt", baseline)):
+            cache = OUT / "cache" / f"{name}-{n}"
+            shutil.rmtree(cache, ignore_errors=True)
+            cache.mkdir(parents=True)
+            env = {"XDG_CACHE_HOME": str(cache)}
+            first = run_tty([py, "-m", "tui", str(target)], marks, timeout=120, cwd=str(ROOT), extra_env=env)
+            again = run_tty([py, "-m", "tui", str(target)], marks, timeout=120, cwd=str(ROOT), extra_env=env)
+            got[name] = (first["first_screen_s"], again["first_screen_s"])
+        firsts.append(got["pdf"][0])
+        reopens.append(got["pdf"][1])
+        txt.append(got["txt"])
+        load = open("/proc/loadavg").read().split()[0]
+        print(f"run {n + 1} (load {load}): PDF first open {got['pdf'][0]:.2f} s, reopen {got['pdf'][1]:.2f} s; "
+              f"same text as .txt: {got['txt'][0]:.2f} s, {got['txt'][1]:.2f} s")
     ok_f = [x for x in firsts if x is not None]
     ok_r = [x for x in reopens if x is not None]
     mf = statistics.median(ok_f) if ok_f else None
     mr = statistics.median(ok_r) if ok_r else None
+    tf = statistics.median(t[0] for t in txt if t[0] is not None) if txt else None
+    tr = statistics.median(t[1] for t in txt if t[1] is not None) if txt else None
+    print(f"median for the same text as .txt: first open {tf:.2f} s, reopen {tr:.2f} s")
     print(f"median first screen: first open {mf if mf is None else round(mf, 2)} s (target <= 3), "
           f"reopen {mr if mr is None else round(mr, 2)} s (target <= 1)")
     return 0 if mf is not None and mr is not None and mf <= 3 and mr <= 1 else 1
