@@ -116,3 +116,54 @@ def test_pdf_two_workers_read_the_same_as_one(tmp_path, monkeypatch):
         got[n] = pdf.extract(data, str(path))
     assert got[1] == got[2]
     assert [h.title for h in got[2].headings] == ["第二章 存在问题", "第一章 总体情况"]
+
+
+def _raw_pdf(objects: dict[int, str]) -> bytes:
+    """A PDF written by hand, with a correct cross-reference table."""
+    out = b"%PDF-1.4\n"
+    offsets = {}
+    for n in sorted(objects):
+        offsets[n] = len(out)
+        out += f"{n} 0 obj\n{objects[n]}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    count = max(objects) + 1
+    out += f"xref\n0 {count}\n0000000000 65535 f \n".encode()
+    for n in range(1, count):
+        out += f"{offsets.get(n, 0):010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {count} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def _looping(kind: str) -> bytes:
+    text = " ".join(f"({'Line %d of a page whose structure loops back on itself.' % k}) Tj 0 -14 Td" for k in range(40))
+    stream = f"BT /F1 11 Tf 72 760 Td {text} ET"
+    objects = {
+        1: "<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R >>",
+        2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
+        4: "<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
+        5: "<< /Title (Loop) /Parent 4 0 R /Next 5 0 R /First 5 0 R /Last 5 0 R /Count 1 /Dest [3 0 R /XYZ 0 792 0] >>",
+        6: f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        7: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    if kind == "pages":
+        objects[2] = "<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>"  # the page tree contains itself
+    return _raw_pdf(objects)
+
+
+@pytest.mark.parametrize("kind", ["outline", "pages"])
+def test_pdf_with_a_loop_is_read_or_skipped_quickly(tmp_path, kind):
+    import time
+
+    (tmp_path / "loop.pdf").write_bytes(_looping(kind))
+    (tmp_path / "good.txt").write_text("一份好的文档\n\n一、内容\n\n正文。\n", encoding="utf-8")
+    start = time.monotonic()
+    corpus = load_corpus([str(tmp_path)])
+    assert time.monotonic() - start < 60
+    ids = [d.id for d in corpus.documents]
+    assert "good" in ids
+    if "loop" in ids:
+        doc = corpus.find("loop")
+        assert "Line 0 of a page" in doc.text and len(doc.sections) <= 1
+    else:
+        assert [s.reason for s in corpus.skipped]
