@@ -125,3 +125,19 @@ def test_epub3_nav(tmp_path):
     )
     doc = _epub(tmp_path, "", CHAPTERS, nav=nav)
     assert [(s.level, s.title) for s in doc.sections] == [(1, "第一章 开端"), (2, "第二节 经过"), (1, "第二章 结局")]
+
+
+def test_epub_with_an_unreadable_chapter_says_so(tmp_path):
+    import zipfile
+
+    path = tmp_path / "book.epub"
+    make_epub(path, "测试之书", CHAPTERS + [("c3.xhtml", "")], nav_point("第一章 开端", "c1.xhtml") + nav_point("空", "c3.xhtml"))
+    with zipfile.ZipFile(path) as z:
+        data = {n: z.read(n) for n in z.namelist()}
+    data["OEBPS/c3.xhtml"] = b""  # an empty document: nothing lxml can parse
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    doc = load_document(str(path), id="book")
+    assert "第一章 开端" in doc.text
+    assert any("c3.xhtml" in w for w in doc.warnings)

@@ -95,7 +95,7 @@ def _document(data: bytes, name: str):
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except Exception:
-        return []
+        return None  # nothing readable in this document
     body = root.find("body")
     return paragraphs(body if body is not None else root)
 
@@ -137,11 +137,16 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
         entries = [(lb, p, f, d - 1) for lb, p, f, d in entries if (lb, p, f, d) != roots[0]]
 
     b = TextBuilder()
+    warnings: list[str] = []
     spans: dict[str, list[tuple[int, int, object]]] = {}  # file -> [(start, end, para)]
     anchors: dict[tuple[str, str], int] = {}  # (file, id) -> index in spans[file]
     for name in spine:
         rows = []
-        for para in _document(z.read(name), name):
+        paras = _document(z.read(name), name)
+        if paras is None:
+            warnings.append(f"{name} could not be read; the book is shown without it")
+            paras = []
+        for para in paras:
             span = b.add(para.text)
             if span is None:
                 continue
@@ -186,4 +191,4 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
                 if para.level:
                     heads.append((start, end, para.level, para.text))
     b.headings = [Heading(s, e, lv, clean(t)) for s, e, lv, t in sorted(heads)]
-    return b.result("epub", title)
+    return b.result("epub", title, warnings)
