@@ -6,9 +6,8 @@ changed, new or removed files are read and parsed again.
 
 Entries are keyed by size, mtime, ctime and inode, and the whole cache by the
 parser's and the format extractors' versions, so a changed rule re-parses
-everything once.  Only skips
-that depend on the content are cached (binary, empty...), never a passing
-failure such as "permission denied".
+everything once.  Only skips that depend on the content are cached (binary,
+empty, encrypted...), never a passing failure such as "permission denied".
 
 The format cannot execute code on load: a fixed magic and version, a JSON
 header, then one binary blob (the texts as UTF-8 and the paragraphs as
@@ -366,9 +365,9 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     # Not ensure_ascii: raw UTF-8 parses faster than \\u escapes; lone
     # surrogates (undecodable file names) pass through as surrogatepass
     # bytes and come back the same way in load().
-    header = json.dumps({"version": VERSION, "parser": PARSER_VERSION, "formats": formats_versions(), "docs": docs}, ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    )
+    header = json.dumps(
+        {"version": VERSION, "parser": PARSER_VERSION, "formats": formats_versions(), "docs": docs}, ensure_ascii=False
+    ).encode("utf-8", "surrogatepass")
     directory = os.path.dirname(path)
     crc = zlib.crc32(header)
     for c in chunks:

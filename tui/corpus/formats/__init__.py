@@ -43,7 +43,13 @@ TEXT_KINDS = {"html", "markdown"}  # read as text first: a binary file under suc
 
 
 class Unreadable(NotText):
-    """A rich-format file that cannot be read; the message says why."""
+    """A rich-format file that cannot be read; the message says why.  Being
+    about the content, the skip is cached until the file changes."""
+
+
+class NotNow(ValueError):
+    """Extraction failed for a passing reason (out of time on a busy machine,
+    no process could be started): skipped now, tried again next time."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def extract(kind: str, data: bytes, path: str, encoding: str | None = None) -> E
     module = importlib.import_module(f"tui.corpus.formats.{kind}")
     try:
         ex = module.extract(data, path, encoding)
-    except NotText:
+    except (NotText, NotNow):
         raise
     except RecursionError:
         raise Unreadable("too deeply nested to parse") from None

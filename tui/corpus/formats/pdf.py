@@ -41,7 +41,7 @@ import subprocess
 import sys
 import unicodedata
 
-from tui.corpus.formats import Extracted, Heading, TextBuilder, Unreadable, clean
+from tui.corpus.formats import Extracted, Heading, NotNow, TextBuilder, Unreadable, clean
 
 TIMEOUT = float(os.environ.get("YUELAN_PDF_TIMEOUT", "120"))  # seconds per file
 MEMORY = int(os.environ.get("YUELAN_PDF_MEMORY_MB", "1536")) * 1024 * 1024  # the worker's address space for the work
@@ -91,7 +91,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     except OSError as e:
         for proc in procs:
             proc.kill()
-        raise Unreadable(f"could not start the PDF reader ({e.strerror or e})") from None
+        raise NotNow(f"could not start the PDF reader ({e.strerror or e})") from None
     import threading
     import time
 
@@ -116,7 +116,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     outs = []
     for k, proc in enumerate(procs):
         if results[k] is None:
-            raise Unreadable(f"took too long to extract (over {TIMEOUT:g} s): a malformed or looping PDF?")
+            raise NotNow(f"took too long to extract (over {TIMEOUT:g} s): a malformed or looping PDF, or a busy machine?")
         stdout, stderr = results[k]
         try:
             out = json.loads(stdout.decode("utf-8"))
