@@ -10,7 +10,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from tests.formats_make import make_docx, make_epub, make_pdf, nav_point, p, style
+from formats_make import make_docx, make_epub, make_pdf, nav_point, p, style
 from tui.corpus import load_corpus
 
 pytest.importorskip("reportlab")

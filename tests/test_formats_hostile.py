@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.formats_make import skip_reason, make_docx, make_epub, nav_point, p
+from formats_make import skip_reason, make_docx, make_epub, nav_point, p
 from tui.corpus import load_corpus, load_document
 
 GOOD = "关于推进社区图书室建设的情况通报\n\n一、总体进展\n\n全市已建成社区图书室三百一十二个。\n"

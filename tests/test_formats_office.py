@@ -5,7 +5,7 @@ boxes stored twice; an EPUB's nested table of contents and spine order."""
 
 from __future__ import annotations
 
-from tests.formats_make import make_docx, make_epub, nav_point, p, style, table
+from formats_make import make_docx, make_epub, nav_point, p, style, table
 from tui.corpus import BOILERPLATE, load_document
 
 BODY = "本段是正文内容，介绍有关工作的进展情况，并提出下一步的具体安排。"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.formats_make import skip_reason, make_pdf
+from formats_make import skip_reason, make_pdf
 from tui.corpus import load_corpus, load_document
 
 pytest.importorskip("reportlab")
