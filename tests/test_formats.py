@@ -23,6 +23,7 @@ HTML_PAGE = f"""<!DOCTYPE html>
   <h1>社区图书室建设情况通报</h1>
   <p>发布时间：2024-05-01</p>
   <div class="content">
+    <ul><li><a href="#a">一、总体进展</a></li><li><a href="#b">（一）建设情况</a></li><li><a href="#c">二、存在不足</a></li></ul>
     <p>{ARTICLE}</p>
     <h2>一、总体进展</h2>
     <p>{ARTICLE}全市已建成社区图书室三百一十二个，藏书总量超过八十万册。</p>
@@ -60,6 +61,7 @@ def test_html_outline_title_and_chrome(write):
         assert gone not in doc.text
     chrome = [doc.text[p.start : p.end] for p in doc.paragraphs if p.kind == BOILERPLATE]
     assert any("网站导航" in c for c in chrome) and any("相关链接" in c for c in chrome)
+    assert "（一）建设情况" in chrome  # the page's own link list of its headings
     heads = [doc.text[p.start : p.end] for p in doc.paragraphs if p.kind == HEADING]
     assert heads == ["一、总体进展", "（一）建设情况", "二、存在不足"]
 

@@ -11,7 +11,8 @@
   elements; header and footer unless inside the article.
 * The main content is the element holding the most prose (long, punctuated
   text that is not links), as readability-style extractors find it; every
-  other paragraph is kept in the text but marked boilerplate, so chrome is
+  other paragraph, and any run of link-only lines (menus, hand-made tables
+  of contents), is kept in the text but marked boilerplate, so chrome is
   searchable yet never a title or section.
 * The title: the heading (or short bold line) that ``og:title``/``<title>``
   names, which is the headline even when it is an ``<h4>``; else the
@@ -214,6 +215,21 @@ def _find_title(paras: list[Para], meta: str | None) -> tuple[int | None, str | 
     return None, None
 
 
+def _link_lists(paras: list[Para]) -> set[int]:
+    """Runs of three or more short blocks that are nothing but a link: menus
+    and hand-made tables of contents, wherever they are on the page."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, p in enumerate(paras + [None]):
+        if p is not None and not p.level and len(p.text) <= 40 and p.links >= 0.9 * len(p.text.replace(" ", "")):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            out.update(run)
+        run = []
+    return out
+
+
 def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     import lxml.html
     from lxml import etree
@@ -237,6 +253,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
         raise Unreadable("no text in this HTML page")
     main = _main(paras)
     ti, title = _find_title(paras, meta)
+    links = _link_lists(paras)
     b = TextBuilder()
     for i, p in enumerate(paras):
         inside = main is None or _within(p.container, main)
@@ -244,7 +261,7 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
             b.title_span = b.add(p.text)
         elif ti is not None and i < ti and p.level:
             b.chrome(p.text)  # headings before the headline: site chrome
-        elif not inside:
+        elif not inside or i in links:
             b.chrome(p.text)
         elif p.level:
             b.heading(p.text, p.level)
