@@ -141,3 +141,23 @@ def test_epub_with_an_unreadable_chapter_says_so(tmp_path):
     doc = load_document(str(path), id="book")
     assert "第一章 开端" in doc.text
     assert any("c3.xhtml" in w for w in doc.warnings)
+
+
+def test_docx_main_part_named_by_the_package_relationships(tmp_path):
+    import zipfile
+
+    path = tmp_path / "renamed.docx"
+    make_docx(path, p("第一章 总则", outline=0) + p(BODY))
+    with zipfile.ZipFile(path) as z:
+        data = {n: z.read(n) for n in z.namelist()}
+    data["word/document2.xml"] = data.pop("word/document.xml")
+    data["_rels/.rels"] = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        b'Target="word/document2.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    doc = load_document(str(path), id="renamed")
+    assert BODY in doc.text

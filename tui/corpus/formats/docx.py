@@ -267,12 +267,22 @@ def _walk(body, styles: _Styles, numbering: _Numbering):
     return out
 
 
+def _main_part(z: Archive) -> str:
+    """The document part the package's relationships name (word/document.xml
+    nearly always)."""
+    if not z.has("word/document.xml") and z.has("_rels/.rels"):
+        for rel in z.xml("_rels/.rels").iter("{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"):
+            if (rel.get("Type") or "").endswith("/officeDocument") and z.has((rel.get("Target") or "").lstrip("/")):
+                return (rel.get("Target") or "").lstrip("/")
+    return "word/document.xml"
+
+
 def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # Word keeps a password-protected .docx in an OLE container.
         raise Unreadable("encrypted (or a legacy .doc renamed)")
     z = Archive(data, "DOCX")
-    root = z.xml("word/document.xml")
+    root = z.xml(_main_part(z))
     for fb in list(root.iter(MC_FALLBACK)):
         fb.getparent().remove(fb)
     styles = _Styles(z.xml("word/styles.xml") if z.has("word/styles.xml") else None)
