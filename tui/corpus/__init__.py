@@ -72,9 +72,17 @@ def _check_head(head: bytes) -> None:
 def load_document(
     path: str, *, id: str, encoding: str | None = None, stat_out: list | None = None, nofollow: bool = False
 ) -> Document:
-    """Read and parse one file.  Raises OSError, ValueError or NotText."""
-    from tui.corpus import mojibake
+    """Read and parse one file.  Raises OSError, ValueError or NotText.
 
+    HTML, Markdown, DOCX, EPUB and PDF (by suffix) go through their
+    extractor (``tui.corpus.formats``); anything else is read as text."""
+    from tui.corpus import formats, mojibake
+
+    kind = formats.kind_of(path)
+    if kind is not None:
+        head = _check_head if kind in formats.TEXT_KINDS else None
+        data = read_bounded(path, check_head=head, stat_out=stat_out, nofollow=nofollow)
+        return formats.build_document(formats.extract(kind, data, path, encoding), id=id, path=path)
     data = read_bounded(path, check_head=_check_head, stat_out=stat_out, nofollow=nofollow)
     decoded: Decoded = decode_bytes(data, encoding)
     text, warnings = mojibake.check(decoded.text, repair=encoding is None)

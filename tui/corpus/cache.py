@@ -5,9 +5,9 @@ cache directory.  Entries are keyed by path, size, mtime and inode: only
 changed, new or removed files are read and parsed again.
 
 Entries are keyed by size, mtime, ctime and inode, and the whole cache by the
-parser's version, so a changed rule re-parses everything once.  Only skips
-that depend on the content are cached (binary, empty...), never a passing
-failure such as "permission denied".
+parser's and the format extractors' versions, so a changed rule re-parses
+everything once.  Only skips that depend on the content are cached (binary,
+empty, encrypted...), never a passing failure such as "permission denied".
 
 The format cannot execute code on load: a fixed magic and version, a JSON
 header, then one binary blob (the texts as UTF-8 and the paragraphs as
@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui import persist
+from tui.corpus.formats import versions as formats_versions
 from tui.corpus.model import Document, Paragraph, Section
 from tui.corpus.structure import PARSER_VERSION
 
@@ -228,7 +229,7 @@ def _ints(blob: memoryview, off: int, count: int, width: int) -> array:
 def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
     if not isinstance(header, dict) or header.get("version") != VERSION:
         raise CacheError("bad header")
-    if header.get("parser") != PARSER_VERSION:
+    if header.get("parser") != PARSER_VERSION or header.get("formats") != formats_versions():
         raise CacheError("made by another version of the document parser")
     out: dict[str, Entry] = {}
     n = len(blob)
@@ -321,9 +322,9 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     # Not ensure_ascii: raw UTF-8 parses faster than \\u escapes; lone
     # surrogates (undecodable file names) pass through as surrogatepass
     # bytes and come back the same way in load().
-    header = json.dumps({"version": VERSION, "parser": PARSER_VERSION, "docs": docs}, ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    )
+    header = json.dumps(
+        {"version": VERSION, "parser": PARSER_VERSION, "formats": formats_versions(), "docs": docs}, ensure_ascii=False
+    ).encode("utf-8", "surrogatepass")
     directory = os.path.dirname(path)
     crc = zlib.crc32(header)
     for c in chunks:

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from tui.corpus.model import Skipped
 
-TEXT_SUFFIXES = {".txt", ".md", ".text"}
+from tui.corpus.formats import SUFFIXES as FORMAT_SUFFIXES
+
+# What a directory walk opens: plain text, and every format with an extractor.
+TEXT_SUFFIXES = {".txt", ".text"} | set(FORMAT_SUFFIXES)
 MAX_BYTES = 256 * 1024 * 1024
 
 
