@@ -43,7 +43,7 @@ def configure(p) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per query")
     p.add_argument("--format", metavar="FORMAT", default=None,
                    help="output format: text (default), json (same as --json), md (Markdown) or csv")
-    p.add_argument("--limit", metavar="N", default="20", help="results per query (default 20)")
+    p.add_argument("--limit", metavar="N", default="20", help="results per query (default 20; 0: all of them)")
     p.add_argument("--stdin", action="store_true", help="read one query per line from standard input")
     p.add_argument("--encoding", help="decode every file with this encoding instead of detecting it")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="highlight hits in colour")
