@@ -230,9 +230,6 @@ class Engine:
     def delete(self, path: str) -> None:
         guard(self.writer().delete_documents_by_term, "path", path_term(path))
 
-    def clear(self) -> None:
-        guard(self.writer().delete_all_documents)
-
     def commit(self) -> None:
         if self._writer is None:
             return

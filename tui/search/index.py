@@ -509,7 +509,6 @@ class SearchIndex:
         scored = self._verify_many(top[:pool], interps, negm, cancelled)
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2].ordinal))
         rows.extend(scored)
-        rows.exact = verify_all
         fetched = pool
         # Later pages: tantivy's order, verified as they come.
         while not verify_all and fetched < count and (want is None or len(rows.rows) < want + 1):
@@ -609,8 +608,7 @@ class SearchIndex:
         rows = _Rows(self)
         rows.extend(scored)
         rows.exhausted = True
-        rows.exact = count <= PARTIAL_POOL
-        resp.total = len(rows.verified) if rows.exact else count
+        resp.total = len(rows.verified) if count <= PARTIAL_POOL else count
         resp.results = rows.page(offset, want)
         resp.more = rows.more(offset, want)
 
@@ -664,7 +662,6 @@ class _Rows:
         self.verified: list = []
         self._by_text: dict[tuple[int, str], list] = {}
         self.exhausted = False
-        self.exact = False
 
     def extend(self, results) -> None:
         for r in results:
