@@ -399,7 +399,11 @@ def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus
         f.write("\n\n补充一段：星河观测站开放日。\n")
     r = run_cli("index", str(corpus_dir), env=env)
     assert f"search index: {n - 1} reused, 1 rebuilt" in r.stdout
-    index = SearchIndex.build(load(corpus_dir))
+    # What `yuelan index` kept is what the CLI's search and the app open.
+    from tui.session import open_corpus, open_index
+
+    corpus = open_corpus([str(corpus_dir)])
+    index = open_index(corpus.documents, roots=corpus.roots)
     assert index.changes["rebuilt"] == [] and index.search("星河观测站").total == 1
 
 

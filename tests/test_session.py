@@ -46,3 +46,38 @@ def test_the_app_test_double_has_the_index_protocol():
     fake = FakeIndex([])
     for attr in ("documents", "notices", "changes"):
         assert hasattr(fake, attr), attr
+
+
+def test_streaming_open_is_searchable_before_parsing_ends_and_matches_a_plain_open(tmp_path, monkeypatch):
+    """A first open indexes each document as it is parsed: search answers
+    on what is indexed so far, the documents arrive one by one, and the
+    result is the index a plain open would make (and then reuses)."""
+    import shutil
+    import threading
+
+    import tui.search.index as index_mod
+    from conftest import SEEDS
+    from tui.session import open_streaming
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    d = tmp_path / "docs"
+    d.mkdir()
+    for f in sorted(SEEDS.iterdir()):
+        shutil.copy(f, d / f.name)
+    shown, early = [], []
+    lock = threading.Lock()
+
+    def on_searchable(index):
+        with lock:
+            early.append((len(shown), index.search("工会", limit=0).total))
+
+    corpus, index = open_streaming([str(d)], on_document=shown.append, on_searchable=on_searchable)
+    assert [x.path for x in shown] == [x.path for x in corpus.documents]
+    assert early and early[0][1] > 0
+    assert sorted(index.changes["rebuilt"]) == sorted(x.path for x in corpus.documents)
+    full = index.search("工会", limit=0).total
+    assert full >= early[0][1]
+    index.close()
+    again = open_index(open_corpus([str(d)]).documents, roots=[str(d)])
+    assert again.changes["rebuilt"] == [] and again.search("工会", limit=0).total == full

@@ -69,19 +69,93 @@ def open_index(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     previous: Index | None = None,
+    roots: list[str] | None = None,
 ) -> Index | None:
     """The search index of ``documents``, from the persistent store where it
     can be (only new and changed documents are indexed again; ``previous``, an
-    index of an earlier load, lends its unchanged pieces).  Passes each index
-    notice to ``notify``.  Returns None when ``cancelled()`` became true
-    during the build."""
+    index of an earlier load, lends its unchanged pieces).  ``roots``: the
+    corpus's ``roots``, which name its kept index (the CLI and the app share
+    it).  Passes each index notice to ``notify``.  Returns None when
+    ``cancelled()`` became true during the build."""
     from tui.search import SearchIndex
     from tui.search.index import BuildCancelled
 
     try:
-        index = SearchIndex.build(documents, progress=progress, cancelled=cancelled, previous=previous)
+        index = SearchIndex.build(documents, progress=progress, cancelled=cancelled, previous=previous,
+                                  roots=roots or None)
     except BuildCancelled:
         return None
     for notice in index.notices:
         notify(notice)
     return index
+
+
+def open_streaming(
+    paths: list[str] | None,
+    encoding: str | None = None,
+    *,
+    notify: Notify = _ignore,
+    on_document: Callable[[Document], None] | None = None,
+    on_searchable: Callable[[Index], None] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[Corpus, Index | None]:
+    """Open a corpus and index it at once, as its files are parsed.
+
+    Files are parsed (on every core) in a thread; each document is passed to
+    ``on_document`` (to show it) and indexed as soon as it is ready, with a
+    commit every ``COMMIT_SECONDS``, after the first of which
+    ``on_searchable(index)`` is called: search answers on what is indexed so
+    far while the rest is parsed.  ``progress`` is the corpus's.  Returns the
+    corpus and its index (None when ``cancelled()`` became true).  Notices of
+    both go to ``notify``.  Raises ``tui.corpus.PathError`` as ``open_corpus``."""
+    import queue
+    import threading
+
+    from tui.corpus import default_seed_dir, load_corpus
+    from tui.search import SearchIndex
+    from tui.search.index import BuildCancelled
+
+    roots = list(paths) if paths else [str(default_seed_dir())]
+    docs: queue.Queue = queue.Queue(maxsize=1024)
+    done = object()
+    box: dict = {}
+
+    def arrived(doc) -> None:
+        if on_document is not None:
+            on_document(doc)
+        docs.put(doc)
+
+    def load() -> None:
+        try:
+            box["corpus"] = load_corpus(roots, encoding, progress=progress, cache=True, on_document=arrived)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            box["error"] = exc
+        finally:
+            docs.put(done)
+
+    def stream():
+        while True:
+            doc = docs.get()
+            if doc is done:
+                return
+            yield doc
+
+    loader = threading.Thread(target=load, name="yuelan-load", daemon=True)
+    loader.start()
+    index = None
+    try:
+        index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots)
+    except BuildCancelled:
+        for _ in stream():  # let the loader finish
+            pass
+    loader.join()
+    if "error" in box:
+        raise box["error"]
+    corpus = box["corpus"]
+    for notice in corpus.notices:
+        notify(notice)
+    if index is not None:
+        for notice in index.notices:
+            notify(notice)
+    return corpus, index

@@ -90,11 +90,11 @@ def cmd_index(args) -> int:
     for s in corpus.skipped:
         print(f"  skipped: {name(s.path)}: {s.reason}")
     if corpus.documents:
-        _index_search(corpus.documents)
+        _index_search(corpus.documents, corpus.roots)
     return 0 if corpus.documents else EXIT_ERROR
 
 
-def _index_search(documents) -> None:
+def _index_search(documents, roots: list[str]) -> None:
     """Build or refresh the persistent search index and say what it reused."""
     import time
 
@@ -104,7 +104,7 @@ def _index_search(documents) -> None:
     start = time.monotonic()
     notices: list[str] = []
     try:
-        index = open_index(documents, notify=notices.append, progress=progress)
+        index = open_index(documents, notify=notices.append, progress=progress, roots=roots)
     finally:
         progress.finish()
     for notice in notices:

@@ -111,7 +111,7 @@ def run(args) -> int:
 
     # From the persistent index: a second search on the same corpus does not
     # index it again.
-    index = open_index(corpus.documents, notify=note)
+    index = open_index(corpus.documents, notify=note, roots=corpus.roots)
     as_json = fmt == "json"
     color = _want_color(args.color)
     emitted = [0]

@@ -269,4 +269,5 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     corpus.notices = notices
     corpus.changes = changes
     corpus.entries = fresh
+    corpus.roots = roots
     return corpus

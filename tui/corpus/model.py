@@ -130,6 +130,9 @@ class Corpus:
     # path -> cache entry (file key and document) of this load: what a reload
     # compares against (see ``load_corpus(previous=...)``).
     entries: dict | None = field(default=None, repr=False, compare=False)
+    # The paths the corpus was opened with (the bundled seeds' directory when
+    # none were named): what names its kept search index.
+    roots: list[str] = field(default_factory=list, compare=False)
 
     def find(self, ref: str) -> Document:
         """A document by id, path, a unique id prefix, or a unique title substring."""
