@@ -538,7 +538,8 @@ class YuelanApp(App):
 
                 # From the persistent store: only new and changed documents
                 # are indexed again.  Its notices are shown by _index_ready.
-                index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous)
+                index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous,
+                                   roots=self.corpus.roots if self.corpus is not None else None)
                 if index is None:  # cancelled
                     return
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
