@@ -13,8 +13,8 @@ section.  Strings are compared after NFKC and whitespace normalisation
 (Markdown ``#`` and trailing ``…`` dropped).  A detected section matches a gold
 heading when they are equal, or when the detected one starts with the gold one
 (run-in headings: the gold title is the lead phrase).  Gold ``optional``
-headings are neither rewarded nor penalised: a detected section that contains
-one is left out of the count.  Where the text has no title line
+headings are neither rewarded nor penalised: a detected section that matches
+no gold heading but contains an optional one is left out of the count.  Where the text has no title line
 (``title_in_text: false``), the file name is accepted too.
 """
 
@@ -101,7 +101,13 @@ def score(folder: Path, verbose: bool = False) -> dict:
         title_ok = any(squash(doc["title"]) == squash(t) for t in accepted)
         totals["titles"] += title_ok
         optional = [squash(o) for o in g.get("optional", [])]
-        det = [s for s in doc["sections"] if not any(o and o in squash(s["title"]) for o in optional)]
+        found = align(doc["sections"], g["sections"])
+        hit = {i for i, _ in found}
+        det = [
+            s
+            for i, s in enumerate(doc["sections"])
+            if i in hit or not any(o and o in squash(s["title"]) for o in optional)
+        ]
         pairs = align(det, g["sections"])
         totals["tp"] += len(pairs)
         totals["det"] += len(det)
