@@ -71,7 +71,7 @@ DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s*(?=\D)")
 # A Markdown link right after a list marker: "1、[标题](url)".
 LINK_ITEM = re.compile(r"\s*\[[^\]]*\]\(")
 # "日期：2017年10月28日", "**地點︰…**": a field of an event or a form.
-FIELD = re.compile(r"^[*_\[【(]*[^:︰*\s]{1,6}\s*[:︰]\s*\S")
+FIELD = re.compile(r"^[*_\[【(]*[^:︰.*\s]{1,6}\s*(?:[:︰]|\.\.)\s*\S")
 SETEXT = re.compile(r"^(?:=+|-+)$")
 # Conventional names of a document's parts (spaces inside ignored: "总 则").
 NAMED_PARTS = frozenset(
@@ -274,7 +274,7 @@ def _wrap_width(lines: list[Line]) -> int | None:
     return best if near >= max(5, 0.3 * len(widths)) else None
 
 
-_MARKER_FIRST = frozenset("#第(ivx" + CN_NUM + "0123456789")
+_MARKER_FIRST = frozenset("#第(ivx" + CN_NUM + "0123456789")  # and circled numbers (checked apart)
 
 
 def _marker(line: Line) -> tuple[str, float, int] | None:
@@ -577,7 +577,7 @@ def _markdown(p: _Parse) -> None:
                 and prev.style is None
                 and not b.first.blank_before
                 and not prev.in_fence
-                and prev.key[0] not in "*->|"
+                and prev.key[:1] not in ("*", "-", ">", "|")
             ):
                 b.kind = BOILERPLATE  # the underline is markup
                 _set_heading(prev, "setext", 1 if b.first.text[0] == "=" else 2, 0)
@@ -652,12 +652,14 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             continue
         key = b.key
         if p.md_outline:
-            if key[0] == "#" and _marker(b.first) is not None:
+            if key[:1] == "#" and _marker(b.first) is not None:
                 _set_heading(b, "md", _marker(b.first)[1], _marker(b.first)[2])
                 b.title = clean_title(_md_text(b.first))
             elif _marker(b.first) is not None:
                 p.note(b, "a Markdown document with # headings: numbered lines are list items")
             continue
+        if key[:1] not in _MARKER_FIRST and len(key) > 6 and not CIRCLED.match(b.first.text):
+            continue  # most paragraphs: no rule below can apply
         nxt = blocks[idx[n + 1]] if n + 1 < len(idx) else None
         if b.single and (BARE_ARABIC.match(key) or BARE_CN.match(key)):
             if _title_line(nxt):
