@@ -86,7 +86,7 @@ _POST_HEADER = re.compile(rf"^(?:原创\s.*)?{_DATE}.*发表于|^原创\s+\S+\s+
 # (a colon, a space, ©, a year): "上一篇文章介绍了..." is prose.
 STRONG_FOOTER = re.compile(
     r"^[\[【]?(版权声明|版权所有|copyright|©|联系我们|参考资料|随机推荐|相关阅读|相关文章|相关新闻|相关推荐|"
-    r"推荐阅读|热门推荐|热门文章|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读)"
+    r"推荐阅读|热门推荐|热门文章|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读|相关附件|相关链接)"
     r"(?=$|[\s:|©(\[【\]】>»\d-])"
 )
 # Weak markers mark only their own (short) line.

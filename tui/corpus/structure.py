@@ -402,6 +402,9 @@ def _mark_boilerplate(p: _Parse) -> None:
             b.kind = BOILERPLATE
             for fld, value in bp.metadata_pairs(b.first.folded, b.first.text):
                 p.metadata.setdefault(fld, value)
+            nb = blocks[i + 1] if i + 1 < len(blocks) else None
+            if key.endswith(":") and nb is not None and nb.single and len(nb.key) <= 12 and not _marker(nb.first):
+                nb.kind = BOILERPLATE  # "责任编辑：" with the name on the next line
         elif b.single and bp.is_strong_footer(key) and b.start >= 0.5 * total:
             footer_from = i
             break
@@ -449,7 +452,11 @@ def _meaningless(key: str) -> bool:
 
 def _date_line(key: str) -> bool:
     """"2018年1月2日" or "(2018年1月2日)": a date alone, perhaps bracketed."""
-    return DATE_ONLY.match(key.strip("()[]【】 ")) is not None
+    k = key.strip("()[]【】 ")
+    return DATE_ONLY.match(k) is not None or DATE_TIME.match(k) is not None
+
+
+DATE_TIME = re.compile(r"^\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?\s*(?:\d{1,2}\s*[时:]\s*\d{1,2}\s*分?)?$")
 
 
 def _deck(key: str) -> bool:
@@ -699,13 +706,13 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             if _list_item(key, end):
                 p.note(b, "a list item: it ends with ;")
                 continue
-            if prev_in_list and (
-                _heading_cut(b.first, end) is not None
-                or ends_sentence(key)
-                or nxt is None
-                or (_marker(nxt.first) or ("",))[0] == style
-            ):
-                p.note(b, "a list item: the text before it ends with : or ;")
+            # After "...以下工作:" a numbered line is a heading when paragraphs
+            # follow it, a list item when the next line is the next item.
+            if prev_in_list and (nxt is None or (_marker(nxt.first) or ("",))[0] == style):
+                p.note(b, "a list item: the text before it ends with : or ;, the next item follows")
+                continue
+            if key.endswith("。") and ":" in key and _heading_cut(b.first, end) is None:
+                p.note(b, "a definition (term: explanation.), not a heading")
                 continue
         else:
             in_article = False
