@@ -54,12 +54,13 @@ _CN = f"[{CN_NUM}]"
 # (style, rank, pattern on folded text).  Lower rank = outer level.
 MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
     ("md", 0, re.compile(r"^(#{1,6})\s+\S")),
-    ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,4}})\s*(?:[章回编篇卷]|部分)")),
+    ("chapter", 10, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,4}})\s*(?:[章回编篇卷]|部分)|^卷\s*之?\s*(?:{_CN}+|\d{{1,4}})(?=\s|$)")),
     ("section", 11, re.compile(rf"^第\s*(?:{_CN}+|\d{{1,4}})\s*节")),
     ("roman", 15, re.compile(r"^(?:x{0,2})(?:ix|iv|v?i{1,3}|v)\s*[、.](?![\d.])")),  # Ⅰ、 folds to "i、"
     # 壹、贰、 (formal numerals) head documents that number their parts 一、 below them
+    # (两 counts things, it does not number them: "兩、金首飾二副")
     ("cnformal", 18, re.compile(r"^[壹贰叁参肆伍陆柒捌玖拾佰]{1,3}\s*(?:、|\.(?!\d))")),
-    ("cn", 20, re.compile(rf"^{_CN}{{1,3}}\s*(?:、|\.(?!\d))")),
+    ("cn", 20, re.compile(rf"^(?!两){_CN}{{1,3}}\s*(?:、|\.(?!\d))")),
     ("cnparen", 30, re.compile(rf"^\(\s*{_CN}{{1,3}}\s*\)")),
     ("num", 40, re.compile(r"^\d{1,3}\s*(?:、|\.(?![\d.]))")),
     ("numparen", 50, re.compile(r"^\(\s*\d{1,3}\s*\)|^\d{1,3}\)(?![\d.])")),  # (1) and 1)
@@ -75,7 +76,7 @@ FIELD = re.compile(r"^[*_\[【(]*[^:︰.*\s]{1,6}\s*(?:[:︰]|\.\.)\s*\S")
 SETEXT = re.compile(r"^(?:=+|-+)$")
 # Conventional names of a document's parts (spaces inside ignored: "总 则").
 NAMED_PARTS = frozenset(
-    "总则 附则 序言 前言 引言 导言 绪论 总论 结语 结束语 后记 附录 尾声 楔子 序章 终章 摘要".split()
+    "总则 附则 序 自序 序言 前言 引言 导言 绪论 总论 结语 结束语 后记 跋 附录 尾声 楔子 序章 终章 摘要".split()
 )
 # The rule behind every section; the index is its code in the document cache
 # (append only).  ``RULE_NAMES`` says what each means (``list --explain``).
@@ -274,7 +275,7 @@ def _wrap_width(lines: list[Line]) -> int | None:
     return best if near >= max(5, 0.3 * len(widths)) else None
 
 
-_MARKER_FIRST = frozenset("#第(ivx" + CN_NUM + "0123456789")  # and circled numbers (checked apart)
+_MARKER_FIRST = frozenset("#第卷(ivx" + CN_NUM + "0123456789")  # and circled numbers (checked apart)
 
 
 def _marker(line: Line) -> tuple[str, float, int] | None:
@@ -464,6 +465,12 @@ def _deck(key: str) -> bool:
     return key.startswith(("—", "--")) and len(key) <= 80 and "。" not in key
 
 
+def _author_line(key: str) -> bool:
+    """A short line under a title that names its author ("公孙龙", "清溪道人著"):
+    a second title line is longer than a name."""
+    return len(key) < 6 or key.endswith(("著", "撰", "编", "译", "辑", "述"))
+
+
 def _find_title(p: _Parse, content: list[int]) -> int | None:
     """Mark the title line(s); return the index (into content) of the block after them."""
     if p.metadata.get("title"):
@@ -488,6 +495,9 @@ def _find_title(p: _Parse, content: list[int]) -> int | None:
             return ci + 1
         if b.style == "setext" or b.in_fence:
             return None
+        if key.replace(" ", "") in NAMED_PARTS:
+            p.note(b, "not a title: a part name (序, 前言 …) comes first")
+            return None
         if not b.single or len(b.key) > 80 or "。" in key or key.endswith("...") or marker is not None:
             p.note(b, "not a title: a sentence, a long line or a heading marker comes first")
             return None
@@ -505,6 +515,7 @@ def _find_title(p: _Parse, content: list[int]) -> int | None:
                 and not ends_sentence(key)
                 and not _deck(nb.key)
                 and not _date_line(nb.key)
+                and not _author_line(nb.key)
                 and len(b.key) + len(nb.key) <= 80
             ):
                 nb.kind = TITLE
@@ -699,6 +710,9 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
         if LINK_ITEM.match(key, end):
             p.note(b, "a numbered link item, not a heading")
             continue
+        if style in ("cn", "cnformal") and style not in outer_styles and (_cn_value(key[: end].rstrip("、. ")) or 0) > 2:
+            p.note(b, "numbering would start at three or more: an enumeration, not a heading")
+            continue
         if style not in ("chapter", "section"):
             if in_article and style not in outer_styles:
                 p.note(b, "an item inside a law's article (第…条)")
@@ -730,10 +744,14 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
         outer_styles.add(style)
 
 
+_FORMAL = str.maketrans("壹贰叁参肆伍陆柒捌玖拾", "一二三三四五六七八九十")
+
+
 def _cn_value(s: str) -> int | None:
     """一 .. 九十九 (and 1 .. 999) as a number."""
     if s.isdigit():
         return int(s)
+    s = s.translate(_FORMAL)
     digits = "零一二三四五六七八九"
     if s == "十":
         return 10
@@ -839,7 +857,7 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
             cands.append(n)
         else:
             p.note(b, "a short line, but no paragraph follows it")
-    has_markers = any(blocks[i].kind == HEADING for i in idx)
+    has_markers = any(blocks[i].kind == HEADING and blocks[i].style != "named" for i in idx)
     if not has_markers and len(cands) < 2:
         return
     cand_set = set(cands)
@@ -847,7 +865,7 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
     current_rank: float | None = None
     for n, i in enumerate(idx):
         b = blocks[i]
-        if b.kind == HEADING and b.rank is not None and not b.consumed:
+        if b.kind == HEADING and b.rank is not None and not b.consumed and b.style != "named":
             current_rank = b.rank
             continue
         if n not in cand_set:
@@ -882,8 +900,8 @@ def _parse(text: str, path: str, notes: list | None = None) -> tuple[_Parse, Fol
         first_body = 0
     _detect_headings(p, content, first_body)
     _sequences(p, content, first_body)
-    _named_rank(p)
     _standalone(p, content, first_body)
+    _named_rank(p)
     _subtitle(p, content, first_body)
     if p.title is None:
         if front_title:
