@@ -441,9 +441,15 @@ def _content(blocks: list[Block]) -> list[int]:
     return [i for i, b in enumerate(blocks) if b.kind != BOILERPLATE]
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
 def _md_text(line: Line) -> str:
-    """A Markdown heading without its #s."""
-    return line.text.lstrip("#").strip()
+    """A Markdown heading without its #s, emphasis marks and link targets."""
+    t = line.text.lstrip("#").strip()
+    if "](" in t:
+        t = _MD_LINK.sub(r"\1", t)
+    return t.strip("*_ ").strip() or t
 
 
 def _meaningless(key: str) -> bool:
@@ -846,8 +852,8 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
         if CAPTION.search(b.key) or _dialogue(b.key):
             p.note(b, "a caption or a line of speech")
             continue
-        if FIELD.match(b.key):
-            p.note(b, "a label: value line (日期：…), not a heading")
+        if FIELD.match(b.key) or bp.LEADING_DATE.match(b.key):
+            p.note(b, "a label: value line (日期：…) or a dated note, not a heading")
             continue
         prev = blocks[idx[n - 1]] if n > 0 else None
         if prev is not None and prev.kind == BODY and len(prev.key) > 40 and not ends_sentence(prev.lines[-1].key):
