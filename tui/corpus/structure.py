@@ -716,8 +716,13 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
         if LINK_ITEM.match(key, end):
             p.note(b, "a numbered link item, not a heading")
             continue
-        if style in ("cn", "cnformal") and style not in outer_styles and (_cn_value(key[: end].rstrip("、. ")) or 0) > 2:
-            p.note(b, "numbering would start at three or more: an enumeration, not a heading")
+        if (
+            style in ("cn", "cnformal")
+            and style not in outer_styles
+            and ("、" in key[end:] or key.endswith("。"))
+            and (_cn_value(key[:end].rstrip("、. ")) or 0) > 2
+        ):
+            p.note(b, "an enumeration (参、知母、黄柏…): numbering would start at three")
             continue
         if style not in ("chapter", "section"):
             if in_article and style not in outer_styles:
@@ -848,6 +853,9 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
     for n, i in enumerate(idx):
         b = blocks[i]
         if b.kind != BODY or not b.single or not b.first.title_like or b.in_fence or _marker(b.first):
+            continue
+        if ARTICLE.match(b.key):
+            p.note(b, "an article of a law (第…条), not a heading")
             continue
         if CAPTION.search(b.key) or _dialogue(b.key):
             p.note(b, "a caption or a line of speech")
