@@ -289,3 +289,36 @@ def test_every_section_names_its_rule_and_the_cache_keeps_it(tmp_path):
         assert [s.rule for s in a.sections] == [s.rule for s in b.sections]
         assert all(s.rule in RULES and s.rule in RULE_NAMES for s in b.sections)
         assert [s["rule"] for s in b.to_json()["sections"]] == [s.rule for s in a.sections]
+
+
+# -- explain -----------------------------------------------------------------
+
+
+def test_explain_names_the_rule_of_the_title_and_each_section_and_why_lines_missed():
+    from tui.corpus.explain import NOT, SECTION, TITLE as T, explain
+
+    text = (
+        "某市工会条例\n\n第一章　总则\n\n第三条　工会的基本职责是：\n\n"
+        "（一）维护职工合法权益。\n\n（二）组织职工参与管理。\n\n第二章　工会组织\n\n“出去！”\n\n第四条　工会按照民主集中制原则建立。\n"
+    )
+    doc = parse(text)
+    rows = explain(doc)
+    assert rows[0].kind == T and rows[0].text == "某市工会条例" and rows[0].rule == "line" and rows[0].line == 1
+    sections = [r for r in rows if r.kind == SECTION]
+    assert [(r.text, r.rule, r.level, r.line) for r in sections] == [
+        (s.title, s.rule, s.level, doc.text.count("\n", 0, s.start) + 1) for s in doc.sections
+    ]
+    misses = {r.text: r.why for r in rows if r.kind == NOT}
+    assert "第…条" in misses["（一）维护职工合法权益。"]
+    assert "第…条" in misses["第三条　工会的基本职责是："]
+    assert "only chapter headings" in misses["“出去！”"]
+    assert all(r.line == doc.text.count("\n", 0, r.offset) + 1 for r in rows if r.offset >= 0)
+    assert [r.offset for r in rows[1:]] == sorted(r.offset for r in rows[1:])
+
+
+def test_explain_says_when_the_title_is_the_file_name():
+    from tui.corpus.explain import explain
+
+    doc = parse(NOVEL, "novel.txt")
+    title = explain(doc)[0]
+    assert (title.text, title.rule, title.line, title.offset) == ("novel", "file-name", 0, -1)
