@@ -98,10 +98,11 @@ def test_run_in_process_colour_and_limit(capsys):
     assert "no results" in capsys.readouterr().out
 
 
-def test_run_in_process_json_limit_zero_still_counts(capsys):
+def test_run_in_process_json_limit_zero_means_all(capsys):
     assert cli_search.run(ns(query="工会", json=True, limit="0")) == 0
     obj = json.loads(capsys.readouterr().out)
-    assert obj["results"] == [] and obj["total"] > 0
+    assert obj["total"] > 50
+    assert sum(r.get("count", 1) for r in obj["results"]) == obj["total"]
 
 
 def test_add_parser_registers_search():

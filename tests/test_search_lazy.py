@@ -24,12 +24,24 @@ def _fresh(code: str) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def test_literal_queries_load_neither_jieba_nor_pinyin():
+def test_literal_queries_load_neither_jieba_nor_pinyin(tmp_path, monkeypatch):
+    # Indexing needs pypinyin's readings; a process that opens the kept
+    # index (as every start after the first does) and searches literally
+    # loads neither.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build = """
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex
+        index = SearchIndex.build(load_corpus([sys.argv[2]]).documents)
+        print(json.dumps({"rebuilt": len(index.changes["rebuilt"])}))
+        """
+    assert _fresh(build)["rebuilt"] == 5
     out = _fresh(
         """
         from tui.corpus import load_corpus
         from tui.search import SearchIndex
-        index = SearchIndex(load_corpus([sys.argv[2]]).documents)
+        index = SearchIndex.build(load_corpus([sys.argv[2]]).documents)
+        assert not index.changes["rebuilt"], index.changes
         totals = [index.search(q).total for q in ("工会", "律师", "工會", "总工会", "工会 律师", "工会 -律师")]
         print(json.dumps({"totals": totals, "mods": sorted(m for m in sys.modules if m.split(".")[0] in ("jieba", "pypinyin"))}))
         """
@@ -70,56 +82,7 @@ def test_background_warm_returns_at_once_and_searches_meanwhile(seed_corpus):
         assert [(h.doc.id, h.start, h.highlights) for h in index.search(q).results] == hits, q
     thread.join(120)
     assert not thread.is_alive()
-    assert index._shadow is not None and lang._tokenizer is not None
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.one_of(
-    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
-    st.characters(min_codepoint=0xE000, max_codepoint=0xF8FF),
-    st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
-    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
-    st.characters(max_codepoint=0x7F),
-    st.sampled_from("行长重乐了還後裏"),
-), max_size=60))
-def test_fast_shadow_equals_translate(text):
-    tables = lang.pinyin()
-    assert tables.shadow(text) == text.translate(tables.shadow_table)
-
-
-def test_chunked_shadow_equals_whole(seed_corpus, monkeypatch):
-    import tui.search.index as index_mod
-
-    index = SearchIndex(seed_corpus.documents)
-    whole = lang.pinyin().shadow(index.text)
-    monkeypatch.setattr(index_mod, "CHUNK", 997)
-    assert index.shadow() == whole
-
-
-@settings(max_examples=300, deadline=None)
-@given(data=st.data())
-def test_signature_candidates_never_miss_a_passage(seed_corpus, data):
-    """The character signatures only filter: every passage that holds a
-    needle is among its candidates (when they are used at all)."""
-    index = _seed_index(seed_corpus)
-    text = index.text
-    if data.draw(st.booleans()):
-        start = data.draw(st.integers(0, len(text) - 1))
-        needle = text[start : start + data.draw(st.integers(1, 8))].split("\n")[0]
-    else:
-        needle = data.draw(st.text(alphabet=st.sampled_from(sorted(set(text) - {"\n"})), min_size=1, max_size=6))
-    if not needle:
-        return
-    holding = [pid for pid in range(index.passages) if needle in text[index._pstart[pid] : index._pend[pid]]]
-    cands = index._literal_candidates(needle)
-    if cands is not None:
-        assert set(holding) <= set(cands), needle
-    from tui.search.matchers import Literal
-
-    assert index._scan(Literal(needle), None) == holding
-
-
-_INDEX = {}
+    assert lang._pinyin is not None and lang._tokenizer is not None
 
 
 def _seed_index(corpus):
@@ -128,48 +91,68 @@ def _seed_index(corpus):
     return _INDEX["i"]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.one_of(
-    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
-    st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
-    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
-    st.characters(min_codepoint=0x20, max_codepoint=0x7F),
-), min_size=1, max_size=30), min_size=1, max_size=8), st.sampled_from([1 << 20, 1, 3, 7, 40]))
-def test_fast_signatures_equal_the_definition(parts, slice_chars):
-    """The numpy signatures are exactly the OR of char_bit over each passage,
-    whatever slices of the text they are made in (a passage may span
-    several; a slice may hold several passages)."""
-    from tui.search import index as index_mod
-    from tui.search.store import SIG_WORDS
-
-    parts = [p.replace("\n", "") or "x" for p in parts]
-    saved = index_mod.SIG_SLICE
-    index_mod.SIG_SLICE = slice_chars
-    try:
-        sig = index_mod._signatures("\n".join(parts), parts)
-    finally:
-        index_mod.SIG_SLICE = saved
-    assert len(sig) == SIG_WORDS * len(parts)
-    for k, text in enumerate(parts):
-        v = 0
-        for c in text:
-            v |= index_mod.char_bit(c)
-        words = [(v >> (64 * w)) & ((1 << 64) - 1) for w in range(SIG_WORDS)]
-        assert list(sig[SIG_WORDS * k : SIG_WORDS * (k + 1)]) == words, text
+_INDEX = {}
 
 
-@settings(max_examples=200, deadline=None)
+def _holding(index, pred):
+    """(doc index, ordinal) of every passage whose searchable text satisfies ``pred``."""
+    from tui.search.passages import searchable
+
+    out = set()
+    for di, doc in enumerate(index.documents):
+        for p in index._doc_passages(di):
+            if pred(searchable(doc, p)[0]):
+                out.add((di, p.ordinal))
+    return out
+
+
+def _candidates(index, query):
+    from tui.search.engine import MAX_ORD, ORD_BITS
+
+    count = index.engine.count(query)
+    _, top = index.engine.top(query, count)
+    assert len(top) == count
+    return {(index._slot[k >> ORD_BITS], k & MAX_ORD) for _, k in top}
+
+
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
-    """A one-edit occurrence of a term holds all its characters but one: the
-    passages picked by the signatures for typos include every passage where
-    the typo matcher matches, and the scan finds exactly those."""
-    from tui.search.matchers import Fuzzy
+def test_engine_literal_candidates_are_exactly_the_passages_holding_it(seed_corpus, data):
+    """The bigram phrase is exact substring matching: the engine's
+    candidates for a literal are exactly the passages that hold it."""
+    from tui.search.passages import searchable
 
     index = _seed_index(seed_corpus)
-    text = index.text
-    start = data.draw(st.integers(0, len(text) - 10))
-    term = text[start : start + data.draw(st.integers(3, 8))].split("\n")[0]
+    doc = data.draw(st.sampled_from(index.documents))
+    ps = index._doc_passages(index.documents.index(doc))
+    p = data.draw(st.sampled_from(ps))
+    text = searchable(doc, p)[0]
+    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    needle = text[start : start + data.draw(st.integers(1, 8))]
+    if data.draw(st.booleans()):
+        needle = needle[::-1]  # often found nowhere
+    if not needle:
+        return
+    assert _candidates(index, index.engine.literal(needle)) == _holding(index, lambda t: needle in t), needle
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
+    """A one-edit occurrence of a term holds one half of it unchanged: the
+    engine's typo candidates include every passage where the typo matcher
+    matches."""
+    from tui.search.matchers import Fuzzy
+    from tui.search.passages import searchable
+
+    index = _seed_index(seed_corpus)
+    doc = data.draw(st.sampled_from(index.documents))
+    p = data.draw(st.sampled_from(index._doc_passages(index.documents.index(doc))))
+    text = searchable(doc, p)[0]
+    if len(text) < 4:
+        return
+    start = data.draw(st.integers(0, len(text) - 3))
+    term = text[start : start + data.draw(st.integers(3, 8))]
     if len(term) < 3:
         return
     edit = data.draw(st.integers(0, 2))
@@ -181,8 +164,5 @@ def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
     if len(term) < 3:
         return
     m = Fuzzy(term)
-    expected = [pid for pid in range(index.passages) if m.pattern.search(text, index._pstart[pid], index._pend[pid])]
-    near = index._near_candidates(term)
-    if near is not None:
-        assert set(expected) <= set(near), term
-    assert index._scan(m, None) == expected
+    expected = _holding(index, lambda t: m.pattern.search(t) is not None)
+    assert expected <= _candidates(index, index.planner.query(m)), term

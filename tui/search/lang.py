@@ -20,9 +20,26 @@ import unicodedata
 from dataclasses import dataclass
 
 _lock = threading.RLock()
-# Seconds spent loading resources so far; a search subtracts what it paid
-# for one-time loading from its ``elapsed_ms`` (reported as ``load_ms``).
+# Seconds spent loading resources so far (process-wide), and by this thread
+# since ``reset_thread_load``: a search subtracts what it paid for one-time
+# loading from its ``elapsed_ms`` (reported as ``load_ms``), also while
+# other threads search.
 load_seconds = 0.0
+_local = threading.local()
+
+
+def _charge(dt: float) -> None:
+    global load_seconds
+    load_seconds += dt
+    _local.seconds = getattr(_local, "seconds", 0.0) + dt
+
+
+def reset_thread_load() -> None:
+    _local.seconds = 0.0
+
+
+def thread_load() -> float:
+    return getattr(_local, "seconds", 0.0)
 _tokenizer = None
 _pinyin: "PinyinTables | None" = None
 
@@ -45,7 +62,7 @@ def _cache_dir() -> str | None:
 
 def tokenizer():
     """jieba's Tokenizer, initialised once (~0.4 s the first time)."""
-    global _tokenizer, load_seconds
+    global _tokenizer
     if _tokenizer is not None:
         return _tokenizer
     with _lock:
@@ -67,7 +84,7 @@ def tokenizer():
                 tok.cache_file = None
                 tok.initialize()
             _tokenizer = tok
-            load_seconds += time.perf_counter() - t0
+            _charge(time.perf_counter() - t0)
     return _tokenizer
 
 
@@ -123,24 +140,12 @@ class PinyinTables:
 
         Same length as ``text``; characters without readings are kept (private
         use characters in the text become NUL so they cannot pose as codes).
-        With numpy, a lookup table over the UTF-16 code units (~6x faster
-        than ``str.translate``); text outside the BMP takes ``translate``.
+        Only candidate passages are shadowed, so ``str.translate`` is enough.
         """
-        lut = _shadow_lut(self)
-        if lut is not None and text:
-            import numpy as np
-
-            raw = text.encode("utf-16-le", "surrogatepass")
-            if len(raw) == 2 * len(text):  # no surrogate pairs: one unit per character
-                units = np.frombuffer(raw, dtype="<u2")
-                out = lut[units].astype("<u2", copy=False).tobytes().decode("utf-16-le", "surrogatepass")
-                if len(out) == len(text):
-                    return out
         return text.translate(self.shadow_table)
 
     def class_for(self, piece: str, prefix: bool) -> str:
         """A regex character class of the codes whose readings match ``piece``."""
-        global load_seconds
         key = (piece, prefix)
         cached = _class_cache.get(key)
         if cached is not None:
@@ -155,33 +160,12 @@ class PinyinTables:
         else:
             out = "[" + "".join(_ranges(codes)) + "]"
         _class_cache[key] = out
-        load_seconds += time.perf_counter() - t0  # one-time preparation, like loading
+        _charge(time.perf_counter() - t0)  # one-time preparation, like loading
         return out
 
 
 CODE_BASE = 0xE000
 _class_cache: dict[tuple[str, bool], str] = {}
-_luts: dict[int, object] = {}
-
-
-def _shadow_lut(tables: "PinyinTables"):
-    """The shadow as a 65 536-entry numpy table (None without numpy)."""
-    lut = _luts.get(id(tables))
-    if lut is None:
-        try:
-            import numpy as np
-        except ImportError:
-            return None
-        lut = np.arange(0x10000, dtype=np.uint16)
-        # Surrogate code units stay themselves: a lone surrogate is kept.
-        for cp, code in tables.shadow_table.items():
-            if cp < 0x10000:
-                lut[cp] = code
-        _luts.clear()
-        _luts[id(tables)] = lut
-    return lut
-
-
 def _ranges(codes: list[int]) -> list[str]:
     out = []
     start = prev = codes[0]
@@ -197,7 +181,7 @@ def _ranges(codes: list[int]) -> list[str]:
 
 def pinyin() -> PinyinTables:
     """Per-character pinyin tables, built once (~0.3 s the first time)."""
-    global _pinyin, load_seconds
+    global _pinyin
     if _pinyin is not None:
         return _pinyin
     with _lock:
@@ -242,7 +226,7 @@ def pinyin() -> PinyinTables:
                 code_sets=code_sets,
                 max_syllable=max(len(s) for s in syllables),
             )
-            load_seconds += time.perf_counter() - t0
+            _charge(time.perf_counter() - t0)
     return _pinyin
 
 
@@ -320,3 +304,78 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
         if initials not in out:
             out.append(initials)
     return out
+
+
+# ------------------------------------------------------------ index tokens
+# The tantivy fields (engine.py) spell each passage's pinyin as tokens:
+# ``pyf``: one token per character, its readings joined by ``_`` and cut
+# apart again by tantivy's compound splitter, so that every reading stands at
+# the character's position (行 -> xing, hang, heng); ``py``: one token per
+# adjacent pair, every combination of the two characters' initials
+# (行走 -> xz, hz).  A character without a reading is ``~``.
+NO_READING = "~"
+NO_CODE = "\uf8ff"  # the initials-set code of a character without readings
+
+
+@dataclass(frozen=True)
+class TokenTables:
+    full_by_char: dict[str, str]  # character -> "reading_reading "
+    code_by_char: dict[str, str]  # character -> one private-use character naming its initials set
+    pairs: dict[str, str]  # two such codes -> "ab_cd " (the pair's initials tokens)
+    syllables: tuple[str, ...]  # the compound splitter's dictionary for ``pyf``
+    letter_pairs: tuple[str, ...]  # ... and for ``py``
+
+
+_tokens: "TokenTables | None" = None
+
+
+class _Pairs(dict):
+    """Pair tokens made on first use (611 initials sets: 373 321 pairs, of
+    which a corpus meets a few thousand)."""
+
+    def __init__(self, by_code: dict[str, str]) -> None:
+        super().__init__()
+        self.by_code = by_code
+
+    def __missing__(self, key: str) -> str:
+        sa = self.by_code.get(key[0])
+        sb = self.by_code.get(key[1]) if len(key) > 1 else None
+        out = "_".join(x + y for x in sa for y in sb) + " " if sa and sb else NO_READING + " "
+        self[key] = out
+        return out
+
+
+def token_tables() -> TokenTables:
+    """Translation tables that turn folded text into the pinyin fields' text
+    at C speed (one ``str.translate`` per passage, a dict lookup per pair)."""
+    global _tokens
+    if _tokens is not None:
+        return _tokens
+    tables = pinyin()
+    with _lock:
+        if _tokens is None:
+            t0 = time.perf_counter()
+            full: dict[str, str] = {}
+            code: dict[str, str] = {}
+            sets: dict[str, str] = {}
+            for ch, rs in tables.readings.items():
+                rs = tuple(r for r in rs if r.isascii() and r.isalpha())
+                if not rs:
+                    continue
+                full[ch] = "_".join(rs) + " "
+                initials = "".join(sorted({r[0] for r in rs}))
+                c = sets.get(initials)
+                if c is None:
+                    c = sets[initials] = chr(0xE000 + len(sets))
+                code[ch] = c
+            pairs = _Pairs({c: s for s, c in sets.items()})
+            letters = "abcdefghijklmnopqrstuvwxyz"
+            _tokens = TokenTables(
+                full_by_char=full,
+                code_by_char=code,
+                pairs=pairs,
+                syllables=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs})) + ("_",),
+                letter_pairs=tuple(a + b for a in letters for b in letters) + ("_",),
+            )
+            _charge(time.perf_counter() - t0)
+    return _tokens

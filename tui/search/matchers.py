@@ -1,9 +1,10 @@
-"""Matchers: ways one query term can match the index text.
+"""Matchers: ways one query term can match a passage (verification).
 
-Every matcher finds spans in the index text ``F`` (all passages, folded and
-normalised, joined by ``\\n``).  No match ever contains ``\\n``, so no match
-crosses a passage boundary.  Each matcher has a ``quality`` in ``(0, 1]``:
-how good a hit of this kind is (exact phrase 1.0 > pinyin > split > fuzzy).
+The engine finds candidate passages; a matcher then finds the exact spans in
+one candidate's searchable text (``verify.View``: ``text``, folded and
+normalised, and ``shadow()``, its pinyin shadow).  Each matcher has a
+``quality`` in ``(0, 1]``: how good a hit of this kind is (exact phrase 1.0 >
+pinyin > split > fuzzy); the weights themselves live in ``rank.py``.
 """
 
 from __future__ import annotations
@@ -12,18 +13,12 @@ import re
 from typing import TYPE_CHECKING
 
 from tui.search import lang
+from tui.search.rank import Q_FUZZY, Q_LITERAL, Q_SPLIT, min_window, split_quality
 
 if TYPE_CHECKING:
-    from tui.search.index import SearchIndex
+    from tui.search.verify import View as SearchIndex
 
 ANY = "[^\\n]"
-
-Q_LITERAL = 1.0
-Q_PINYIN_FULL = 0.8
-Q_PINYIN_PARTIAL = 0.76
-Q_PINYIN_INITIALS = 0.7
-Q_SPLIT = 0.6
-Q_FUZZY = 0.62  # one edit from the whole term: above words far apart, below words together
 
 
 class Matcher:
@@ -85,28 +80,6 @@ class Pinyin(Matcher):
         tables = lang.pinyin()
         body = "".join(tables.class_for(p, pre) for p, pre in zip(pieces, prefix))
         self.pattern = re.compile(body)
-
-    @property
-    def key(self) -> tuple:
-        return self.pieces, self.prefix
-
-    def refines(self, key: tuple) -> bool:
-        """Every match of this matcher starts where ``key``'s matcher matches.
-
-        True when this one is at least as long and each of its first pieces
-        asks for no less: the same piece, or a longer one where ``key`` had a
-        prefix (typing on: ``xin l`` -> ``xin li`` -> ``xin ling g``).
-        """
-        pieces, prefix = key
-        if len(pieces) > len(self.pieces):
-            return False
-        for p, pre, q, qpre in zip(pieces, prefix, self.pieces, self.prefix):
-            if p == q and (pre or not qpre):
-                continue
-            if pre and q.startswith(p):
-                continue
-            return False
-        return True
 
     def search(self, idx, pos, endpos):
         m = self.pattern.search(idx.shadow(), pos, endpos)
@@ -191,28 +164,8 @@ class Split(Matcher):
         self.limit = limit  # the words must stand within this many characters
 
     def search(self, idx, pos, endpos):
-        # Candidates come from the rarest word; ``accept`` checks the rest.
-        return self._anchor(idx).search(idx, pos, endpos)
-
-    def _anchor(self, idx) -> Literal:
-        anchor = getattr(self, "_anchor_lit", None)
-        if anchor is None:
-            # Estimate each word's frequency on a sample of the index text
-            # (counts kept by the index: the same words recur as one types).
-            counts = idx._sample_counts
-            text = idx.text
-
-            def count(needle: str) -> int:
-                c = counts.get(needle)
-                if c is None:
-                    if len(counts) > 4096:
-                        counts.clear()
-                    c = counts[needle] = text.count(needle, 0, 1 << 21)
-                return c
-
-            anchor = min(self.literals, key=lambda m: (count(m.needle), -len(m.needle)))
-            self._anchor_lit = anchor
-        return anchor
+        # The engine found the candidates; ``accept`` checks the cluster.
+        return self.literals[0].search(idx, pos, endpos)
 
     def cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
         """Spans of the tightest window holding every word, if close enough.
@@ -220,15 +173,11 @@ class Split(Matcher):
         A word that is part of a longer word of the query (湾 in 心灵港湾湾)
         may not reuse the longer word's characters: the query has both.
         """
-        key = (id(idx), pos, endpos)
-        cache = self.__dict__.setdefault("_clusters", {})
-        if key in cache:
-            return cache[key]
-        out = self._cluster(idx, pos, endpos)
-        if len(cache) > 20000:
-            cache.clear()
-        cache[key] = out
-        return out
+        key = (id(self), pos, endpos)
+        cache = idx.clusters
+        if key not in cache:
+            cache[key] = self._cluster(idx, pos, endpos)
+        return cache[key]
 
     def _cluster(self, idx, pos, endpos) -> list[tuple[int, int]] | None:
         found = [lit.spans(idx, pos, endpos)[:200] for lit in self.literals]
@@ -255,7 +204,7 @@ class Split(Matcher):
 
     def quality_for(self, compactness: float) -> float:
         """0.45..0.7: more of the term covered, words closer together: better."""
-        return Q_SPLIT - 0.15 + 0.15 * self.coverage + 0.1 * compactness
+        return split_quality(self.coverage, compactness)
 
     def accept(self, idx, pos, endpos):
         return self.cluster(idx, pos, endpos) is not None
@@ -265,42 +214,3 @@ class Split(Matcher):
 
     def __repr__(self) -> str:
         return f"Split({self.words!r})"
-
-
-def min_window(occ: list[tuple[int, int, int]], k: int):
-    """Tightest window containing one occurrence of each of ``k`` groups.
-
-    ``occ`` holds (start, end, group).  Returns (lo, hi, spans) or None.
-    """
-    if k == 0:
-        return None
-    occ = sorted(occ)
-    counts = [0] * k
-    have = 0
-    best = None
-    left = 0
-    for right in range(len(occ)):
-        g = occ[right][2]
-        if counts[g] == 0:
-            have += 1
-        counts[g] += 1
-        while have == k:
-            lo = occ[left][0]
-            hi = max(o[1] for o in occ[left : right + 1])
-            if best is None or hi - lo < best[1] - best[0]:
-                best = (lo, hi, left, right)
-            g2 = occ[left][2]
-            counts[g2] -= 1
-            if counts[g2] == 0:
-                have -= 1
-            left += 1
-    if best is None:
-        return None
-    lo, hi, l, r = best
-    chosen: dict[int, tuple[int, int]] = {}
-    for a, b, g in occ[l : r + 1]:
-        if g not in chosen:
-            chosen[g] = (a, b)
-    # Prefer, for each group, the occurrence inside the window nearest the
-    # others; the first one found is good enough for highlights.
-    return lo, hi, list(chosen.values())

@@ -78,10 +78,13 @@ class SearchResponse:
     error: str | None = None  # a message for the user when the query cannot run
     load_ms: float = 0.0  # one-time loading (jieba, pinyin) paid by this search, not in elapsed_ms
     offset: int = 0  # the rank of results[0] among all results (paging)
+    more: bool | None = None  # the engine's word on later pages (None: from total)
 
     @property
     def has_more(self) -> bool:
         """More results exist after this page."""
+        if self.more is not None:
+            return self.more
         return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict:

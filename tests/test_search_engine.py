@@ -1,0 +1,428 @@
+"""The tantivy index kept per corpus (tui/search/engine.py, index.py): reuse,
+per-file updates, damaged or foreign indexes, two processes, panics, progress,
+cancel, reload while searching.
+
+Every test works on a copy of the seed documents in its own directory and
+with its own cache directory, and compares what the kept index finds with an
+index built in memory from the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+from conftest import ROOT, SEEDS
+from tui.corpus import load_corpus
+from tui.search import BuildCancelled, SearchIndex
+from tui.search import engine as eng
+
+QUERIES = ["工会", "心灵港湾", "工會改革", "律师", "xinlinggangwan", "xlgw", "心灵港弯", "志愿团 律师", "工会 -改革", '"服务"']
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(d))
+    monkeypatch.delenv("YUELAN_NO_CACHE", raising=False)
+    return d
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    for f in sorted(SEEDS.iterdir()):
+        if f.is_file():
+            shutil.copy(f, d / f.name)
+    return d
+
+
+def load(d):
+    return load_corpus([str(d)], cache=True).documents
+
+
+def signature(index: SearchIndex, queries=QUERIES):
+    out = []
+    for q in queries:
+        r = index.search(q, limit=50)
+        assert r.error is None, (q, r.error)
+        out.append(
+            (q, r.total, [(h.doc.path, h.start, h.end, tuple(h.highlights), round(h.score, 6), h.match, h.section_index)
+                          for h in r.results])
+        )
+    return out
+
+
+def index_dirs(cache_dir) -> list[str]:
+    base = cache_dir / "yuelan" / "index"
+    return sorted(str(base / n) for n in os.listdir(base)) if base.exists() else []
+
+
+def built(cache, corpus_dir):
+    docs = load(corpus_dir)
+    index = SearchIndex.build(docs)
+    index.close()
+    (path,) = index_dirs(cache)
+    return docs, path
+
+
+# ------------------------------------------------------------------ reuse
+def test_reopen_reuses_every_document_and_finds_the_same(cache, corpus_dir):
+    docs = load(corpus_dir)
+    first = SearchIndex.build(docs)
+    assert sorted(first.changes["rebuilt"]) == sorted(d.path for d in docs)
+    assert first.changes["reused"] == [] and first.notices == []
+    (path,) = index_dirs(cache)
+    assert first.store_path == path
+    assert os.stat(path).st_mode & 0o077 == 0
+    first.close()
+
+    docs2 = load(corpus_dir)  # a new process would load the documents again
+    again = SearchIndex.build(docs2)
+    assert sorted(again.changes["reused"]) == sorted(d.path for d in docs2)
+    assert again.changes["rebuilt"] == [] and again.changes["removed"] == []
+    assert again.notices == [] and not again.engine.writing  # nothing to write: no lock taken
+    assert signature(again) == signature(SearchIndex(docs2))
+
+
+def test_reused_index_maps_hits_back_exactly(cache, corpus_dir):
+    built(cache, corpus_dir)
+    docs = load(corpus_dir)
+    index = SearchIndex.build(docs)
+    assert index.changes["rebuilt"] == []
+    ref = SearchIndex(docs)
+    for q in QUERIES:
+        for doc in docs:
+            assert index.find_in_document(doc, q) == ref.find_in_document(doc, q), (q, doc.id)
+    hits = index.search("工会", limit=0).results
+    assert hits
+    for h in hits:
+        for s, e in h.highlights:
+            assert h.passage[s:e] in ("工会", "工會")
+
+
+def test_changed_added_and_removed_files_alone_are_written(cache, corpus_dir):
+    docs, _ = built(cache, corpus_dir)
+    names = sorted(os.listdir(corpus_dir))
+    changed, gone = str(corpus_dir / names[1]), str(corpus_dir / names[2])
+    with open(changed, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    os.unlink(gone)
+    added = str(corpus_dir / "zz_new.txt")
+    with open(added, "w", encoding="utf-8") as f:
+        f.write("新增报告\n\n琥珀河谷的工会成立了。\n")
+    docs2 = load(corpus_dir)
+    index = SearchIndex.build(docs2)
+    assert sorted(index.changes["rebuilt"]) == sorted([changed, added])
+    assert index.changes["removed"] == [gone]
+    assert len(index.changes["reused"]) == len(docs) - 2
+    assert index.search("星河观测站").total == 1 and index.search("琥珀河谷").total == 1
+    assert all(h.doc.path != gone for h in index.search("工会", limit=0).results)
+    assert signature(index) == signature(SearchIndex(docs2))
+    index.close()
+    again = SearchIndex.build(load(corpus_dir))
+    assert again.changes["rebuilt"] == [] and again.notices == []
+
+
+def test_in_memory_index_writes_nothing(cache, corpus_dir):
+    SearchIndex(load(corpus_dir))
+    assert index_dirs(cache) == []
+
+
+def test_no_cache_env_disables_the_kept_index(cache, corpus_dir, monkeypatch):
+    monkeypatch.setenv("YUELAN_NO_CACHE", "1")
+    index = SearchIndex.build(load(corpus_dir))
+    assert index.store_path is None and index.notices == [] and index_dirs(cache) == []
+    assert index.search("心灵港湾").total > 0
+
+
+def test_open_loads_the_corpus_and_the_index(cache, corpus_dir):
+    first = SearchIndex.open([str(corpus_dir)])
+    first.close()
+    again = SearchIndex.open([str(corpus_dir)])
+    assert again.changes["rebuilt"] == [] and len(again.corpus.documents) == len(first.documents)
+
+
+def test_old_engine_store_files_are_removed(cache, corpus_dir):
+    old = cache / "yuelan" / "search"
+    old.mkdir(parents=True)
+    (old / "0123456789abcdef0123.yls").write_bytes(b"YUELANIX" + b"\0" * 64)
+    SearchIndex.build(load(corpus_dir))
+    assert not old.exists()
+
+
+# --------------------------------------------------------- damage, planting
+@pytest.mark.parametrize("what", ["meta", "segments", "manifest-json", "manifest-version", "empty-dir"])
+def test_damaged_or_foreign_index_is_set_aside_and_rebuilt(cache, corpus_dir, what):
+    docs, path = built(cache, corpus_dir)
+    if what == "meta":
+        with open(os.path.join(path, "meta.json"), "w") as f:
+            f.write("{not json")
+    elif what == "segments":
+        for name in os.listdir(path):
+            if name.endswith((".idx", ".pos", ".term", ".store", ".fast")):
+                with open(os.path.join(path, name), "r+b") as f:
+                    f.truncate(max(0, os.path.getsize(f.name) // 3))
+    elif what == "manifest-json":
+        with open(os.path.join(path, eng.MANIFEST), "wb") as f:
+            f.write(b"\xff\xfe garbage")
+    elif what == "manifest-version":
+        m = json.load(open(os.path.join(path, eng.MANIFEST)))
+        m["versions"]["index"] = -1
+        json.dump(m, open(os.path.join(path, eng.MANIFEST), "w"))
+    else:
+        shutil.rmtree(path)
+        os.mkdir(path)
+    docs = load(corpus_dir)
+    index = SearchIndex.build(docs)  # never raises
+    if what != "segments":  # tantivy may read a truncated segment lazily
+        assert any("unusable" in n and "rebuilding" in n for n in index.notices), index.notices
+        assert sorted(index.changes["rebuilt"]) == sorted(d.path for d in docs)
+    ok = [q for q in QUERIES[:4]]
+    got = signature(index, ok)
+    if what == "segments" and any(r[0] for r in got if False):
+        pass
+    if what != "segments":
+        assert got == signature(SearchIndex(docs), ok)
+    else:  # a damaged segment is never a crash: an error message or results
+        for q in ok:
+            r = index.search(q)
+            assert r.error is None or "failed" in r.error
+
+
+def test_symlink_in_place_of_the_index_is_not_followed(cache, corpus_dir, tmp_path):
+    docs, path = built(cache, corpus_dir)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    shutil.rmtree(path)
+    os.symlink(target, path)
+    index = SearchIndex.build(load(corpus_dir))
+    assert (target / "keep.txt").read_text() == "mine" and os.listdir(target) == ["keep.txt"]
+    assert not os.path.islink(path)
+    assert index.search("心灵港湾").total > 0
+
+
+def test_file_in_place_of_the_index_directory(cache, corpus_dir):
+    docs, path = built(cache, corpus_dir)
+    shutil.rmtree(path)
+    with open(path, "w") as f:
+        f.write("planted")
+    index = SearchIndex.build(load(corpus_dir))
+    assert index.search("心灵港湾").total > 0
+    assert os.path.isdir(path)
+
+
+def test_unusable_cache_directory_gives_a_notice(cache, corpus_dir):
+    (cache / "yuelan").mkdir(parents=True)
+    (cache / "yuelan" / "index").write_text("not a directory")
+    docs = load(corpus_dir)
+    index = SearchIndex.build(docs)
+    assert index.store_path is None
+    assert any("cache directory" in n for n in index.notices)
+    assert signature(index) == signature(SearchIndex(docs))
+
+
+# ------------------------------------------------------------ concurrency
+def test_second_index_on_the_same_corpus_is_read_only(cache, corpus_dir):
+    docs = load(corpus_dir)
+    first = SearchIndex.build(docs)  # keeps the writer (as the app does)
+    name = sorted(os.listdir(corpus_dir))[0]
+    with open(corpus_dir / name, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    docs2 = load(corpus_dir)
+    second = SearchIndex.build(docs2)
+    assert second.readonly
+    assert any("read-only" in n for n in second.notices)
+    assert any("not searchable" in n for n in second.notices)
+    hits = second.search("工会", limit=0).results
+    assert hits  # the unchanged files answer
+    assert all(h.doc.path != str(corpus_dir / name) for h in hits)
+    first.close()
+    third = SearchIndex.build(load(corpus_dir))
+    assert not third.readonly and third.changes["rebuilt"] == [str(corpus_dir / name)]
+    assert third.search("星河观测站").total == 1
+
+
+def test_two_processes_building_at_once(cache, corpus_dir):
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex
+        for _ in range(4):
+            docs = load_corpus([sys.argv[2]], cache=True).documents
+            index = SearchIndex.build(docs)
+            assert index.search("工会").total > 0 or index.readonly, index.notices
+            print(len(index.changes["reused"]), len(index.changes["rebuilt"]), index.notices, flush=True)
+            index.close()
+        """
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(ROOT), str(corpus_dir)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert "unusable" not in out, out
+        assert "Traceback" not in err and "panicked" not in err, err
+    docs = load(corpus_dir)
+    index = SearchIndex.build(docs)
+    assert index.notices == [] and index.changes["rebuilt"] == []
+    assert signature(index) == signature(SearchIndex(docs))
+
+
+def test_reload_while_searches_run(cache, corpus_dir):
+    docs = load(corpus_dir)
+    first = SearchIndex.build(docs)
+    errors, answers = [], []
+    stop = threading.Event()
+
+    def searching():
+        while not stop.is_set():
+            for q in ("工会", "xlgw", "心灵港弯", "星河观测站"):
+                r = first.search(q)
+                if r.error:
+                    errors.append(r.error)
+                answers.append((q, r.total))
+
+    threads = [threading.Thread(target=searching) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        name = sorted(os.listdir(corpus_dir))[3]
+        with open(corpus_dir / name, "a", encoding="utf-8") as f:
+            f.write("\n\n补充一段：星河观测站开放日。\n")
+        second = SearchIndex.build(load(corpus_dir), previous=first)
+        assert second.changes["rebuilt"] == [str(corpus_dir / name)]
+        while len(answers) < 40:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+    assert errors == []
+    assert second.search("星河观测站").total == 1
+    assert signature(second) == signature(SearchIndex(load(corpus_dir)))
+
+
+# ------------------------------------------------------------------ panics
+def test_engine_panic_becomes_a_message(seed_corpus):
+    index = SearchIndex(seed_corpus.documents)
+    # A one-term phrase query is a real panic inside tantivy.
+    with pytest.raises(eng.EngineError):
+        eng.guard(eng.Query.phrase_query, index.engine.schema, "text", ["工会"])
+
+    def panicking(text):
+        return eng.guard(eng.Query.phrase_query, index.engine.schema, "text", [text])
+
+    index.engine.literal = panicking
+    r = index.search("工会")
+    assert r.results == [] and r.error and r.error.startswith("search engine failed")
+    assert index.find_in_document(index.documents[0], "工会") == []
+
+
+# ------------------------------------------------------- progress, cancel
+def test_progress_is_monotone_and_complete(cache, corpus_dir):
+    docs = load(corpus_dir)
+    calls = []
+    t0 = time.monotonic()
+    SearchIndex.build(docs, progress=lambda *a: calls.append(a)).close()
+    elapsed = time.monotonic() - t0
+    total = sum(len(d.text) for d in docs)
+    assert calls and calls[-1] == (len(docs), len(docs), total, total)
+    for (d0, n0, b0, t0_), (d1, n1, b1, t1) in zip(calls, calls[1:]):
+        assert d0 <= d1 and b0 <= b1 and n0 == n1 == len(docs) and t0_ == t1 == total
+    assert len(calls) <= elapsed * 20 + 2  # throttled to about 20 a second
+    calls.clear()
+    SearchIndex.build(load(corpus_dir), progress=lambda *a: calls.append(a))
+    assert calls[-1] == (len(docs), len(docs), total, total)
+
+
+def test_cancel_stops_the_build_and_leaves_a_consistent_index(cache, corpus_dir):
+    docs = load(corpus_dir)
+    with pytest.raises(BuildCancelled):
+        SearchIndex.build(docs, cancelled=lambda: True)
+    polls = []
+
+    def after_two():
+        polls.append(1)
+        return len(polls) > 2
+
+    with pytest.raises(BuildCancelled):
+        SearchIndex.build(docs, cancelled=after_two)
+    assert len(polls) == 3
+    index = SearchIndex.build(docs, cancelled=lambda: False)
+    assert signature(index) == signature(SearchIndex(docs))
+
+
+def test_long_build_is_searchable_before_it_ends(cache, tmp_path, corpus_dir, monkeypatch):
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    docs = load(corpus_dir)
+    seen = []
+
+    def searchable(ix):
+        seen.append(ix.search("工会").total)
+
+    SearchIndex.build(docs, searchable=searchable)
+    assert len(seen) == 1 and seen[0] > 0
+
+
+# -------------------------------------------------------------- the CLI
+def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus_dir):
+    from conftest import run_cli
+
+    env = {"XDG_CACHE_HOME": str(cache)}
+    n = len(os.listdir(corpus_dir))
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"search index: 0 reused, {n} rebuilt" in r.stdout
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert f"search index: {n} reused, 0 rebuilt" in r.stdout
+    name = sorted(os.listdir(corpus_dir))[1]
+    with open(corpus_dir / name, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    r = run_cli("index", str(corpus_dir), env=env)
+    assert f"search index: {n - 1} reused, 1 rebuilt" in r.stdout
+    index = SearchIndex.build(load(corpus_dir))
+    assert index.changes["rebuilt"] == [] and index.search("星河观测站").total == 1
+
+
+# ----------------------------------------------------------------- reload
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_reload_reuses_the_previous_index(cache, corpus_dir, monkeypatch, no_cache):
+    if no_cache:
+        monkeypatch.setenv("YUELAN_NO_CACHE", "1")
+    docs = load(corpus_dir)
+    first = SearchIndex.build(docs)
+    names = sorted(os.listdir(corpus_dir))
+    changed, gone = str(corpus_dir / names[1]), str(corpus_dir / names[2])
+    with open(changed, "a", encoding="utf-8") as f:
+        f.write("\n\n补充一段：星河观测站开放日。\n")
+    os.unlink(gone)
+    docs2 = load(corpus_dir)
+    index = SearchIndex.build(docs2, previous=first)
+    assert index.changes["rebuilt"] == [changed]
+    assert index.changes["removed"] == [gone]
+    assert sorted(index.changes["reused"]) == sorted(d.path for d in docs2 if d.path != changed)
+    assert index.search("星河观测站").total == 1
+    assert signature(index) == signature(SearchIndex(docs2))
+    if not no_cache:  # and the kept index follows: the next open reuses everything
+        index.close()
+        again = SearchIndex.build(load(corpus_dir))
+        assert again.changes["rebuilt"] == [] and again.notices == []

@@ -1,0 +1,368 @@
+"""The tantivy engine: schema, fields, writer, reader and per-file updates.
+
+One tantivy document per passage (``passages.py`` says what a passage is).
+Its fields:
+
+* ``text``: the folded, normalised passage written as overlapping bigrams
+  ``ab bc c\\x03`` (a space in the text is ``␣``; the end marker makes every
+  character the first of some bigram), whitespace tokenizer, with positions.
+  A phrase query over a term's bigrams is exact substring matching; a
+  one-character term is a regex over the bigrams it starts.  (tantivy's own
+  ngram tokenizer puts every token at position 0, so phrases never match.)
+* ``pyf``: per character its readings ``xing_hang_heng``, cut apart at the
+  same position by the compound splitter: a phrase of syllables is full
+  pinyin, ``phrase_prefix`` the syllable being typed, regex phrases mixed
+  forms (``xin l g``).
+* ``py``: per adjacent pair every combination of the two characters' initials
+  (``xl_xh``), split the same way: ``xlgw`` is the phrase ``xl lg gw``.
+* ``path`` (raw: delete by file, restrict to a file), ``kind`` (boosts:
+  headings up, boilerplate down), ``pkey`` (fast: which document and passage,
+  read in one batch for a page of hits: ``slot << 24 | ordinal``).
+
+Persistence: one directory per corpus under the user cache dir, with a
+``manifest.json`` (index version, and per file the fingerprint of the parsed
+document its passages came from).  Only new, changed and removed files are
+written again.  A second process finds the writer lock taken and opens the
+index read-only.  tantivy's Rust panics reach Python as ``PanicException``, a
+``BaseException``: every call into tantivy goes through ``guard``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+import time
+
+import tantivy
+from tantivy import Occur, Query
+
+from tui.search import lang
+
+INDEX_VERSION = 1
+SPACE = "\u2423"  # stands for a kept space in the bigram field
+END = "\x03"
+ORD_BITS = 24
+MAX_ORD = (1 << ORD_BITS) - 1
+KIND_CODE = {"body": 0, "heading": 1, "title": 2, "boilerplate": 3}
+WRITER_HEAP = 96_000_000
+
+
+class EngineError(Exception):
+    """tantivy failed (a panic or an error): the message says what."""
+
+
+def guard(fn, *args, **kwargs):
+    """Call into tantivy; a Rust panic or error becomes ``EngineError``."""
+    try:
+        return fn(*args, **kwargs)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - PanicException is a BaseException
+        raise EngineError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+
+# --------------------------------------------------------------- fields
+def bigram_text(t: str) -> str:
+    t = t.replace(" ", SPACE) + END
+    return " ".join(map(str.__add__, t, t[1:]))
+
+
+def pinyin_texts(t: str) -> tuple[str, str]:
+    """(``pyf``, ``py``) field texts of the normalised passage ``t``."""
+    tt = lang.token_tables()
+    none = lang.NO_READING + " "
+    pyf = "".join(map(tt.full_by_char.get, t, _repeat(none, len(t))))
+    codes = "".join(map(tt.code_by_char.get, t, _repeat(lang.NO_CODE, len(t))))
+    py = "".join(map(tt.pairs.__getitem__, map(str.__add__, codes, codes[1:])))
+    return pyf, py
+
+
+def _repeat(x, n):
+    from itertools import repeat
+
+    return repeat(x, n)
+
+
+def slot_of(path: str) -> int:
+    """A document's 40-bit slot in ``pkey``."""
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=5).digest(), "big")
+
+
+# --------------------------------------------------------------- schema
+def _schema():
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("text", tokenizer_name="yl_big", index_option="position")
+    sb.add_text_field("pyf", tokenizer_name="yl_pyf", index_option="position")
+    sb.add_text_field("py", tokenizer_name="yl_py", index_option="position")
+    sb.add_text_field("path", tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("kind", indexed=True)
+    sb.add_unsigned_field("pkey", fast=True)
+    return sb.build()
+
+
+def _register(ix) -> None:
+    tt = lang.token_tables()
+    ws = tantivy.Tokenizer.whitespace
+    ix.register_tokenizer("yl_big", tantivy.TextAnalyzerBuilder(ws()).build())
+    ix.register_tokenizer(
+        "yl_pyf", tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(tt.syllables))).build()
+    )
+    ix.register_tokenizer(
+        "yl_py", tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(tt.letter_pairs))).build()
+    )
+
+
+def _escape(s: str) -> str:
+    """``s`` literally in tantivy's (Rust) regex syntax."""
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", s)
+
+
+# --------------------------------------------------------------- the engine
+class Engine:
+    """One tantivy index: in memory (``path=None``) or in a directory."""
+
+    def __init__(self, path: str | None = None, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.schema = _schema()
+        self._lock = threading.Lock()
+        self._writer = None
+        if path is None:
+            self.ix = guard(tantivy.Index, self.schema)
+        else:
+            self.ix = guard(tantivy.Index, self.schema, path=path, reuse=True)
+        # The analyzers (pinyin syllables) are needed to write only: a
+        # search builds its queries from terms, so reading loads no pypinyin.
+        self._registered = False
+
+    # ------------------------------------------------------------ writing
+    def writer(self):
+        """The index writer (made once); raises EngineError when another
+        process holds the lock."""
+        if self._writer is None:
+            with self._lock:
+                if not self._registered:
+                    guard(_register, self.ix)
+                    self._registered = True
+                if self._writer is None:
+                    self._writer = guard(self.ix.writer, heap_size=WRITER_HEAP, num_threads=0)
+        return self._writer
+
+    @property
+    def writing(self) -> bool:
+        return self._writer is not None
+
+    def add(self, path: str, slot: int, passages) -> int:
+        """Add one file's passages: (ordinal, kind code, normalised text)."""
+        w = self.writer()
+        n = 0
+        for ordinal, kind, t in passages:
+            pyf, py = pinyin_texts(t)
+            d = tantivy.Document()
+            d.add_text("text", bigram_text(t))
+            d.add_text("pyf", pyf)
+            d.add_text("py", py)
+            d.add_text("path", path)
+            d.add_unsigned("kind", kind)
+            d.add_unsigned("pkey", (slot << ORD_BITS) | ordinal)
+            guard(w.add_document, d)
+            n += 1
+        return n
+
+    def delete(self, path: str) -> None:
+        guard(self.writer().delete_documents_by_term, "path", path)
+
+    def clear(self) -> None:
+        guard(self.writer().delete_all_documents)
+
+    def commit(self) -> None:
+        if self._writer is None:
+            return
+        guard(self._writer.commit)
+        guard(self.ix.reload)
+
+    def reload(self) -> None:
+        guard(self.ix.reload)
+
+    def close_writer(self) -> None:
+        """Release the writer (and its lock)."""
+        w, self._writer = self._writer, None
+        del w
+
+    # ------------------------------------------------------------ queries
+    def literal(self, text: str):
+        """Passages holding ``text`` (normalised) as a substring."""
+        t = text.replace(" ", SPACE)
+        if not t:
+            return None
+        if len(t) == 1:
+            return guard(Query.regex_query, self.schema, "text", _escape(t) + ".")
+        grams = [t[i : i + 2] for i in range(len(t) - 1)]
+        if len(grams) == 1:
+            return guard(Query.term_query, self.schema, "text", grams[0])
+        return guard(Query.phrase_query, self.schema, "text", grams)
+
+    def pinyin(self, pieces: tuple[str, ...], prefix: tuple[bool, ...]):
+        """Runs of characters read as ``pieces`` (a prefix flag: any reading
+        starting with the piece)."""
+        if not pieces:
+            return None
+        if len(pieces) >= 2 and all(prefix) and all(len(p) == 1 for p in pieces):
+            pairs = [pieces[i] + pieces[i + 1] for i in range(len(pieces) - 1)]
+            if len(pairs) == 1:
+                return guard(Query.term_query, self.schema, "py", pairs[0])
+            return guard(Query.phrase_query, self.schema, "py", pairs)
+        if len(pieces) == 1:
+            if prefix[0]:
+                return guard(Query.regex_query, self.schema, "pyf", _escape(pieces[0]) + "[a-z]*")
+            return guard(Query.term_query, self.schema, "pyf", pieces[0])
+        if not any(prefix):
+            return guard(Query.phrase_query, self.schema, "pyf", list(pieces))
+        if not any(prefix[:-1]):
+            return guard(Query.phrase_prefix_query, self.schema, "pyf", list(pieces))
+        words = [_escape(p) + "[a-z]*" if pre else _escape(p) for p, pre in zip(pieces, prefix)]
+        return guard(Query.regex_phrase_query, self.schema, "pyf", words)
+
+    def in_path(self, path: str):
+        return guard(Query.term_query, self.schema, "path", path)
+
+    def kind_boosts(self):
+        """Should-clauses: headings and titles up, everything but boilerplate a little."""
+        up = guard(Query.term_set_query, self.schema, "kind", [KIND_CODE["heading"], KIND_CODE["title"]])
+        fair = guard(Query.term_set_query, self.schema, "kind", [0, 1, 2])
+        return [
+            (Occur.Should, guard(Query.const_score_query, up, 0.8)),
+            (Occur.Should, guard(Query.const_score_query, fair, 1.5)),
+        ]
+
+    @staticmethod
+    def any_of(queries, boosts=None):
+        qs = [q for q in queries if q is not None]
+        if not qs:
+            return None
+        if boosts is not None:
+            qs = [guard(Query.boost_query, q, b) if b != 1.0 else q for q, b in zip(queries, boosts) if q is not None]
+        if len(qs) == 1:
+            return qs[0]
+        return guard(Query.boolean_query, [(Occur.Should, q) for q in qs])
+
+    @staticmethod
+    def all_of(must, must_not=(), should=(), at_least: int | None = None):
+        clauses = [(Occur.Must, q) for q in must if q is not None]
+        clauses += [(Occur.MustNot, q) for q in must_not if q is not None]
+        clauses += list(should)
+        if not clauses:
+            return None
+        if at_least is not None:
+            return guard(Query.boolean_query, clauses, at_least)
+        return guard(Query.boolean_query, clauses)
+
+    # ------------------------------------------------------------ reading
+    def searcher(self):
+        return guard(self.ix.searcher)
+
+    def count(self, query, searcher=None) -> int:
+        if query is None:
+            return 0
+        s = searcher or self.searcher()
+        return guard(s.search, query, 1, count=True).count
+
+    def top(self, query, limit: int, offset: int = 0, searcher=None) -> tuple[int, list[tuple[float, int]]]:
+        """(count, [(tantivy score, pkey)]) of the ``limit`` best from ``offset``."""
+        if query is None:
+            return 0, []
+        s = searcher or self.searcher()
+        r = guard(s.search, query, max(1, limit), count=True, offset=max(0, offset))
+        hits = r.hits if limit > 0 else []
+        keys = guard(s.fast_field_values, "pkey", [a for _, a in hits]) if hits else []
+        return r.count, [(score, int(k)) for (score, _), k in zip(hits, keys)]
+
+    def num_docs(self) -> int:
+        return guard(lambda: self.searcher().num_docs)
+
+
+# ------------------------------------------------------------ the store
+MANIFEST = "manifest.json"
+
+
+def versions() -> dict:
+    from tui.corpus.structure import PARSER_VERSION
+
+    return {"index": INDEX_VERSION, "tantivy": getattr(tantivy, "__version__", ""), "parser": PARSER_VERSION,
+            "fold": fold_signature()}
+
+
+_FOLD_PROBE = "ＡＢＣａｂｃ１２３ 工會改革 後臺 裏面 發展　 «…» ﹏ ①② Ⅷ ß İ ǅ ﬁ ㈱ 丶 \u200b 行乐"
+_fold_sig: str | None = None
+
+
+def fold_signature() -> str:
+    """A short hash of the fold, normalisation and readings of a probe: a
+    changed table makes every indexed passage stale."""
+    global _fold_sig
+    if _fold_sig is None:
+        from tui.search.normalize import normalize
+
+        text, _ = normalize(_FOLD_PROBE)
+        blob = text + "|" + bigram_text(text)
+        _fold_sig = hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return _fold_sig
+
+
+def read_manifest(directory: str) -> dict | None:
+    """The manifest, or None when it is missing, unreadable or of another version."""
+    path = os.path.join(directory, MANIFEST)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        import stat
+
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 64 << 20:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
+            data = json.loads(f.read().decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if not isinstance(data, dict) or data.get("versions") != versions() or not isinstance(data.get("docs"), dict):
+        return None
+    return data
+
+
+def write_manifest(directory: str, docs: dict[str, str]) -> None:
+    import tempfile
+
+    blob = json.dumps({"versions": versions(), "docs": docs}, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".manifest.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, os.path.join(directory, MANIFEST))
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def set_aside(directory: str) -> None:
+    """Move an unusable index out of the way and remove it."""
+    aside = f"{directory}.bad-{os.getpid()}-{int(time.time())}"
+    try:
+        os.replace(directory, aside)
+    except OSError:
+        aside = directory
+    shutil.rmtree(aside, ignore_errors=True)

@@ -1,0 +1,244 @@
+"""Verification and highlights: exact spans in one candidate passage.
+
+The engine's candidates are a superset for some ways of matching (words of a
+phrase standing close, typos); here each candidate's searchable text is
+checked with the matchers, which also give the spans to highlight, mapped
+back to the original characters (offset maps only where folding or
+whitespace changed lengths).  Long passages are shown as a window around
+the best cluster of hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.corpus.model import Document
+from tui.search import lang, rank
+from tui.search.matchers import Fuzzy, Literal, Matcher, Pinyin, Split
+from tui.search.normalize import TextMap, normalize, span_to_orig
+from tui.search.passages import Passage
+from tui.search.results import MATCH_KINDS
+
+MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
+LONG_PASSAGE = 400  # passages longer than this are shown as a window
+WINDOW = 300  # target window size around the hits
+
+
+class View:
+    """One passage's searchable text, as the matchers see it."""
+
+    __slots__ = ("text", "tmap", "_shadow", "clusters")
+
+    def __init__(self, text: str, tmap: TextMap | None) -> None:
+        self.text = text
+        self.tmap = tmap
+        self._shadow: str | None = None
+        self.clusters: dict = {}
+
+    def shadow(self) -> str:
+        if self._shadow is None:
+            self._shadow = lang.pinyin().shadow(self.text)
+        return self._shadow
+
+
+@dataclass
+class TermPlan:
+    """One query term and the ways it may match, best first; ``active``:
+    those the gates let through for this query (see plan.py)."""
+
+    term: object  # query.Term
+    matchers: list[Matcher]
+    active: list[Matcher]
+    latin_pinyin: bool = False  # Latin letters that also read as pinyin
+
+
+@dataclass
+class Match:
+    qualities: list[float]
+    spans: list[list[tuple[int, int]]]  # per term, in the searchable text (empty: missing)
+    kinds: list[str]  # per term: matcher kind ("" when missing)
+
+
+def _in_word(text: str, a: int, b: int) -> bool:
+    return (a > 0 and text[a - 1].isascii() and text[a - 1].isalpha()) or (
+        b < len(text) and text[b].isascii() and text[b].isalpha()
+    )
+
+
+def _is_word(chars: str) -> bool:
+    freq = lang.tokenizer().FREQ
+    return len(chars) >= 2 and freq.get(chars, 0) > 0
+
+
+def term_match(view: View, plan: TermPlan, orig: str, start: int):
+    """The best way ``plan`` matches in ``view``: (quality, spans, kind) or None.
+
+    ``orig`` is the passage's original text and ``start`` its offset (for the
+    whole-character and exactness checks)."""
+    text = view.text
+    n = len(text)
+    best = None
+    for m in plan.active:
+        if best is not None and m.quality + 0.1 < best[0]:
+            break  # sorted best first: nothing further can win
+        spans = m.spans(view, 0, n)[:MAX_SPANS_PER_TERM]
+        if not spans or not m.accept(view, 0, n):
+            continue
+        if view.tmap is not None and view.tmap.folded is not None:
+            spans = [sp for sp in spans if _whole_chars(view, orig, *sp)]
+            if not spans:
+                continue
+        q = m.quality
+        if isinstance(m, Split):
+            lo = min(a for a, _ in spans)
+            hi = max(b for _, b in spans)
+            need = sum(b - a for a, b in spans)
+            q = m.quality_for(need / max(need, hi - lo))
+        elif isinstance(m, Literal):
+            if plan.latin_pinyin and all(_in_word(text, a, b) for a, b in spans):
+                q = rank.Q_IN_WORD
+            elif any(_orig(view, orig, a, b) == m.raw for a, b in spans[:3]):
+                q += rank.EXACT_BONUS
+        elif isinstance(m, Pinyin):
+            if any(_is_word(text[a:b]) for a, b in spans[:3]):
+                q += rank.WORD_BONUS
+        if best is None or q > best[0]:
+            best = (q, spans, m.kind)
+    return best
+
+
+def evaluate(view: View, plans: list[TermPlan], orig: str, *, partial: bool = False) -> Match | None:
+    """Every term's best match; None when one is missing (unless ``partial``)."""
+    qs, spans, kinds = [], [], []
+    for plan in plans:
+        r = term_match(view, plan, orig, 0)
+        if r is None:
+            if not partial:
+                return None
+            qs.append(0.0)
+            spans.append([])
+            kinds.append("")
+            continue
+        qs.append(r[0])
+        spans.append(r[1])
+        kinds.append(r[2])
+    return Match(qs, spans, kinds)
+
+
+def _orig(view: View, orig: str, a: int, b: int) -> str:
+    oa, ob = span_to_orig(view.tmap, a, b)
+    return orig[oa:ob]
+
+
+def _whole_chars(view: View, orig: str, a: int, b: int) -> bool:
+    """The hit covers whole original characters: ".." inside "…" (which
+    folds to "...") is not a hit, its original span would show "…"."""
+    return normalize(_orig(view, orig, a, b))[0] == view.text[a:b]
+
+
+def doc_spans(view: View, passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the searchable text as document offsets."""
+    out = []
+    for a, b in spans:
+        oa, ob = span_to_orig(view.tmap, a, b)
+        out.append((passage.start + oa, passage.start + ob))
+    return out
+
+
+def match_kind(plan: TermPlan, mkind: str, doc: Document, mapped: list[tuple[int, int]]) -> str:
+    if mkind in ("pinyin", "fuzzy"):
+        return mkind
+    raws = {plan.term.raw}
+    for m in plan.matchers:
+        if isinstance(m, Split):
+            raws.update(lit.raw for lit in m.literals)
+    exact = [doc.text[oa:ob] in raws for oa, ob in mapped]
+    if mkind == "split":
+        return "exact" if exact and all(exact) else "folded"
+    return "exact" if any(exact) else "folded"
+
+
+def hit_layout(doc: Document, passage: Passage, view: View, plans: list[TermPlan], match: Match):
+    """(start, end, highlights, match kind) of a hit."""
+    kinds = []
+    dspans: list[tuple[int, int]] = []
+    per_term: list[list[tuple[int, int]]] = []
+    for plan, spans, mkind in zip(plans, match.spans, match.kinds):
+        if not spans:
+            continue
+        mapped = doc_spans(view, passage, spans)
+        per_term.append(mapped)
+        dspans.extend(mapped)
+        kinds.append(match_kind(plan, mkind, doc, mapped))
+    kind = max(kinds, key=MATCH_KINDS.index) if kinds else "folded"
+    start, end = passage.start, passage.end
+    if end - start > LONG_PASSAGE and dspans:
+        start, end = window(doc.text, start, end, per_term)
+    hl = merge(sorted((a - start, b - start) for a, b in dspans if a >= start and b <= end and a < b))
+    return start, end, hl, kind
+
+
+_SENTENCE_END = "。!?;!?;\n"
+
+
+def window(text: str, pstart: int, pend: int, per_term: list[list[tuple[int, int]]]) -> tuple[int, int]:
+    """A window of about WINDOW characters around the best cluster of hits."""
+    occ = [(a, b, k) for k, sp in enumerate(per_term) for a, b in sp if sp]
+    k = sum(1 for sp in per_term if sp)
+    win = rank.min_window(occ, k) if k > 1 else None
+    if win is not None:
+        lo, hi = win[0], win[1]
+    else:
+        # Single term: the window holding the most hits.
+        spans = sorted((a, b) for a, b, _ in occ)
+        best = (0, spans[0][0], spans[0][1])
+        j = 0
+        for i in range(len(spans)):
+            while spans[i][1] - spans[j][0] > WINDOW - 40:
+                j += 1
+            count = i - j + 1
+            if count > best[0]:
+                best = (count, spans[j][0], spans[i][1])
+        lo, hi = best[1], best[2]
+    if hi - lo >= WINDOW:
+        start, end = lo, hi
+    else:
+        pad = (WINDOW - (hi - lo)) // 2
+        start = max(pstart, lo - pad)
+        end = min(pend, hi + pad)
+        # Use the room lost at one edge on the other.
+        if start == pstart:
+            end = min(pend, start + WINDOW)
+        elif end == pend:
+            start = max(pstart, end - WINDOW)
+    # Snap to sentence boundaries close by.
+    if start > pstart:
+        cut = max(text.rfind(c, max(pstart, start - 60), lo) for c in _SENTENCE_END)
+        if cut >= 0 and cut + 1 <= lo:
+            start = cut + 1
+    if end < pend:
+        cands = [text.find(c, hi, min(pend, end + 60)) for c in _SENTENCE_END]
+        cands = [c for c in cands if c >= 0]
+        if cands:
+            end = min(cands) + 1
+    while start < lo and text[start].isspace():
+        start += 1
+    while end > hi and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if a >= b:
+            continue
+        if out and a < out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+__all__ = ["View", "TermPlan", "Match", "evaluate", "hit_layout", "merge", "window", "doc_spans", "Fuzzy", "Literal"]
