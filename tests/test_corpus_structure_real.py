@@ -322,3 +322,32 @@ def test_explain_says_when_the_title_is_the_file_name():
     doc = parse(NOVEL, "novel.txt")
     title = explain(doc)[0]
     assert (title.text, title.rule, title.line, title.offset) == ("novel", "file-name", 0, -1)
+
+
+def test_list_explain_on_the_command_line(tmp_path, capsys):
+    import json
+
+    from tui.cli import main
+
+    (tmp_path / "law.txt").write_text(
+        "某市工会条例\n\n第一章　总则\n\n第三条　工会的基本职责是：\n\n（一）维护职工合法权益。\n\n（二）组织职工参与管理。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "other.txt").write_text(NOVEL, encoding="utf-8")
+    assert main(["list", "--explain", "law", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "law: 1 sections"
+    assert "title" in out[1] and "某市工会条例" in out[1] and "[line]" in out[1]
+    assert "section L1" in out[2] and "第一章 总则" in out[2] and "[chapter]" in out[2]
+    assert any("not a heading" in line and "（一）维护职工合法权益。" in line for line in out)
+    assert not any("novel" in line or "other" in line for line in out)
+
+    assert main(["list", "--explain", str(tmp_path / "other.txt")]) == 0  # a path alone: that file
+    assert capsys.readouterr().out.startswith("other: 2 sections")
+
+    assert main(["list", "--json", str(tmp_path)]) == 0
+    docs = json.loads(capsys.readouterr().out)["documents"]
+    assert {d["id"]: [s["rule"] for s in d["sections"]] for d in docs} == {"law": ["chapter"], "other": ["chapter", "chapter"]}
+
+    assert main(["list", "--explain", "nosuch", str(tmp_path)]) == 2
+    assert "no document matches" in capsys.readouterr().err

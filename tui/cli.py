@@ -3,6 +3,7 @@
     yuelan [PATH...] [--no-watch]          open the app (default: the bundled seeds); it follows
                                            changes to the files unless --no-watch
     yuelan list [PATH...] [--json]         documents, sections, skipped files
+    yuelan list --explain [DOC] [PATH...]  the rule behind each title and section, and near misses
     yuelan show DOC [PATH...] [--section N]
     yuelan search QUERY [PATH...] [--json] [--limit N]
 
@@ -64,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="list documents and their sections")
     _add_corpus_args(p_list)
     p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_list.add_argument(
+        "--explain",
+        nargs="?",
+        const="",
+        metavar="DOC",
+        help="say which rule made the title and each section, and why lines that nearly "
+        "qualified did not (all documents, or only DOC)",
+    )
     p_list.set_defaults(func=cmd_list)
 
     p_show = sub.add_parser("show", help="print a document or one section as plain text")
@@ -132,7 +141,11 @@ def report_skipped(corpus) -> None:
 
 
 def cmd_list(args) -> int:
+    if getattr(args, "explain", None) and not args.paths and os.path.exists(args.explain):
+        args.paths, args.explain = [args.explain], ""  # "list --explain FILE": FILE is the path
     corpus = _load(args)
+    if getattr(args, "explain", None) is not None:
+        return _explain(args, corpus)
     if args.json:
         from tui.text import json_dumps
 
@@ -146,6 +159,32 @@ def cmd_list(args) -> int:
                 print(f"  warning: {w}")
         report_skipped(corpus)
     if not corpus.documents:
+        print("yuelan: no readable documents found", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def _explain(args, corpus) -> int:
+    """``list --explain [DOC]``: the rows of tui.corpus.explain, as text or JSON."""
+    from tui.corpus import DocumentNotFound
+    from tui.corpus.explain import explain, lines
+
+    try:
+        docs = [corpus.find(args.explain)] if args.explain else corpus.documents
+    except DocumentNotFound as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        from tui.text import json_dumps
+
+        data = corpus.to_json()
+        data["documents"] = [{**d.to_json(), "explain": [r.to_json() for r in explain(d)]} for d in docs]
+        sys.stdout.write(json_dumps(data) + "\n")
+    else:
+        for doc in docs:
+            for line in lines(doc, explain(doc)):
+                print(_safe(line))
+        report_skipped(corpus)
+    if not docs:
         print("yuelan: no readable documents found", file=sys.stderr)
         return EXIT_ERROR
     return 0
@@ -286,7 +325,7 @@ def _run_app(argv: list[str]) -> int:
         from tui.app import run
     except ImportError:
         # The app is not installed in this build: fall back to the listing.
-        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False))
+        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False, explain=None))
     return run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
 
 

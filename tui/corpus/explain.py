@@ -77,3 +77,20 @@ def _numbered(text: str, rows: list[Row]) -> list[Row]:
         pos = r.offset
         out.append(replace(r, line=line))
     return out
+
+
+def lines(doc: Document, rows: list[Row]) -> list[str]:
+    """The rows as text for a terminal (not yet escaped: the caller escapes)."""
+    out = [f"{doc.id}: {len(doc.sections)} sections"]
+    for r in rows:
+        where = f"line {r.line}" if r.line else "no line"
+        if r.kind == SECTION:
+            what = f"section L{r.level}"
+        elif r.kind == TITLE:
+            what = "title"
+        else:
+            what = "not a heading"
+        text = r.text if len(r.text) <= 40 else r.text[:39] + "…"
+        rule = f"[{r.rule}] " if r.rule else ""
+        out.append(f"  {where:>10}  {what:<13}  {text}  — {rule}{r.why}")
+    return out
