@@ -258,21 +258,39 @@ def title_like(key: str) -> bool:
     return _TWO_HAN.search(key) is not None
 
 
-def _wrap_width(lines: list[Line]) -> int | None:
-    """The column a hard-wrapped document was wrapped at, if it looks wrapped.
+WRAP_MIN = 40  # display columns: a hard-wrapped line is at least this wide
 
-    Widths count the indent: the first line of an indented paragraph
-    ("\u3000\u3000话说…") is as full as the lines after it."""
-    widths = [l.lead_w + _width(l.text) for l in lines]
-    long = [w for w in widths if w >= 40]
-    if len(long) < 5:
+
+def _full_lines(lines: list[Line]) -> list[bool] | None:
+    """For a hard-wrapped document, which lines are full (cut at the wrap
+    column, so the line after them continues their paragraph); None when the
+    document is not hard-wrapped.
+
+    A line is full when it is as wide as the widest of its neighbours (the
+    wrap column may change from chapter to chapter).  The document is wrapped
+    when many lines are full yet end mid-sentence with the next line going on
+    unindented: line-per-paragraph text ends its lines with sentences, and
+    its short headings are never as wide as the paragraphs around them.
+    Widths count the indent ("\u3000\u3000话说…" is as full as the lines after it)."""
+    n = len(lines)
+    if n < 6:
         return None
-    counts: dict[int, int] = {}
-    for w in long:
-        counts[w] = counts.get(w, 0) + 1
-    best = max(counts, key=lambda w: sum(counts.get(x, 0) for x in (w - 2, w - 1, w)))
-    near = sum(1 for w in widths if best - 2 <= w <= best)
-    return best if near >= max(5, 0.3 * len(widths)) else None
+    widths = [l.lead_w + _width(l.text) for l in lines]
+    long = cut = full_cut = 0
+    for i in range(n - 1):
+        w = widths[i]
+        if w < WRAP_MIN:
+            continue
+        long += 1
+        nxt = lines[i + 1]
+        if nxt.blank_before or nxt.indent or ends_sentence(lines[i].key) or not _joins(nxt):
+            continue
+        cut += 1
+        if w >= max(widths[max(0, i - 5) : i + 6]) - 4:
+            full_cut += 1
+    if full_cut < 5 or full_cut < 0.2 * long or full_cut < 0.6 * cut:
+        return None
+    return [w >= WRAP_MIN and w >= max(widths[max(0, i - 5) : i + 6]) - 4 for i, w in enumerate(widths)]
 
 
 _MARKER_FIRST = frozenset("#第卷(ivx" + CN_NUM + "0123456789")  # and circled numbers (checked apart)
@@ -303,17 +321,12 @@ def _joins(line: Line) -> bool:
     return _marker(line) is None
 
 
-def _blocks(lines: list[Line], width: int | None) -> list[Block]:
+def _blocks(lines: list[Line], full: list[bool] | None) -> list[Block]:
+    """Lines into blocks: one line each, or in a hard-wrapped text, the lines
+    of a paragraph (a full line is continued by the unindented line after it)."""
     blocks: list[Block] = []
-    for line in lines:
-        if (
-            width
-            and blocks
-            and not line.blank_before
-            and not line.indent
-            and blocks[-1].lines[-1].lead_w + _width(blocks[-1].lines[-1].text) >= width - 4
-            and _joins(line)
-        ):
+    for i, line in enumerate(lines):
+        if full and i and full[i - 1] and not line.blank_before and not line.indent and _joins(line):
             blocks[-1].lines.append(line)
             blocks[-1].single = False
         else:
@@ -901,8 +914,8 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
 
 def _parse(text: str, path: str, notes: list | None = None) -> tuple[_Parse, Folded]:
     lines, folded = _split_lines(text)
-    width = _wrap_width(lines)
-    p = _Parse(text, _blocks(lines, width), wrapped=width is not None, notes=notes)
+    full = _full_lines(lines)
+    p = _Parse(text, _blocks(lines, full), wrapped=full is not None, notes=notes)
     _mark_fences(p.blocks)
     front_title = _front_matter(p.blocks)
     _markdown(p)
