@@ -256,6 +256,8 @@ def test_yaml_front_matter_is_metadata_not_title_or_section():
     assert doc.title == "二十年前的一段往事"
     assert doc.sections == []
     assert kinds_of(doc, "date:") == [BOILERPLATE]
+    assert doc.metadata["date"] == "2017-10-27"
+    assert parse('---\ntitle: "只在前言里"\n---\n\n' + BODY_A + "\n").title == "只在前言里"
 
 
 # -- titles ------------------------------------------------------------------

@@ -433,9 +433,14 @@ def _mark_boilerplate(p: _Parse) -> None:
             b.kind = BOILERPLATE
 
 
-def _front_matter(blocks: list[Block]) -> str | None:
-    """YAML front matter (--- ... --- at the very top) is metadata; its
-    ``title:`` is returned."""
+_FRONT_FIELDS = {"date": "date", "author": "author", "source": "source"}
+
+
+def _front_matter(p: _Parse) -> str | None:
+    """YAML front matter (--- ... --- at the very top) is metadata: its date,
+    author and source go to the document's metadata; its ``title:`` is
+    returned (the title when the text has none)."""
+    blocks = p.blocks
     if not blocks or blocks[0].key != "---":
         return None
     for n, b in enumerate(blocks[1:60], 1):
@@ -443,9 +448,14 @@ def _front_matter(blocks: list[Block]) -> str | None:
             title = None
             for x in blocks[: n + 1]:
                 x.kind = BOILERPLATE
-                m = re.match(r"^title\s*:\s*(.+)$", x.first.text)
-                if m and title is None:
-                    title = m.group(1).strip().strip("\"'")
+                m = re.match(r"^(\w+)\s*:\s*(.+)$", x.first.text)
+                if m is None:
+                    continue
+                value = m.group(2).strip().strip("\"'")
+                if m.group(1) == "title" and title is None:
+                    title = value
+                elif m.group(1) in _FRONT_FIELDS and value:
+                    p.metadata.setdefault(_FRONT_FIELDS[m.group(1)], value)
             return title
     return None
 
@@ -917,7 +927,7 @@ def _parse(text: str, path: str, notes: list | None = None) -> tuple[_Parse, Fol
     full = _full_lines(lines)
     p = _Parse(text, _blocks(lines, full), wrapped=full is not None, notes=notes)
     _mark_fences(p.blocks)
-    front_title = _front_matter(p.blocks)
+    front_title = _front_matter(p)
     _markdown(p)
     _mark_boilerplate(p)
     _contents_blocks(p, _content(p.blocks))
