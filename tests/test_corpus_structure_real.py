@@ -353,3 +353,16 @@ def test_list_explain_on_the_command_line(tmp_path, capsys):
 
     assert main(["list", "--explain", "nosuch", str(tmp_path)]) == 2
     assert "no document matches" in capsys.readouterr().err
+
+
+def test_markdown_title_under_links_closing_hashes_and_indented_code():
+    text = (
+        "<< [访问主页](/)\n\n**声明：** 这份文档派生于繁体中文版，并进行了适当的润色。\n\n"
+        "Markdown: 快速入门 / ([完整语法说明](./index.html))\n================\n\n"
+        "概念\n------\n\n此页提供了 Markdown 的简单概念。\n\n## 段落、标题 ##\n\n范例如下：\n\n"
+        "\tA First Level Header\n\t====================\n\n    # not a heading either\n\n"
+        "### `text-spacing` 的用法\n\n说明文字。\n"
+    )
+    doc = parse(text, "basics.md")
+    assert doc.title == "Markdown: 快速入门 / (完整语法说明)"
+    assert outline(doc) == [("概念", 1), ("段落、标题", 1), ("text-spacing 的用法", 2)]

@@ -226,7 +226,9 @@ def _split_lines(text: str) -> tuple[list[Line], Folded]:
             start = pos + lead
             end = start + len(stripped)
             key = ftext[start:end] if identity else ftext[folded.from_orig(start) : folded.from_orig(end)]
-            lines.append(Line(start, end, stripped, key, lead > 0, blank, _width(raw[:lead]) if lead else 0))
+            # (a TAB indents to the next stop of four, as in Markdown)
+            lead_w = _width(raw[:lead]) + 3 * raw.count("\t", 0, lead) if lead else 0
+            lines.append(Line(start, end, stripped, key, lead > 0, blank, lead_w))
             blank = False
         else:
             blank = True
@@ -470,8 +472,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 def _md_text(line: Line) -> str:
     """A Markdown heading without its #s, emphasis marks and link targets."""
     t = line.text.lstrip("#").strip()
+    t = t.rstrip("#").rstrip() or t  # "## 标题 ##": closing hashes
     if "](" in t:
         t = _MD_LINK.sub(r"\1", t)
+    if "`" in t:
+        t = t.replace("`", "")
     return t.strip("*_ ").strip() or t
 
 
@@ -506,6 +511,18 @@ def _find_title(p: _Parse, content: list[int]) -> int | None:
         p.title = clean_title(p.metadata["title"])
         p.title_rule = "metadata"
         return 0
+    if p.md_outline:
+        # A Markdown document's title is its first H1, even under a few lines
+        # of links and notes ("<< 访问主页", "**声明：**…").
+        for ci, i in enumerate(content[:12]):
+            b = p.blocks[i]
+            if b.kind == HEADING and b.style == "setext" and b.rank == 1 or (
+                b.key.startswith("# ") and b.first.lead_w < 4 and not b.in_fence
+            ):
+                b.kind = TITLE
+                p.title = clean_title(b.title if b.style == "setext" else _md_text(b.first))
+                p.title_rule = "setext" if b.style == "setext" else "md"
+                return ci + 1
     for ci, i in enumerate(content):
         b = p.blocks[i]
         if BARE_ARABIC.match(b.key) or BARE_CN.match(b.key) or _meaningless(b.key):
@@ -625,11 +642,13 @@ def _markdown(p: _Parse) -> None:
                 and not b.first.blank_before
                 and not prev.in_fence
                 and prev.key[:1] not in ("*", "-", ">", "|")
+                and prev.first.lead_w < 4  # indented four spaces: a code block
             ):
                 b.kind = BOILERPLATE  # the underline is markup
                 _set_heading(prev, "setext", 1 if b.first.text[0] == "=" else 2, 0)
+                prev.title = clean_title(_md_text(prev.first))
                 count += 1
-            elif b.key[:1] == "#" and MARKERS[0][2].match(b.key):
+            elif b.key[:1] == "#" and MARKERS[0][2].match(b.key) and b.first.lead_w < 4:
                 count += 1
         prev = b
     p.md_outline = count >= 3
@@ -699,7 +718,7 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             continue
         key = b.key
         if p.md_outline:
-            if key[:1] == "#" and _marker(b.first) is not None:
+            if key[:1] == "#" and _marker(b.first) is not None and b.first.lead_w < 4:
                 _set_heading(b, "md", _marker(b.first)[1], _marker(b.first)[2])
                 b.title = clean_title(_md_text(b.first))
             elif _marker(b.first) is not None:
@@ -729,6 +748,9 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
                 p.note(b, "a decimal-numbered line that reads as a sentence")
             continue
         style, rank, end = m
+        if style == "md" and b.first.lead_w >= 4:
+            p.note(b, "a # line indented four spaces: Markdown code")
+            continue
         if style == "md":
             _set_heading(b, style, rank, end)
             b.title = clean_title(_md_text(b.first))
