@@ -366,3 +366,20 @@ def test_markdown_title_under_links_closing_hashes_and_indented_code():
     doc = parse(text, "basics.md")
     assert doc.title == "Markdown: 快速入门 / (完整语法说明)"
     assert outline(doc) == [("概念", 1), ("段落、标题", 1), ("text-spacing 的用法", 2)]
+
+
+def test_a_part_number_sequence_survives_page_counters_and_stray_title_lines():
+    para = "\u3000\u3000这个题目已经没有什么好说的了，我们又扯了一会儿别的事情，才各自散去。\n\n"
+    text = "某小说\n\n某某 著\n\n01\n\n一\n\n" + para * 2 + "二\n\n一个短句\n\n" + para + "三\n\n" + para
+    text += "02\n\n四\n\n" + para + "1\n\n" + para + "五\n\n" + para
+    doc = parse(text)
+    assert doc.title == "某小说"
+    assert outline(doc) == [("一", 1), ("二", 1), ("三", 1), ("四", 1), ("五", 1)]
+
+
+def test_circled_footnotes_are_not_headings():
+    text = (
+        "某书\n\n一、正文\n\n画家的作品①至今仍有争议。\n\n"
+        "①迪埃戈-罗德里盖斯-德-西尔瓦-委拉斯凯兹（1599-1660），西班牙画家。\n\n二、评论\n\n评论文字很长。\n"
+    )
+    assert outline(parse(text)) == [("一、正文", 1), ("二、评论", 1)]

@@ -170,6 +170,7 @@ class Block:
     rank: float | None = None
     style: str | None = None
     consumed: bool = False  # a title line that belongs to the bare number before it
+    took: Block | None = None  # for such a heading: the title line it consumed
     in_fence: bool = False  # inside a Markdown code fence
     # An inline heading cut at a length limit, not at punctuation ("3、提升...
     # 水平深入开展以...为引领|的..."): the cut may fall inside a word, so the
@@ -682,6 +683,7 @@ def _take_next_line(b: Block, nxt: Block, style: str, rank: float, title: str) -
     b.rank = rank
     b.title = clean_title(title)
     b.heading_end = nxt.end
+    b.took = nxt
     nxt.kind = HEADING
     nxt.consumed = True
 
@@ -696,6 +698,7 @@ def _title_line(b: Block | None) -> bool:
         and b.first.title_like
         and _marker(b.first) is None
         and not _dialogue(b.key)
+        and not BARE_CN.match(b.key)  # a number is not a title
     )
 
 
@@ -757,6 +760,9 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             in_article = False
             continue
         if style == "num" and re.match(r"^\d{1,3}\.\s", key) is None and len(key) <= end:
+            continue
+        if style == "circled" and (_heading_cut(b.first, end) is not None or not title_like(key) or ends_sentence(key)):
+            p.note(b, "a circled number before a sentence: a footnote or a list item")
             continue
         if LINK_ITEM.match(key, end):
             p.note(b, "a numbered link item, not a heading")
@@ -828,18 +834,32 @@ def _sequences(p: _Parse, content: list[int], first_body: int) -> None:
     cands = []
     for i in content[first_body:]:
         b = p.blocks[i]
-        if b.kind == BODY and b.single and not b.in_fence and (BARE_CN.match(b.key) or BARE_ARABIC.match(b.key)):
+        bare = b.kind == BODY or b.style == "bare"
+        # ("01", "02": page or file counters of a scraped book, not its parts)
+        if bare and b.single and not b.in_fence and (BARE_CN.match(b.key) or BARE_ARABIC.match(b.key)) and b.key[0] != "0":
             v = _cn_value(b.key)
             if v is not None:
                 cands.append((v, b))
+    # Chinese and Arabic numbers count apart (a footnote "1" between 四 and 五).
+    cn = [(v, b) for v, b in cands if BARE_CN.match(b.key)]
+    _sequence_runs(p, cn)
+    _sequence_runs(p, [(v, b) for v, b in cands if not BARE_CN.match(b.key)])
+
+
+def _sequence_runs(p: _Parse, cands: list[tuple[int, Block]]) -> None:
     run: list[Block] = []
     last = None
     for v, b in cands + [(None, None)]:
         if v is not None and last is not None and v == last + 1 and run:
             run.append(b)
         else:
-            if len(run) >= 3:
+            # A run where every number has its title on the next line keeps
+            # those titles ("bare"); where only some do, the "titles" are
+            # just the first lines of the parts.
+            if len(run) >= 3 and not all(r.style == "bare" for r in run):
                 for r in run:
+                    if r.took is not None:
+                        r.took.kind, r.took.consumed, r.took = BODY, False, None
                     _set_heading(r, "sequence", 20 if BARE_CN.match(r.key) else 40, len(r.key))
             elif run:
                 for r in run:
@@ -875,7 +895,7 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
     blocks = p.blocks
     idx = content[first_body:]
     styles = {blocks[i].style for i in idx if blocks[i].kind == HEADING}
-    if p.wrapped or p.md_outline or styles == {"chapter"}:
+    if p.wrapped or p.md_outline or (styles and styles <= {"chapter", "sequence"}):
         if p.notes is not None:
             why = "hard-wrapped text" if p.wrapped else "Markdown outline" if p.md_outline else "only chapter headings"
             for i in idx:
