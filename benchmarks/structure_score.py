@@ -1,11 +1,12 @@
 """Score titles and outlines against a folder of real documents with gold.json.
 
-    python benchmarks/structure_score.py [DIR] [--verbose]
+    python benchmarks/structure_score.py [DIR] [--verbose] [--src CHECKOUT]
 
 DIR (default ../shared/corpora/real beside the checkout) holds text files and
 a ``gold.json`` (conventions in that folder's SOURCES.md).  The documents are
 parsed the way a user sees them: ``yuelan list --json DIR`` in a subprocess,
-with a fresh cache directory so no stale parse is scored.
+with a fresh cache directory so no stale parse is scored; ``--src`` scores
+another checkout's ``tui`` (e.g. an unpacked ``git archive`` of an older commit).
 
 Printed: titles right (n/N), section precision / recall / F1, level agreement
 (matched headings at the gold level), and boilerplate shown as the title or a
@@ -70,22 +71,23 @@ def align(detected: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
     return pairs
 
 
-def run_list(folder: Path) -> dict:
+def run_list(folder: Path, src: Path = HERE.parent) -> dict:
     with tempfile.TemporaryDirectory(prefix="yuelan-score-") as tmp:
         env = dict(os.environ, XDG_CACHE_HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_STATE_HOME=tmp)
-        env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = str(src) + os.pathsep + env.get("PYTHONPATH", "")
         out = subprocess.run(
             [sys.executable, "-m", "tui", "list", "--json", str(folder)],
             capture_output=True,
             env=env,
+            cwd=src,  # python -m puts the working directory first on the path
             check=True,
         )
     return json.loads(out.stdout)
 
 
-def score(folder: Path, verbose: bool = False) -> dict:
+def score(folder: Path, verbose: bool = False, src: Path = HERE.parent) -> dict:
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    listing = run_list(folder)
+    listing = run_list(folder, src)
     by_name = {os.path.basename(d["path"]): d for d in listing["documents"]}
     totals = {"docs": 0, "titles": 0, "tp": 0, "det": 0, "gold": 0, "level_ok": 0, "boiler": 0}
     for name, g in sorted(gold.items()):
@@ -154,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", nargs="?", default=str(DEFAULT_DIR), help="folder with documents and gold.json")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    ap.add_argument("--src", default=str(HERE.parent), help="checkout whose tui/ is scored")
     args = ap.parse_args(argv)
     folder = Path(args.dir)
     if not (folder / "gold.json").is_file():
         print(f"structure_score: no gold.json in {folder}", file=sys.stderr)
         return 2
-    score(folder, args.verbose)
+    score(folder, args.verbose, Path(args.src))
     return 0
 
 
