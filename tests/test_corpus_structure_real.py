@@ -383,3 +383,17 @@ def test_circled_footnotes_are_not_headings():
         "①迪埃戈-罗德里盖斯-德-西尔瓦-委拉斯凯兹（1599-1660），西班牙画家。\n\n二、评论\n\n评论文字很长。\n"
     )
     assert outline(parse(text)) == [("一、正文", 1), ("二、评论", 1)]
+
+
+def test_encyclopedia_page_chrome_and_edit_links():
+    text = (
+        "跳转到内容\n\n维基百科，自由的百科全书\n\n某某镇\n\n某某镇是中国南方的一个镇，历史悠久，以出产茶叶闻名。\n\n"
+        "复制链接\n\n锁定\n\n历史[编辑]\n\n"
+        "某某镇始建于明代，清代设巡检司，民国时期改为镇，一九五〇年后几经调整。\n\n"
+        "地理\n\n[编辑]\n\n某某镇位于山区，境内多丘陵，河流纵横，气候温和湿润，雨量充沛。\n"
+    )
+    doc = parse(text)
+    assert doc.title == "某某镇"
+    assert outline(doc) == [("历史", 1), ("地理", 1)]
+    for chrome in ("跳转到内容", "自由的百科全书", "复制链接", "锁定"):
+        assert kinds_of(doc, chrome) == [BOILERPLATE], chrome

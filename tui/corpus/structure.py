@@ -73,6 +73,8 @@ DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s*(?=\D)")
 LINK_ITEM = re.compile(r"\s*\[[^\]]*\]\(")
 # "日期：2017年10月28日", "**地點︰…**": a field of an event or a form.
 FIELD = re.compile(r"^[*_\[【(]*[^:︰.*\s]{1,6}\s*(?:[:︰]|\.\.)\s*\S")
+# An encyclopedia's "[编辑]" after a heading is page chrome, not its title.
+_EDIT_LINK = re.compile(r"\s*[\[【]\s*(?:编辑|編輯|edit|编辑源代码|编辑原始码)\s*[\]】]\s*$", re.I)
 SETEXT = re.compile(r"^(?:=+|-+)$")
 # Conventional names of a document's parts (spaces inside ignored: "总 则").
 NAMED_PARTS = frozenset(
@@ -960,7 +962,7 @@ def _standalone(p: _Parse, content: list[int], first_body: int) -> None:
         b.kind = HEADING
         b.style = "standalone"
         b.rank = rank
-        b.title = clean_title(b.first.text)
+        b.title = clean_title(_EDIT_LINK.sub("", b.first.text) or b.first.text)
         b.heading_end = b.end
 
 
