@@ -397,3 +397,55 @@ def test_encyclopedia_page_chrome_and_edit_links():
     assert outline(doc) == [("历史", 1), ("地理", 1)]
     for chrome in ("跳转到内容", "自由的百科全书", "复制链接", "锁定"):
         assert kinds_of(doc, chrome) == [BOILERPLATE], chrome
+
+
+MINUTES = """某某大學第5次校務會議紀錄
+
+時間：2023年3月8日（星期三）下午2時
+地點：行政大樓第一會議室
+主席：王校長                                     記錄：李小華
+
+壹、主席報告：（略）
+
+貳、報告事項
+
+一、上次會議決議事項執行情形：詳如附件一。
+
+二、各單位工作報告：詳如會議資料。
+
+參、討論事項
+
+第一案
+提案單位：教務處
+案由：修訂本校學則部分條文，提請討論。
+說明：
+一、依教育部來函辦理。
+二、修正條文對照表如附件二。
+決議：照案通過。
+
+第二案
+提案單位：學務處
+案由：訂定本校獎學金辦法，提請討論。
+決議：修正後通過。
+
+肆、臨時動議：無。
+
+伍、散會：下午4時30分。
+"""
+
+
+def test_meeting_minutes_items_after_a_colon_stay_a_list():
+    doc = parse(MINUTES)
+    assert doc.title == "某某大學第5次校務會議紀錄"
+    assert doc.metadata["place"] == "行政大樓第一會議室"
+    titles = [t for t, _ in outline(doc)]
+    assert "二、修正條文對照表如附件二。" not in titles and "一、依教育部來函辦理。" not in titles
+    assert [t for t, lv in outline(doc) if lv == 1] == [
+        "壹、主席報告：（略）",
+        "貳、報告事項",
+        "參、討論事項",
+        "肆、臨時動議：無。",
+        "伍、散會：下午4時30分。",
+    ]
+    levels = dict(outline(doc))
+    assert levels["第一案"] == levels["第二案"] > 1

@@ -713,9 +713,11 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
     # Inside a law's article (第一条 …) enumerated lines are its items.
     in_article = False
     outer_styles: set[str] = set()  # heading styles seen before an article: they end it
+    item_style = None  # the style of the list item just before, if the line before was one
     for n, i in enumerate(idx):
         b = blocks[i]
         prev_in_list = in_list
+        prev_item, item_style = item_style, None
         in_list = b.kind == BODY and b.lines[-1].key.rstrip(_CLOSERS + " ").endswith((":", ";"))
         if b.kind != BODY or b.consumed or b.in_fence:
             if b.style in ("md", "setext", "chapter", "section"):
@@ -783,13 +785,19 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
                 continue
             if _list_item(key, end):
                 p.note(b, "a list item: it ends with ;")
+                item_style = style
                 continue
             # After "...以下工作:" a numbered line is a heading when paragraphs
             # follow it, a list item when the next line is the next item.
             if prev_in_list and (nxt is None or (_marker(nxt.first) or ("",))[0] == style):
                 p.note(b, "a list item: the text before it ends with : or ;, the next item follows")
+                item_style = style
                 continue
-            if key.endswith("。") and ":" in key and _heading_cut(b.first, end) is None:
+            if prev_item == style:
+                p.note(b, "a list item: the item before it was one")
+                item_style = style
+                continue
+            if style in ("num", "numparen") and key.endswith("。") and ":" in key and _heading_cut(b.first, end) is None:
                 p.note(b, "a definition (term: explanation.), not a heading")
                 continue
         else:
