@@ -291,11 +291,18 @@ def _full_lines(lines: list[Line]) -> list[bool] | None:
         if nxt.blank_before or nxt.indent or ends_sentence(lines[i].key) or not _joins(nxt):
             continue
         cut += 1
-        if w >= max(widths[max(0, i - 5) : i + 6]) - 4:
+        if w >= _column(widths, i) - 4:
             full_cut += 1
     if full_cut < 5 or full_cut < 0.2 * long or full_cut < 0.6 * cut:
         return None
-    return [w >= WRAP_MIN and w >= max(widths[max(0, i - 5) : i + 6]) - 4 for i, w in enumerate(widths)]
+    return [w >= WRAP_MIN and w >= _column(widths, i) - 4 for i, w in enumerate(widths)]
+
+
+def _column(widths: list[int], i: int) -> int:
+    """The wrap column around line ``i``: the third widest of its ten
+    neighbours (one over-long line does not move it)."""
+    window = widths[max(0, i - 5) : i + 6]
+    return sorted(window)[-3] if len(window) >= 3 else max(window)
 
 
 _MARKER_FIRST = frozenset("#第卷(ivx" + CN_NUM + "0123456789")  # and circled numbers (checked apart)
