@@ -282,13 +282,20 @@ def test_a_bracketed_date_under_the_title_is_not_joined_into_it():
 
 
 def test_every_section_names_its_rule_and_the_cache_keeps_it(tmp_path):
+    import shutil
+
+    from tui.corpus import default_seed_dir
+
+    for f in default_seed_dir().glob("*.txt"):
+        shutil.copy(f, tmp_path / f.name)  # documents with 0 to 30 sections
     (tmp_path / "a.txt").write_text(NOVEL, encoding="utf-8")
     (tmp_path / "b.md").write_text("# 标题\n\n## 一节\n\n正文。\n\n## 二节\n\n正文。\n", encoding="utf-8")
     fresh = load_corpus([str(tmp_path)], cache=True)
     cached = load_corpus([str(tmp_path)], cache=True)
-    assert cached.changes["unchanged"]  # the second load came from the cache
+    assert len(cached.changes["unchanged"]) == len(fresh.documents) == 7  # the second load came from the cache
+    assert sum(len(d.sections) for d in fresh.documents) > 40
     for a, b in zip(fresh.documents, cached.documents):
-        assert [s.rule for s in a.sections] == [s.rule for s in b.sections]
+        assert list(b.sections) == list(a.sections)  # every field, the rule included
         assert all(s.rule in RULES and s.rule in RULE_NAMES for s in b.sections)
         assert [s["rule"] for s in b.to_json()["sections"]] == [s.rule for s in a.sections]
 

@@ -356,7 +356,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
                 "chars": len(doc.text),
                 "text": [offset, len(text)],
                 "paras": [p_off, len(praw) // 32],
-                "secs": [s_off, len(sraw) // 48],
+                "secs": [s_off, len(sraw) // (8 * _Sections.WIDTH)],
                 "titles": [t_off, len(titles)],
             }
         )
