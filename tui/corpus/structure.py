@@ -641,9 +641,11 @@ def _markdown(p: _Parse) -> None:
     count = 0
     prev: Block | None = None
     for b in blocks:
-        if b.kind == BODY and not b.in_fence:
+        first = b.key[:1]
+        if first in ("=", "-", "#") and b.kind == BODY and not b.in_fence:
             if (
-                b.single
+                first != "#"
+                and b.single
                 and SETEXT.match(b.first.text)
                 and prev is not None
                 and prev.single
@@ -658,7 +660,7 @@ def _markdown(p: _Parse) -> None:
                 _set_heading(prev, "setext", 1 if b.first.text[0] == "=" else 2, 0)
                 prev.title = clean_title(_md_text(prev.first))
                 count += 1
-            elif b.key[:1] == "#" and MARKERS[0][2].match(b.key) and b.first.lead_w < 4:
+            elif first == "#" and MARKERS[0][2].match(b.key) and b.first.lead_w < 4:
                 count += 1
         prev = b
     p.md_outline = count >= 3
@@ -849,8 +851,11 @@ def _sequences(p: _Parse, content: list[int], first_body: int) -> None:
     if p.md_outline:
         return
     cands = []
+    blocks = p.blocks
     for i in content[first_body:]:
-        b = p.blocks[i]
+        b = blocks[i]
+        if len(b.key) > 3:
+            continue  # a bare number has at most three characters
         bare = b.kind == BODY or b.style == "bare"
         # ("01", "02": page or file counters of a scraped book, not its parts)
         if bare and b.single and not b.in_fence and (BARE_CN.match(b.key) or BARE_ARABIC.match(b.key)) and b.key[0] != "0":
