@@ -722,11 +722,11 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
     # Inside a law's article (第一条 …) enumerated lines are its items.
     in_article = False
     outer_styles: set[str] = set()  # heading styles seen before an article: they end it
-    item_style = None  # the style of the list item just before, if the line before was one
+    item = None  # (style, number) of the list item just before, if the line before was one
     for n, i in enumerate(idx):
         b = blocks[i]
         prev_in_list = in_list
-        prev_item, item_style = item_style, None
+        prev_item, item = item, None
         in_list = b.kind == BODY and b.lines[-1].key.rstrip(_CLOSERS + " ").endswith((":", ";"))
         if b.kind != BODY or b.consumed or b.in_fence:
             if b.style in ("md", "setext", "chapter", "section"):
@@ -794,17 +794,18 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
                 continue
             if _list_item(key, end):
                 p.note(b, "a list item: it ends with ;")
-                item_style = style
+                item = (style, _cn_value(key[:end].strip("()、. ")))
                 continue
             # After "...以下工作:" a numbered line is a heading when paragraphs
             # follow it, a list item when the next line is the next item.
+            number = _cn_value(key[:end].strip("()、. "))
             if prev_in_list and (nxt is None or (_marker(nxt.first) or ("",))[0] == style):
                 p.note(b, "a list item: the text before it ends with : or ;, the next item follows")
-                item_style = style
+                item = (style, number)
                 continue
-            if prev_item == style:
+            if prev_item is not None and number is not None and prev_item == (style, number - 1):
                 p.note(b, "a list item: the item before it was one")
-                item_style = style
+                item = (style, number)
                 continue
             if style in ("num", "numparen") and key.endswith("。") and ":" in key and _heading_cut(b.first, end) is None:
                 p.note(b, "a definition (term: explanation.), not a heading")
@@ -875,10 +876,10 @@ def _sequence_runs(p: _Parse, cands: list[tuple[int, Block]]) -> None:
         if v is not None and last is not None and v == last + 1 and run:
             run.append(b)
         else:
-            # A run where every number has its title on the next line keeps
-            # those titles ("bare"); where only some do, the "titles" are
-            # just the first lines of the parts.
-            if len(run) >= 3 and not all(r.style == "bare" for r in run):
+            # A run where most numbers have their title on the next line
+            # keeps those titles ("bare"); where most stand alone, the few
+            # "titles" are just the first lines of their parts.
+            if len(run) >= 3 and 2 * sum(r.style == "bare" for r in run) < len(run):
                 for r in run:
                     if r.took is not None:
                         r.took.kind, r.took.consumed, r.took = BODY, False, None
