@@ -417,7 +417,7 @@ def _mark_boilerplate(p: _Parse) -> None:
                     footer_from = i
                     break
                 continue
-            if len(key) <= 40 and (bp.is_chrome(key) or bp.is_byline(key)):
+            if len(key) <= 40 and bp.is_chrome_or_byline(key):
                 b.kind = BOILERPLATE
                 continue
             if not bp.may_be_boilerplate(key):
@@ -436,7 +436,7 @@ def _mark_boilerplate(p: _Parse) -> None:
             break
         elif b.single and bp.is_weak_footer(key):
             b.kind = BOILERPLATE
-        elif b.single and (bp.is_chrome(key) or bp.is_byline(key)):
+        elif b.single and bp.is_chrome_or_byline(key):
             b.kind = BOILERPLATE
         elif not BARE_ARABIC.match(key):
             before_title = False
@@ -740,8 +740,8 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
             elif _marker(b.first) is not None:
                 p.note(b, "a Markdown document with # headings: numbered lines are list items")
             continue
-        if key[:1] not in _MARKER_FIRST and len(key) > 6 and not CIRCLED.match(b.first.text):
-            continue  # most paragraphs: no rule below can apply
+        if len(key) > 6 and key[0] not in _MARKER_FIRST and not ("\u2460" <= b.first.text[0] <= "\u277f"):
+            continue  # most paragraphs: no rule below can apply (① .. ❿ are checked apart)
         nxt = blocks[idx[n + 1]] if n + 1 < len(idx) else None
         if b.single and (BARE_ARABIC.match(key) or BARE_CN.match(key)):
             if _title_line(nxt):
