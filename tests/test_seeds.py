@@ -125,7 +125,7 @@ def test_json_shape(seed_corpus):
     data = json.loads(json.dumps(seed_corpus.to_json(), ensure_ascii=False))
     assert set(data) == {"documents", "skipped"}
     for d in data["documents"]:
-        # the contract's keys, plus "warnings" (added compatibly)
+        # the contract's keys, plus "warnings" and each section's "rule" (added compatibly)
         assert set(d) == {"id", "path", "title", "encoding", "chars", "metadata", "sections", "warnings"}
         for s in d["sections"]:
-            assert set(s) == {"title", "level", "start", "end"}
+            assert set(s) == {"title", "level", "start", "end", "rule"}

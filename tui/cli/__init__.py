@@ -83,7 +83,7 @@ def _run_app(argv: list[str]) -> int:
 
         from tui.cli.corpus import cmd_list
 
-        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False))
+        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False, explain=None))
     return run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
 
 

@@ -1,6 +1,7 @@
 """``yuelan list``, ``yuelan show`` and ``yuelan index``: the corpus sub-commands.
 
     yuelan list [PATH...] [--json]         documents, sections, skipped files
+    yuelan list --explain [DOC] [PATH...]  the rule behind each title and section, and near misses
     yuelan show DOC [PATH...] [--section N]
     yuelan index [PATH...]                 build or refresh the caches, say what changed
 
@@ -28,6 +29,14 @@ from tui.cli.common import (
 def configure_list(p) -> None:
     add_corpus_args(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--explain",
+        nargs="?",
+        const="",
+        metavar="DOC",
+        help="say which rule made the title and each section, and why lines that nearly "
+        "qualified did not (all documents, or only DOC)",
+    )
     p.set_defaults(func=cmd_list)
 
 
@@ -44,7 +53,12 @@ def configure_index(p) -> None:
 
 
 def cmd_list(args) -> int:
+    explain = getattr(args, "explain", None)
+    if explain and not args.paths and os.path.exists(explain):
+        args.paths, args.explain = [explain], ""  # "list --explain FILE": FILE is the path
     corpus = load(args)
+    if getattr(args, "explain", None) is not None:
+        return _explain(args, corpus)
     if args.json:
         from tui.text import json_dumps
 
@@ -58,6 +72,32 @@ def cmd_list(args) -> int:
                 print(f"  warning: {w}")
         report_skipped(corpus)
     if not corpus.documents:
+        print("yuelan: no readable documents found", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def _explain(args, corpus) -> int:
+    """``list --explain [DOC]``: the rows of tui.corpus.explain, as text or JSON."""
+    from tui.corpus import DocumentNotFound
+    from tui.corpus.explain import explain, lines
+
+    try:
+        docs = [corpus.find(args.explain)] if args.explain else corpus.documents
+    except DocumentNotFound as e:
+        raise UsageError(safe(str(e))) from None
+    if args.json:
+        from tui.text import json_dumps
+
+        data = corpus.to_json()
+        data["documents"] = [{**d.to_json(), "explain": [r.to_json() for r in explain(d)]} for d in docs]
+        sys.stdout.write(json_dumps(data) + "\n")
+    else:
+        for doc in docs:
+            for line in lines(doc, explain(doc)):
+                print(safe(line))
+        report_skipped(corpus)
+    if not docs:
         print("yuelan: no readable documents found", file=sys.stderr)
         return EXIT_ERROR
     return 0

@@ -39,7 +39,15 @@ META_KEYS = {
     "责编": "editor",
     "摄影": "photo",
     "审核": "reviewer",
+    "书名": "title",
+    "撰文": "author",
+    "执笔": "author",
     "浏览次数": None,
+    "浏览量": None,
+    "阅读量": None,
+    "点击量": None,
+    "本文字数": None,
+    "字数": None,
     "点击数": None,
     "阅读数": None,
     "浏览": None,
@@ -78,7 +86,7 @@ _POST_HEADER = re.compile(rf"^(?:原创\s.*)?{_DATE}.*发表于|^原创\s+\S+\s+
 # (a colon, a space, ©, a year): "上一篇文章介绍了..." is prose.
 STRONG_FOOTER = re.compile(
     r"^[\[【]?(版权声明|版权所有|copyright|©|联系我们|参考资料|随机推荐|相关阅读|相关文章|相关新闻|相关推荐|"
-    r"推荐阅读|热门推荐|热门文章|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读)"
+    r"推荐阅读|热门推荐|热门文章|猜你喜欢|上一篇|下一篇|免责声明|网站地图|关于我们|延伸阅读|相关附件|相关链接)"
     r"(?=$|[\s:|©(\[【\]】>»\d-])"
 )
 # Weak markers mark only their own (short) line.
@@ -86,6 +94,21 @@ WEAK_FOOTER = re.compile(
     r"(打印本页|关闭窗口|分享到|扫一扫|返回顶部|icp备|icp证|备案号|公网安备|"
     r"热线\s*:|信箱\s*:|邮箱\s*:|电话\s*:|传真\s*:|地址\s*:|邮编\s*:|e-?mail\s*:|复制分享|我要评论|"
     r"all rights reserved|字体\s*:|大\s+中\s+小|点击蓝字|关注我们|阅读原文|长按识别|二维码)"
+)
+
+# Page chrome: lines made only of the words of a toolbar, a skip link, an
+# e-paper's or an encyclopedia's navigation ("下载 打印 全屏 收藏",
+# "【字号：加大 还原 减小】", "[编辑]", "上一期 下一期").  Checked on short lines.
+_CHROME_WORDS = (
+    r"下载|打印|全屏|收藏|分享|字号|字体|加大|减小|放大|缩小|还原|默认|大|中|小|关闭|返回|顶部|"
+    r"跳转到内容|跳到内容|跳转到导航|跳到导航|复制链接|锁定|编辑|上一期|下一期|上一版|下一版|往期|"
+    r"我知道了|这已经是最后一期了哦|已经是最后一期了|维基百科|自由的百科全书|登录|注册|菜单|点赞|在看|转发|logo"
+)
+CHROME = re.compile(rf"^(?:[\s\[\]【】()|:,.!·/-]|{_CHROME_WORDS})+$|^\S{{0,20}}\s*logo$")
+# Bylines: "【撰文：某某】", "撰稿 某某", "***作者为…***", "郁达夫 著".
+BYLINE = re.compile(
+    r"^[\[【(*_\s]*(?:撰文|撰稿|执笔|作者)\s*(?:为|是|:|\||\s)\s*[^。!?\s][^。!?]{0,29}[\]】)*_\s]*$"
+    r"|^[^\s。,!?:]{2,12}\s+(?:著|编著|编|译|撰)$"
 )
 
 SENTENCE_END = "。!?…~"
@@ -113,6 +136,14 @@ def is_breadcrumb(key: str, before_title: bool) -> bool:
     if _NAV_ITEM.search(key):
         return True
     return bool(_SEPARATORS.search(key)) and len(key) <= 60
+
+
+# Chrome or byline in one match (short lines are many: one regex call each).
+_CHROME_OR_BYLINE = re.compile(f"(?:{CHROME.pattern})|(?:{BYLINE.pattern})")
+
+
+def is_chrome_or_byline(key: str) -> bool:
+    return len(key) <= 40 and _CHROME_OR_BYLINE.match(key) is not None
 
 
 def is_metadata(key: str) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from tui import persist
 from tui.corpus.formats import versions as formats_versions
 from tui.corpus.model import Document, Paragraph, Section
-from tui.corpus.structure import PARSER_VERSION
+from tui.corpus.structure import PARSER_VERSION, RULES
 
 # The search layer imports these from here; they live in tui.persist.
 from tui.persist import STALE_TMP_SECONDS, Unusable, private_cache_dir, read_bytes, touch, write_atomic  # noqa: F401
@@ -43,6 +43,7 @@ VERSION = 2  # 2: sections in the blob, header in raw UTF-8, CRC-32
 _HEAD = struct.Struct("<8sIQI")  # magic, version, header length, CRC-32 of all that follows
 _KINDS = ["body", "heading", "title", "boilerplate"]
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
+_RULE_CODE = {r: i for i, r in enumerate(RULES)}
 
 
 class CacheError(ValueError):
@@ -121,11 +122,11 @@ class _Paragraphs(_Rows):
 
 class _Sections(_Rows):
     """Sections backed by a flat integer array (level, start, end,
-    heading_end, title offset, title length) and their titles as UTF-8,
-    made into objects on access."""
+    heading_end, title offset, title length, rule code) and their titles as
+    UTF-8, made into objects on access."""
 
     __slots__ = ("_cache", "_data", "_titles")
-    WIDTH = 6
+    WIDTH = 7
 
     def __init__(self, data: array, titles: bytes):
         self._data = data
@@ -135,9 +136,9 @@ class _Sections(_Rows):
     def _row(self, i: int) -> Section:
         sec = self._cache.get(i)
         if sec is None:
-            level, s, e, h, to, tl = self._data[6 * i : 6 * i + 6]
+            level, s, e, h, to, tl, rule = self._data[7 * i : 7 * i + 7]
             title = self._titles[to : to + tl].decode("utf-8", "surrogatepass")
-            sec = self._cache[i] = Section(title, level, s, e, h)
+            sec = self._cache[i] = Section(title, level, s, e, h, RULES[rule] if 0 <= rule < len(RULES) else "")
         return sec
 
     def __iter__(self):
@@ -165,7 +166,7 @@ def compact_rows(doc: Document) -> tuple[_Paragraphs, _Sections]:
     toff = 0
     for sec in doc.sections:
         t = sec.title.encode("utf-8", "surrogatepass")
-        secs.extend((sec.level, sec.start, sec.end, sec.heading_end, toff, len(t)))
+        secs.extend((sec.level, sec.start, sec.end, sec.heading_end, toff, len(t), _RULE_CODE.get(sec.rule, -1)))
         tparts.append(t)
         toff += len(t)
     return paras, _Sections(secs, b"".join(tparts))
@@ -247,7 +248,7 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
         if length != d["chars"]:
             raise CacheError("text length")
         paras = _ints(blob, *d["paras"], 4)
-        secs = _ints(blob, *d["secs"], 6)
+        secs = _ints(blob, *d["secs"], _Sections.WIDTH)
         ti_off, ti_len = d["titles"]
         if not (0 <= ti_off <= ti_off + ti_len <= n):
             raise CacheError("offset out of range")
@@ -255,7 +256,7 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
         # Beyond these O(1) checks the checksum vouches for the structure.
         if len(paras) and (len(paras) % 4 or paras[-3] > length):
             raise CacheError("paragraph out of range")
-        if len(secs) % 6:
+        if len(secs) % _Sections.WIDTH:
             raise CacheError("section out of range")
         doc = Document(
             id=str(d["id"]),
@@ -313,7 +314,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
                 "chars": len(doc.text),
                 "text": [offset, len(text)],
                 "paras": [p_off, len(praw) // 32],
-                "secs": [s_off, len(sraw) // 48],
+                "secs": [s_off, len(sraw) // (8 * _Sections.WIDTH)],
                 "titles": [t_off, len(titles)],
             }
         )

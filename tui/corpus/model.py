@@ -23,9 +23,10 @@ class Section:
     start: int  # offset where the heading begins
     end: int  # end of the section: the next heading of the same or an outer level
     heading_end: int  # offset where the heading text ends (inline headings: marker + first clause)
+    rule: str = ""  # the structure rule that made this line a heading (tui.corpus.structure.RULES)
 
     def to_json(self) -> dict:
-        return {"title": self.title, "level": self.level, "start": self.start, "end": self.end}
+        return {"title": self.title, "level": self.level, "start": self.start, "end": self.end, "rule": self.rule}
 
 
 @dataclass(frozen=True)

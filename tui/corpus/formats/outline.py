@@ -61,7 +61,7 @@ def _set_sections(doc: Document, heads: list[tuple[int, int, int, str]]) -> None
         ends[k] = min(next_start[1 : level + 1])
         next_start[level] = heads[k][0]
     for k, (start, hend, lv, title) in enumerate(heads):
-        sections.append(Section(clean_title(title), rel[lv], start, max(ends[k], hend), hend))
+        sections.append(Section(clean_title(title), rel[lv], start, max(ends[k], hend), hend, rule="format"))
     doc.sections = sections
     doc._starts = None
     doc._parents = None
