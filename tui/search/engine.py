@@ -203,7 +203,10 @@ class Engine:
                     guard(_register, self.ix)
                     self._registered = True
                 if self._writer is None:
-                    self._writer = guard(self.ix.writer, heap_size=WRITER_HEAP, num_threads=0)
+                    # In memory (small, tests): one indexing thread, so documents
+                    # get the same addresses every time and ties rank the same way.
+                    threads = 1 if self.path is None else 0
+                    self._writer = guard(self.ix.writer, heap_size=WRITER_HEAP, num_threads=threads)
         return self._writer
 
     @property

@@ -43,7 +43,7 @@ FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in fu
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
-VIEW_CACHE = 4096
+VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
 
 class BuildCancelled(Exception):

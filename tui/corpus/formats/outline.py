@@ -12,10 +12,13 @@ boilerplate.  Nothing in ``structure`` changes.
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
-from tui.corpus.formats import Extracted
 from tui.corpus.model import BODY, BOILERPLATE, HEADING, TITLE, Document, Paragraph, Section
 from tui.corpus.structure import MAX_SECTIONS, clean_title, parse_document
+
+if TYPE_CHECKING:
+    from tui.corpus.formats import Extracted
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> bool:
