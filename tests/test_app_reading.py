@@ -659,7 +659,7 @@ async def test_a_reloaded_corpus_keeps_the_reader_where_it_is():
 
 
 def test_find_before_the_index_is_ready_still_folds():
-    from tui.app.app import find_spans
+    from tui.app.reading import find_spans
 
     doc = sample_corpus().documents[1]
     spans = find_spans(None, doc, "工会")  # no index yet: a folded literal scan

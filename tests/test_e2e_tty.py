@@ -29,7 +29,14 @@ class Terminal:
         self.name = f"yuelan-e2e-{uuid.uuid4().hex[:8]}"
         # A private tmux server: its buffers (OSC 52 copies) are ours alone.
         self.tmux = ["tmux", "-L", self.name]
-        envs = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env}
+        # Each terminal has its own data dir unless the test gives one: a
+        # reading place kept by another test would open the reader instead of
+        # the tree (a restart shows the kept place at any size).
+        import tempfile
+
+        own = {} if "XDG_DATA_HOME" in env else {"XDG_DATA_HOME": tempfile.mkdtemp(prefix="yuelan-e2e-data-")}
+        self.own_dirs = list(own.values())
+        envs = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **own, **env}
         cmd = " ".join(
             # pytest exports COLUMNS, which Textual would take over the real size.
             ["env", "-u", "COLUMNS", "-u", "LINES", *(shlex.quote(f"{k}={v}") for k, v in envs.items()),
@@ -68,6 +75,8 @@ class Terminal:
 
     def stop(self) -> None:
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        for d in self.own_dirs:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 ENVS = {  # name: (size, environment)
