@@ -222,3 +222,36 @@ async def test_the_header_status_shortens_instead_of_being_cut(monkeypatch):
         # "8 results (top 3) in 2 docs, 1 ms" does not fit in half of 60 columns:
         # the milliseconds go, nothing is cut mid-word.
         assert top.endswith(f"{app.searching.total} results (top 3) in 2 docs"), top
+
+
+async def test_a_long_index_build_is_searchable_before_it_ends(tmp_path, monkeypatch):
+    """After the build's first commit the search bar answers on what is
+    indexed so far, while the status still says how far indexing is."""
+    import shutil
+
+    import tui.search.index as index_mod
+    from conftest import SEEDS
+    from tui.app.app import YuelanApp
+
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    d = tmp_path / "docs"
+    d.mkdir()
+    for f in sorted(SEEDS.iterdir()):
+        shutil.copy(f, d / f.name)
+    seen = []
+    real = YuelanApp._index_searchable
+
+    def spy(self, index):
+        seen.append(len(index.documents))
+        real(self, index)
+
+    monkeypatch.setattr(YuelanApp, "_index_searchable", spy)
+    app = YuelanApp([str(d)], watch_files=False, state_dir=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(400):
+            if app.index is not None and not app._index_partial:
+                break
+            await pilot.pause(0.05)
+        assert app.index is not None and not app._index_partial
+    assert seen and seen[0] < 5  # searchable after the first document(s), not at the end

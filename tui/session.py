@@ -70,19 +70,22 @@ def open_index(
     cancelled: Callable[[], bool] | None = None,
     previous: Index | None = None,
     roots: list[str] | None = None,
+    searchable: Callable[[Index], None] | None = None,
 ) -> Index | None:
     """The search index of ``documents``, from the persistent store where it
     can be (only new and changed documents are indexed again; ``previous``, an
     index of an earlier load, lends its unchanged pieces).  ``roots``: the
     corpus's ``roots``, which name its kept index (the CLI and the app share
-    it).  Passes each index notice to ``notify``.  Returns None when
-    ``cancelled()`` became true during the build."""
+    it).  ``searchable(index)``: called during a long build, after the
+    first commit, when the index answers on what is indexed so far.  Passes
+    each index notice to ``notify``.  Returns None when ``cancelled()``
+    became true during the build."""
     from tui.search import SearchIndex
     from tui.search.index import BuildCancelled
 
     try:
         index = SearchIndex.build(documents, progress=progress, cancelled=cancelled, previous=previous,
-                                  roots=roots or None)
+                                  roots=roots or None, searchable=searchable)
     except BuildCancelled:
         return None
     for notice in index.notices:

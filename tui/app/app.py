@@ -188,6 +188,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
         self.documents: list = []
         self.index: Any = None
         self.index_error: str | None = None
+        self._index_partial = False  # searchable on what a long build indexed so far
         self._index_started = 0.0
         self._index_counts: tuple[int, int, int, int] | None = None
         self._search_timer: Timer | None = None

@@ -39,7 +39,7 @@ class Searching(MessagePump):
         self._build_index()
 
     def _index_progress(self) -> None:
-        if self.index is not None or self.index_error:
+        if (self.index is not None and not self._index_partial) or self.index_error:
             if self._progress_timer is not None:
                 self._progress_timer.stop()
             return
@@ -50,6 +50,8 @@ class Searching(MessagePump):
         if 0 < done_bytes < total_bytes and elapsed > 1:
             eta = f", {(total_bytes - done_bytes) * elapsed / done_bytes:.0f}s left"
         size = f" {done_bytes / 1e6:.0f}/{total_bytes / 1e6:.0f} MB" if total_bytes >= 2e6 else ""
+        if self._index_partial:
+            waiting = ", searching what is indexed"
         self._set_search_status(f"indexing {done}/{total} docs{size}{eta}{waiting}")
 
     @work(thread=True, exclusive=True, group="index")
@@ -70,8 +72,12 @@ class Searching(MessagePump):
 
                 # From the persistent store: only new and changed documents
                 # are indexed again.  Its notices are shown by _index_ready.
+                def searchable(partial) -> None:
+                    if not worker.is_cancelled:
+                        self.call_from_thread(self._index_searchable, partial)
+
                 index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous,
-                                   roots=self.corpus.roots if self.corpus is not None else None)
+                                   roots=self.corpus.roots if self.corpus is not None else None, searchable=searchable)
                 if index is None:  # cancelled
                     return
         except Exception as exc:  # noqa: BLE001 - the reader still works without search
@@ -92,7 +98,18 @@ class Searching(MessagePump):
         self._set_search_status(self.index_error)
         self.notify(safe(self.index_error), severity="error", markup=False)
 
+    def _index_searchable(self, index) -> None:
+        """A long build committed its first documents: search answers on
+        what is indexed so far while the rest is indexed."""
+        if self.index is not None and not self._index_partial:
+            return  # a reload: the previous index answers meanwhile
+        self.index = index
+        self._index_partial = True
+        if self.searching.query:
+            self._run_search()
+
     def _index_ready(self, index) -> None:
+        self._index_partial = False
         self.index = index
         self._show_notices("Search index", index.notices)
         if self._progress_timer is not None:
