@@ -42,6 +42,7 @@ class HostileTerminal(Terminal):
     def __init__(self, cols: int, rows: int, args: list[str], env: dict[str, str] | None = None,
                  unset: tuple[str, ...] = ()) -> None:
         self.name = f"yuelan-hostile-{uuid.uuid4().hex[:8]}"
+        self.own_dirs: list[str] = []  # Terminal.stop removes these; the tests here give their own dirs
         self.tmux = ["tmux", "-L", self.name, "-f", "/dev/null"]
         self.gate = tempfile.mktemp(prefix="yuelan-tty-go-")
         envs = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **(env or {})}
