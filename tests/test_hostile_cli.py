@@ -42,9 +42,11 @@ from tui import cli
 argv = sys.argv[1:]
 saved = os.environ.pop("XDG_CACHE_HOME", None)
 os.environ["YUELAN_NO_CACHE"] = "1"
+os.environ["YUELAN_NO_WORKERS"] = "1"  # the warm-up starts no worker processes as root
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     cli.main(list(argv))
 del os.environ["YUELAN_NO_CACHE"]
+del os.environ["YUELAN_NO_WORKERS"]
 if saved is not None:
     os.environ["XDG_CACHE_HOME"] = saved
 os.setgroups([]); os.setgid(65534); os.setuid(65534)
