@@ -71,6 +71,9 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
             for r in pool.map(there, jobs, chunksize=CHUNK_FILES):
                 done += 1
                 yield r
-    except (OSError, RuntimeError, ImportError, EOFError):  # BrokenProcessPool is a RuntimeError
+    except Exception:  # noqa: BLE001 - any failure of the pool: parse the rest here
+        # (BrokenProcessPool, no processes allowed, or the forkserver cannot
+        # start: under Textual, stdout and stderr are not real files and
+        # passing their descriptors fails with "bad value(s) in fds_to_keep").
         for job in jobs[done:]:
             yield here(job)

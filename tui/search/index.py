@@ -29,7 +29,7 @@ from tui.corpus import gc_paused
 from tui.corpus.model import Document
 from tui.search import engine as eng
 from tui.search import lang
-from tui.search.passages import Passage, doc_fold, passages, searchable
+from tui.search.passages import Passage, Passages, doc_fold, passages, searchable
 from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is part of the interface
 from tui.search.query import parse_query
 from tui.search.rank import score as rank_score
@@ -43,6 +43,7 @@ FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in fu
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
+PASSAGE_LISTS = 128  # documents whose passage boundaries are kept for verification
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
 
@@ -166,7 +167,7 @@ class SearchIndex:
         self._slot: dict[int, int] = {}
         self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
-        self._passages: dict[int, list[Passage]] = {}
+        self._passages: OrderedDict[int, Passages] = OrderedDict()
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
         self._heads: dict[int, tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
@@ -388,7 +389,7 @@ class SearchIndex:
 
     def _index_rows(self, di: int):
         doc = self.documents[di]
-        ps = self._doc_passages(di)
+        ps = passages(doc)  # not kept: verification makes them again for the few documents it reads
         f = doc_fold(doc)
         code = eng.KIND_CODE
         for p in ps:
@@ -398,10 +399,17 @@ class SearchIndex:
             if text:
                 yield p.ordinal, code.get(p.kind, 0), text
 
-    def _doc_passages(self, di: int) -> list[Passage]:
-        ps = self._passages.get(di)
-        if ps is None:
-            ps = self._passages[di] = passages(self.documents[di])
+    def _doc_passages(self, di: int) -> Passages:
+        with self._lock:
+            ps = self._passages.get(di)
+            if ps is not None:
+                self._passages.move_to_end(di)
+                return ps
+        ps = passages(self.documents[di])
+        with self._lock:
+            self._passages[di] = ps
+            while len(self._passages) > PASSAGE_LISTS:
+                self._passages.popitem(last=False)
         return ps
 
     def close(self) -> None:
