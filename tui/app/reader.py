@@ -39,6 +39,10 @@ def _para_start(p) -> int:
     return p.start
 
 
+# Rendered lines kept (a Strip with its own caches is about 1.3 KB): some
+# screens of the largest terminal, not every line the preview ever showed.
+STRIP_CACHE = 600
+
 class Reader(ScrollView, can_focus=True):
     """Shows one document, wrapped, with every search hit highlighted."""
 
@@ -372,8 +376,11 @@ class Reader(ScrollView, can_focus=True):
         strip = self._cache.get(index)
         if strip is None or strip.cell_length != width:
             strip = self._render_index(index, width)
-            if len(self._cache) > 4000:
-                self._cache.clear()
+            if len(self._cache) >= STRIP_CACHE:
+                # Oldest first (dicts keep insertion order): the lines around
+                # the view stay, the live preview's earlier jumps go.
+                for old in list(self._cache)[: STRIP_CACHE // 4]:
+                    del self._cache[old]
             self._cache[index] = strip
         return strip
 

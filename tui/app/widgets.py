@@ -292,6 +292,9 @@ class DocTree(Tree[NodeRef]):
         self.scroll_to_node(node, animate=False)
 
 
+RENDERED_OPTIONS = 256
+
+
 class ResultList(OptionList):
     """Ranked search results: ``title › section`` on one line (cut in the
     middle when it must be), then a snippet centred on the first hit.  A
@@ -310,6 +313,12 @@ class ResultList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        # OptionList keeps 2 048 rendered options (two lines each here, a
+        # Strip with its own caches is ~1.3 KB): ~5 MB for a list the user
+        # pages through.  A few screens of the list are enough to redraw it.
+        from textual.cache import LRUCache
+
+        self._option_render_cache = LRUCache(maxsize=RENDERED_OPTIONS)
         self.hits: list = []
         self.counts: dict[str, int] = {}
         self.query_text = ""
