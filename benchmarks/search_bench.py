@@ -81,9 +81,9 @@ def bench(name: str, docs, repeat: int) -> None:
     t0 = time.perf_counter()
     index.warm()
     warm = time.perf_counter() - t0
-    chars = len(index.text)
-    print(f"\n== {name}: {len(docs)} documents, {index.passages} passages, {chars / 1e6:.1f} M index chars")
-    print(f"build {build * 1000:.0f} ms, warm (jieba+pinyin+shadow) {warm * 1000:.0f} ms, peak RSS +{rss_mb() - rss0:.0f} MB")
+    chars = sum(len(d.text) for d in docs)
+    print(f"\n== {name}: {len(docs)} documents, {index.passages} passages, {chars / 1e6:.1f} M characters")
+    print(f"build {build * 1000:.0f} ms, warm (jieba+pinyin) {warm * 1000:.0f} ms, peak RSS +{rss_mb() - rss0:.0f} MB")
     print(f"{'query':<22} {'total':>7} {'first':>9} {'best':>9}")
     for q in QUERIES:
         times = []
