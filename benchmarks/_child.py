@@ -104,7 +104,7 @@ def mode_index(path: str, rounds: int) -> dict:
     corpus = load_with_cache(path, res)
     t1 = time.perf_counter()
     docs = list(corpus.documents)
-    index = SearchIndex.build(docs)  # kept in the cache dir: the reopen child reads it
+    index = SearchIndex.build(docs, roots=[path])  # kept in the cache dir, named as the reopen child and the CLI name it
     t2 = time.perf_counter()
     index.warm()
     t3 = time.perf_counter()
