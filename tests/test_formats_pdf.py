@@ -103,7 +103,7 @@ def test_pdf_worker_memory_limit(tmp_path, monkeypatch):
     from tui.corpus.formats import pdf
 
     path = tmp_path / "big.pdf"
-    make_pdf(path, _pages())
+    make_pdf(path, _pages() * 50)  # 100 pages: more than the arenas already mapped can hold
     # One byte beyond the loaded interpreter and PDFium: any new mapping the
     # work needs fails (64 KiB could fit in arenas already mapped, and did
     # on a busy machine).
