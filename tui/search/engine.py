@@ -36,11 +36,15 @@ import re
 import shutil
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import tantivy
 from tantivy import Occur, Query
 
 from tui.search import lang
+
+if TYPE_CHECKING:
+    from tui.corpus.model import Document
 
 INDEX_VERSION = 2
 SPACE = "\u2423"  # stands for a kept space in the bigram field
@@ -410,3 +414,82 @@ def set_aside(directory: str) -> None:
     except OSError:
         aside = directory
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def fingerprint(doc: Document) -> str:
+    """A cheap digest of a parsed document: its length, encoding, numbers of
+    paragraphs and sections and a sample of its characters."""
+    import zlib
+
+    t = doc.text
+    n = len(t)
+    sample = t[:48] + t[:: max(1, n // 31)] + t[-48:] + (doc.title or "")
+    crc = zlib.crc32(sample.encode("utf-8", "surrogatepass"))
+    return f"{n}:{len(doc.paragraphs)}:{len(doc.sections)}:{crc:08x}:{doc.encoding}"
+
+
+def index_dir(paths: list[str], are_roots: bool = False) -> str | None:
+    """The corpus's index directory, named by its roots (the paths the user
+    named) or else by the common directory of its files; None when there is
+    no private cache dir."""
+    if os.environ.get("YUELAN_NO_CACHE"):
+        return None
+    import hashlib
+
+    from tui.persist import private_cache_dir
+
+    base = private_cache_dir("index")
+    if base is None:
+        return None
+    _drop_old_stores()
+    _sweep(base)
+    if are_roots:
+        key = "roots:" + "\n".join(sorted({os.path.abspath(p) for p in paths}))
+    else:
+        dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
+        try:
+            key = os.path.commonpath(dirs) if dirs else ""
+        except ValueError:
+            key = "\n".join(dirs)
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return os.path.join(base, digest)
+
+
+def _sweep(base: str, now: float | None = None) -> None:
+    """Remove what killed processes left: half-made (``.new-*``) and
+    set-aside (``*.bad-*``) indexes older than an hour."""
+    import shutil
+
+    now = time.time() if now is None else now
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(".new-") or ".bad-" in name):
+            continue
+        p = os.path.join(base, name)
+        try:
+            if now - os.lstat(p).st_mtime > 3600:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _drop_old_stores() -> None:
+    """The hand-written engine's store files (``search/*.yls``) are dead weight."""
+    from tui.persist import private_cache_dir
+
+    old = private_cache_dir("search")
+    if old is None:
+        return
+    try:
+        for name in os.listdir(old):
+            if name.endswith(".yls") or name.startswith(".tmp-"):
+                try:
+                    os.unlink(os.path.join(old, name))
+                except OSError:
+                    pass
+        os.rmdir(old)
+    except OSError:
+        pass

@@ -34,8 +34,8 @@ from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is pa
 from tui.search.query import parse_query
 from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
-from tui.text import escape_name as safe_name
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
+from tui.text import escape_name as safe_name
 
 RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
 POOL = 32  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
@@ -53,85 +53,6 @@ class BuildCancelled(Exception):
 
 class _Cancelled(Exception):
     pass
-
-
-def fingerprint(doc: Document) -> str:
-    """A cheap digest of a parsed document: its length, encoding, numbers of
-    paragraphs and sections and a sample of its characters."""
-    import zlib
-
-    t = doc.text
-    n = len(t)
-    sample = t[:48] + t[:: max(1, n // 31)] + t[-48:] + (doc.title or "")
-    crc = zlib.crc32(sample.encode("utf-8", "surrogatepass"))
-    return f"{n}:{len(doc.paragraphs)}:{len(doc.sections)}:{crc:08x}:{doc.encoding}"
-
-
-def index_dir(paths: list[str], are_roots: bool = False) -> str | None:
-    """The corpus's index directory, named by its roots (the paths the user
-    named) or else by the common directory of its files; None when there is
-    no private cache dir."""
-    if os.environ.get("YUELAN_NO_CACHE"):
-        return None
-    import hashlib
-
-    from tui.persist import private_cache_dir
-
-    base = private_cache_dir("index")
-    if base is None:
-        return None
-    _drop_old_stores()
-    _sweep(base)
-    if are_roots:
-        key = "roots:" + "\n".join(sorted({os.path.abspath(p) for p in paths}))
-    else:
-        dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
-        try:
-            key = os.path.commonpath(dirs) if dirs else ""
-        except ValueError:
-            key = "\n".join(dirs)
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-    return os.path.join(base, digest)
-
-
-def _sweep(base: str, now: float | None = None) -> None:
-    """Remove what killed processes left: half-made (``.new-*``) and
-    set-aside (``*.bad-*``) indexes older than an hour."""
-    import shutil
-
-    now = time.time() if now is None else now
-    try:
-        names = os.listdir(base)
-    except OSError:
-        return
-    for name in names:
-        if not (name.startswith(".new-") or ".bad-" in name):
-            continue
-        p = os.path.join(base, name)
-        try:
-            if now - os.lstat(p).st_mtime > 3600:
-                shutil.rmtree(p, ignore_errors=True)
-        except OSError:
-            pass
-
-
-def _drop_old_stores() -> None:
-    """The hand-written engine's store files (``search/*.yls``) are dead weight."""
-    from tui.persist import private_cache_dir
-
-    old = private_cache_dir("search")
-    if old is None:
-        return
-    try:
-        for name in os.listdir(old):
-            if name.endswith(".yls") or name.startswith(".tmp-"):
-                try:
-                    os.unlink(os.path.join(old, name))
-                except OSError:
-                    pass
-        os.rmdir(old)
-    except OSError:
-        pass
 
 
 class SearchIndex:
@@ -213,7 +134,7 @@ class SearchIndex:
 
     # ------------------------------------------------------------ building
     def _open_engine(self, store: bool, previous, names: list[str], are_roots: bool) -> eng.Engine:
-        path = index_dir(names, are_roots) if store else None
+        path = eng.index_dir(names, are_roots) if store else None
         if store and path is None and not os.environ.get("YUELAN_NO_CACHE"):
             self.notices.append("no writable cache directory: the search index is built every time")
         self.store_path = path
@@ -314,7 +235,7 @@ class SearchIndex:
                 di = self._add(doc)
                 n += 1
                 seen.add(doc.path)
-                fp = fingerprint(doc)
+                fp = eng.fingerprint(doc)
                 if self._indexed.get(doc.path) == fp:
                     self.changes["reused"].append(doc.path)
                 elif self._writable() and self._indexed.get(doc.path) != fp:
