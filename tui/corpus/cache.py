@@ -41,8 +41,8 @@ from tui.persist import STALE_TMP_SECONDS, Unusable, private_cache_dir, read_byt
 MAGIC = b"YUELANC\x01"
 VERSION = 2  # 2: sections in the blob, header in raw UTF-8, CRC-32
 _HEAD = struct.Struct("<8sIQI")  # magic, version, header length, CRC-32 of all that follows
-_KINDS = ["body", "heading", "title", "boilerplate"]
-_KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
+KINDS = ("body", "heading", "title", "boilerplate")  # a paragraph kind's code is its index
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 _RULE_CODE = {r: i for i, r in enumerate(RULES)}
 
 
@@ -79,7 +79,7 @@ class FileKey:
         return cls(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-class _Rows(Sequence):
+class Rows(Sequence):
     """A flat integer array read as rows of WIDTH integers, each made into an
     object (``_row``) only when it is accessed."""
 
@@ -99,7 +99,7 @@ class _Rows(Sequence):
         return self._row(i)
 
 
-class _Paragraphs(_Rows):
+class _Paragraphs(Rows):
     """Paragraphs backed by a flat integer array, made into objects on access
     (reopening 100 MB would otherwise build hundreds of thousands of them)."""
 
@@ -111,16 +111,16 @@ class _Paragraphs(_Rows):
 
     def _row(self, i: int) -> Paragraph:
         s, e, k, sec = self._data[4 * i : 4 * i + 4]
-        return Paragraph(s, e, _KINDS[k], None if sec < 0 else sec)
+        return Paragraph(s, e, KINDS[k], None if sec < 0 else sec)
 
     def __iter__(self):
         d = self._data
         for j in range(0, len(d), 4):
             sec = d[j + 3]
-            yield Paragraph(d[j], d[j + 1], _KINDS[d[j + 2]], None if sec < 0 else sec)
+            yield Paragraph(d[j], d[j + 1], KINDS[d[j + 2]], None if sec < 0 else sec)
 
 
-class _Sections(_Rows):
+class _Sections(Rows):
     """Sections backed by a flat integer array (level, start, end,
     heading_end, title offset, title length, rule code) and their titles as
     UTF-8, made into objects on access."""
@@ -157,7 +157,7 @@ def compact_rows(doc: Document) -> tuple[_Paragraphs, _Sections]:
     else:
         data = array("q")
         for para in doc.paragraphs:
-            data.extend((para.start, para.end, _KIND_CODE.get(para.kind, 0), -1 if para.section is None else para.section))
+            data.extend((para.start, para.end, KIND_CODE.get(para.kind, 0), -1 if para.section is None else para.section))
         paras = _Paragraphs(data)
     if isinstance(doc.sections, _Sections):
         return paras, doc.sections

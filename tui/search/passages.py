@@ -13,9 +13,10 @@ map back to the original characters where their lengths differ.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass
 
+from tui.corpus.cache import KIND_CODE, KINDS, Rows
 from tui.corpus.model import Document
 from tui.search.normalize import TextMap, fold_slice, normalize, normalize_folded
 from tui.search.query import MAX_TERM_CHARS
@@ -80,37 +81,23 @@ def _raw(doc: Document):
             a = b - OVERLAP
 
 
-_KINDS = ("body", "heading", "title", "boilerplate")
-_KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
-
-
-class Passages(Sequence):
-    """A document's passages in flat integer arrays (start, end, kind,
+class Passages(Rows):
+    """A document's passages in a flat integer array (start, end, kind,
     section), each made into a ``Passage`` when it is read: a 50 MB novel has
     half a million of them."""
 
     __slots__ = ("_data",)
+    WIDTH = 4
 
     def __init__(self, rows) -> None:
-        from array import array
-
         data = array("q")
         for s, e, kind, section in rows:
-            data.extend((s, e, _KIND_CODE.get(kind, 0), -1 if section is None else section))
+            data.extend((s, e, KIND_CODE.get(kind, 0), -1 if section is None else section))
         self._data = data
 
-    def __len__(self) -> int:
-        return len(self._data) // 4
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> Passage:
         s, e, k, sec = self._data[4 * i : 4 * i + 4]
-        return Passage(i, s, e, _KINDS[k], None if sec < 0 else sec)
+        return Passage(i, s, e, KINDS[k], None if sec < 0 else sec)
 
     def __iter__(self):
         for i in range(len(self)):
