@@ -20,17 +20,13 @@ import unicodedata
 from dataclasses import dataclass
 
 _lock = threading.RLock()
-# Seconds spent loading resources so far (process-wide), and by this thread
-# since ``reset_thread_load``: a search subtracts what it paid for one-time
-# loading from its ``elapsed_ms`` (reported as ``load_ms``), also while
-# other threads search.
-load_seconds = 0.0
+# Seconds this thread spent loading resources since ``reset_thread_load``: a
+# search subtracts what it paid for one-time loading from its ``elapsed_ms``
+# (reported as ``load_ms``), correct also while other threads search.
 _local = threading.local()
 
 
 def _charge(dt: float) -> None:
-    global load_seconds
-    load_seconds += dt
     _local.seconds = getattr(_local, "seconds", 0.0) + dt
 
 
@@ -40,6 +36,8 @@ def reset_thread_load() -> None:
 
 def thread_load() -> float:
     return getattr(_local, "seconds", 0.0)
+
+
 _tokenizer = None
 _pinyin: "PinyinTables | None" = None
 
