@@ -96,11 +96,11 @@ _INDEX = {}
 
 def _holding(index, pred):
     """(doc index, ordinal) of every passage whose searchable text satisfies ``pred``."""
-    from tui.search.passages import searchable
+    from tui.search.passages import passages, searchable
 
     out = set()
     for di, doc in enumerate(index.documents):
-        for p in index._doc_passages(di):
+        for p in passages(doc):
             if pred(searchable(doc, p)[0]):
                 out.add((di, p.ordinal))
     return out
@@ -120,11 +120,11 @@ def _candidates(index, query):
 def test_engine_literal_candidates_are_exactly_the_passages_holding_it(seed_corpus, data):
     """The bigram phrase is exact substring matching: the engine's
     candidates for a literal are exactly the passages that hold it."""
-    from tui.search.passages import searchable
+    from tui.search.passages import passages, searchable
 
     index = _seed_index(seed_corpus)
     doc = data.draw(st.sampled_from(index.documents))
-    ps = index._doc_passages(index.documents.index(doc))
+    ps = passages(doc)
     p = data.draw(st.sampled_from(ps))
     text = searchable(doc, p)[0]
     start = data.draw(st.integers(0, max(0, len(text) - 1)))
@@ -143,11 +143,11 @@ def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
     engine's typo candidates include every passage where the typo matcher
     matches."""
     from tui.search.matchers import Fuzzy
-    from tui.search.passages import searchable
+    from tui.search.passages import passages, searchable
 
     index = _seed_index(seed_corpus)
     doc = data.draw(st.sampled_from(index.documents))
-    p = data.draw(st.sampled_from(index._doc_passages(index.documents.index(doc))))
+    p = data.draw(st.sampled_from(passages(doc)))
     text = searchable(doc, p)[0]
     if len(text) < 4:
         return

@@ -317,9 +317,9 @@ def test_common_phrase_is_not_also_split_into_words():
 
 
 def test_find_in_document_on_a_very_long_document_returns_every_hit():
-    from tui.search.index import FULL_SCORE_LIMIT
+    from tui.search.index import RANK_ALL
 
-    n = FULL_SCORE_LIMIT + 50
+    n = 10 * RANK_ALL + 50  # many more matching passages than are fully scored
     doc = make_doc("long", [f"第{i}段:心灵港湾。" for i in range(n)])
     index = SearchIndex([doc])
     resp = index.search("心灵港湾", limit=3)

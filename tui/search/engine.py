@@ -17,7 +17,10 @@ Its fields:
   (``xl_xh``), split the same way: ``xlgw`` is the phrase ``xl lg gw``.
 * ``path`` (raw: delete by file, restrict to a file), ``kind`` (boosts:
   headings up, boilerplate down), ``pkey`` (fast: which document and passage,
-  read in one batch for a page of hits: ``slot << 24 | ordinal``).
+  read in one batch for a page of hits: ``slot << 24 | ordinal``), and
+  ``ploc`` (fast: where the passage lies, ``start << 16 | length``) and
+  ``psec`` (fast: ``(section + 1) << 2 | kind``), so that verifying a hit
+  needs no passage list of its document.
 
 Persistence: one directory per corpus under the user cache dir, with a
 ``manifest.json`` (index version, and per file the fingerprint of the parsed
@@ -41,17 +44,19 @@ from typing import TYPE_CHECKING
 import tantivy
 from tantivy import Occur, Query
 
+from tui.corpus.cache import KIND_CODE  # noqa: F401 - one code per paragraph kind, shared with the document cache
 from tui.search import lang
 
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: passage location fast fields
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
 MAX_ORD = (1 << ORD_BITS) - 1
-KIND_CODE = {"body": 0, "heading": 1, "title": 2, "boilerplate": 3}
+LEN_BITS = 16  # a passage is at most passages.CHUNK characters long
+MAX_LEN = (1 << LEN_BITS) - 1
 WRITER_HEAP = 96_000_000
 
 
@@ -132,6 +137,12 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _as_field(text: str) -> str:
+    """Normalised text as the ``text`` field holds it (spaces as ``SPACE``,
+    lone surrogates as U+FFFD)."""
+    return _SURROGATES.sub("\ufffd", text.replace(" ", SPACE))
+
+
 def path_term(path: str) -> str:
     """The ``path`` field's term: the path itself, or for a file name that is
     not valid UTF-8 (its bytes kept as surrogates) a hex spelling of them."""
@@ -156,6 +167,8 @@ def _schema():
     sb.add_text_field("path", tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("kind", indexed=True)
     sb.add_unsigned_field("pkey", fast=True)
+    sb.add_unsigned_field("ploc", fast=True)
+    sb.add_unsigned_field("psec", fast=True)
     return sb.build()
 
 
@@ -218,18 +231,22 @@ class Engine:
         return self._writer is not None
 
     def add(self, path: str, slot: int, passages) -> int:
-        """Add one file's passages: (ordinal, kind code, normalised text)."""
+        """Add one file's passages: (ordinal, kind code, normalised text,
+        start, end, section or None) with start/end offsets in the document."""
         w = self.writer()
         rows = list(passages)
         n = 0
-        for (ordinal, kind, _), (big, pyf, py) in zip(rows, field_texts([t for _, _, t in rows])):
+        pterm = path_term(path)
+        for (ordinal, kind, _, start, end, section), (big, pyf, py) in zip(rows, field_texts([r[2] for r in rows])):
             d = tantivy.Document()
             d.add_text("text", big)
             d.add_text("pyf", pyf)
             d.add_text("py", py)
-            d.add_text("path", path_term(path))
+            d.add_text("path", pterm)
             d.add_unsigned("kind", kind)
             d.add_unsigned("pkey", (slot << ORD_BITS) | ordinal)
+            d.add_unsigned("ploc", (start << LEN_BITS) | min(end - start, MAX_LEN))
+            d.add_unsigned("psec", ((0 if section is None else section + 1) << 2) | kind)
             guard(w.add_document, d)
             n += 1
         return n
@@ -254,7 +271,7 @@ class Engine:
     # ------------------------------------------------------------ queries
     def literal(self, text: str):
         """Passages holding ``text`` (normalised) as a substring."""
-        t = _SURROGATES.sub("\ufffd", text.replace(" ", SPACE))
+        t = _as_field(text)
         if not t:
             return None
         if len(t) == 1:
@@ -263,6 +280,56 @@ class Engine:
         if len(grams) == 1:
             return guard(Query.term_query, self.schema, "text", grams[0])
         return guard(Query.phrase_query, self.schema, "text", grams)
+
+    def typos(self, term: str):
+        """Passages holding ``term`` (normalised, 3+ characters) with one
+        character wrong, missing or extra, as ``matchers.Fuzzy`` reads it.
+        Each variant pins every known character at its position: bigrams
+        where two known characters stand together, else ``x.`` (a bigram
+        starting with ``x``: a prefix, cheap; ``.x`` would scan every term).
+        The candidates are exactly the variants' occurrences."""
+        t = _as_field(term)
+        n = len(t)
+        if n < 3:
+            return None
+        qs = [self.literal(t[:i] + t[i + 1 :]) for i in range(n)]  # one missing
+        for i in range(1, n):
+            qs.append(self._pinned(t[:i] + "\x00" + t[i + 1 :], i))  # one wrong
+            qs.append(self._pinned(t[:i] + "\x00" + t[i:], i))  # one extra
+        return self.any_of(qs)
+
+    def _pinned(self, v: str, w: int):
+        """``v`` with any character at index ``w``, as a phrase (see ``typos``)."""
+        words: list[tuple[int, str]] = []
+        last = len(v) - 1
+        for j, c in enumerate(v):
+            if j == w:
+                continue
+            if j < last and j + 1 != w:
+                words.append((j, _escape(v[j : j + 2])))
+            elif (j + 1 == w and j == 0) or (j - 1 == w and j == last):
+                # Pinned by no bigram: the first character before the
+                # unknown one, or the last after it.
+                words.append((j, _escape(c) + "."))
+        if len(words) == 1:
+            return guard(Query.regex_query, self.schema, "text", words[0][1])
+        base = words[0][0]
+        return guard(Query.regex_phrase_query, self.schema, "text", [(k - base, x) for k, x in words])
+
+    def near(self, words: list[str], limit: int):
+        """Passages holding every word, in some order within about ``limit``
+        characters (as ``matchers.Split`` reads it, a superset): the words'
+        phrases, and a sloppy phrase of their first bigrams in each order."""
+        from itertools import permutations
+
+        must = [self.literal(w) for w in words]
+        fields = [_as_field(w) for w in words]
+        if 2 <= len(fields) <= 4 and all(fields):
+            heads = [_escape(f[:2]) if len(f) >= 2 else _escape(f) + "." for f in fields]
+            orders = [guard(Query.regex_phrase_query, self.schema, "text", list(p), limit)
+                      for p in sorted(set(permutations(heads)))]
+            must.append(self.any_of(orders))
+        return self.all_of(must)
 
     def pinyin(self, pieces: tuple[str, ...], prefix: tuple[bool, ...]):
         """Runs of characters read as ``pieces`` (a prefix flag: any reading
@@ -333,15 +400,28 @@ class Engine:
         s = searcher or self.searcher()
         return guard(s.search, query, 1, count=True).count
 
-    def top(self, query, limit: int, offset: int = 0, searcher=None) -> tuple[int, list[tuple[float, int]]]:
-        """(count, [(tantivy score, pkey)]) of the ``limit`` best from ``offset``."""
+    def top(self, query, limit: int, offset: int = 0, searcher=None, *, located: bool = False) -> tuple[int, list]:
+        """(count, [(tantivy score, pkey)]) of the ``limit`` best from
+        ``offset``; ``located``: each hit is (score, pkey, start, end, kind
+        code, section or None), read from the fast fields in one batch."""
         if query is None:
             return 0, []
         s = searcher or self.searcher()
         r = guard(s.search, query, max(1, limit), count=True, offset=max(0, offset))
         hits = r.hits if limit > 0 else []
-        keys = guard(s.fast_field_values, "pkey", [a for _, a in hits]) if hits else []
-        return r.count, [(score, int(k)) for (score, _), k in zip(hits, keys)]
+        if not hits:
+            return r.count, []
+        addrs = [a for _, a in hits]
+        keys = guard(s.fast_field_values, "pkey", addrs)
+        if not located:
+            return r.count, [(score, int(k)) for (score, _), k in zip(hits, keys)]
+        locs = guard(s.fast_field_values, "ploc", addrs)
+        secs = guard(s.fast_field_values, "psec", addrs)
+        out = []
+        for (score, _), k, loc, sec in zip(hits, keys, locs, secs):
+            start = loc >> LEN_BITS
+            out.append((score, int(k), start, start + (loc & MAX_LEN), sec & 3, (sec >> 2) - 1 if sec >> 2 else None))
+        return r.count, out
 
     def num_docs(self) -> int:
         return guard(lambda: self.searcher().num_docs)

@@ -26,10 +26,11 @@ from collections import OrderedDict
 from typing import Callable, Iterable
 
 from tui.corpus import gc_paused
+from tui.corpus.cache import KINDS
 from tui.corpus.model import Document
 from tui.search import engine as eng
 from tui.search import lang
-from tui.search.passages import Passage, Passages, doc_fold, passages, searchable
+from tui.search.passages import Passage, doc_fold, passages, searchable
 from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is part of the interface
 from tui.search.query import parse_query
 from tui.search.rank import score as rank_score
@@ -39,11 +40,9 @@ from tui.text import escape_name as safe_name
 
 RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
 POOL = 32  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
-FULL_SCORE_LIMIT = 1000  # loose queries (words apart, typos) are verified in full up to this many candidates
 PARTIAL_POOL = 500
 PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
-PASSAGE_LISTS = 128  # documents whose passage boundaries are kept for verification
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
 
@@ -88,7 +87,6 @@ class SearchIndex:
         self._slot: dict[int, int] = {}
         self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
-        self._passages: OrderedDict[int, Passages] = OrderedDict()
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
         self._heads: dict[int, tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
@@ -318,20 +316,7 @@ class SearchIndex:
                 break
             text, _ = searchable(doc, p, f)
             if text:
-                yield p.ordinal, code.get(p.kind, 0), text
-
-    def _doc_passages(self, di: int) -> Passages:
-        with self._lock:
-            ps = self._passages.get(di)
-            if ps is not None:
-                self._passages.move_to_end(di)
-                return ps
-        ps = passages(self.documents[di])
-        with self._lock:
-            self._passages[di] = ps
-            while len(self._passages) > PASSAGE_LISTS:
-                self._passages.popitem(last=False)
-        return ps
+                yield p.ordinal, code.get(p.kind, 0), text, p.start, p.end, p.section
 
     def close(self) -> None:
         """Release the writer lock (another process may then update the index)."""
@@ -416,12 +401,13 @@ class SearchIndex:
         boosts = e.kind_boosts()
         full = e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg, boosts) for plans in interps])
         want = None if limit == 0 else offset + limit
-        loose = any(m.kind in ("split", "fuzzy") for plans in interps for p in plans for m in p.active)
-        # Up to ``all_limit`` candidates, every one is verified and ranked by
-        # our score; decided by the query alone (never by the page), so pages
+        # Up to RANK_ALL candidates, every one is verified and ranked by our
+        # score; decided by the query alone (never by the page), so pages
         # follow each other.  One engine call gives the count and those hits.
-        all_limit = FULL_SCORE_LIMIT if loose else RANK_ALL
-        count, top = e.top(full, all_limit, 0, searcher)
+        # Every way of matching has exact candidates (words apart: nearly,
+        # through a sloppy phrase), so beyond that the count is tantivy's.
+        all_limit = RANK_ALL
+        count, top = e.top(full, all_limit, 0, searcher, located=True)
         if count == 0 and len(q.positive) >= 2 and len(interps) == 1:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
@@ -442,7 +428,7 @@ class SearchIndex:
         # Later pages: tantivy's order, verified as they come.
         while not verify_all and fetched < count and (want is None or len(rows.rows) < want + 1):
             batch = max(POOL, (want or count) - len(rows.rows) + 1)
-            _, more = self.engine.top(query, batch, fetched, searcher)
+            _, more = self.engine.top(query, batch, fetched, searcher, located=True)
             if not more:
                 break
             fetched += len(more)
@@ -451,28 +437,28 @@ class SearchIndex:
         return rows
 
     def _verify_many(self, hits, interps, negm, cancelled, partial: bool = False) -> list:
-        """``_verify`` for each (tantivy score, pkey) of ``hits``, in order; the
-        ones that do not match are left out."""
+        """``_verify`` for each located hit of ``hits`` (``Engine.top``), in
+        order; the ones that do not match are left out."""
         out = []
-        for k, (_, pkey) in enumerate(hits):
+        for k, hit in enumerate(hits):
             if k & 63 == 63 and cancelled is not None and cancelled():
                 raise _Cancelled
-            r = self._verify(pkey, interps, negm, partial)
+            r = self._verify(hit, interps, negm, partial)
             if r is not None:
                 out.append(r)
         return out
 
-    def _verify(self, pkey: int, interps: list[list[TermPlan]], negm, partial: bool = False):
-        """(score, doc index, passage, view, plans, match) or None."""
+    def _verify(self, hit, interps: list[list[TermPlan]], negm, partial: bool = False):
+        """(score, doc index, passage, view, plans, match) or None, for a
+        located hit (score, pkey, start, end, kind code, section)."""
+        _, pkey, start, end, kind, section = hit
         di = self._slot.get(pkey >> eng.ORD_BITS)
         if di is None or di in self._stale:
             return None
-        ps = self._doc_passages(di)
-        ordinal = pkey & eng.MAX_ORD
-        if ordinal >= len(ps):
-            return None
-        p = ps[ordinal]
         doc = self.documents[di]
+        if not 0 <= start < end <= len(doc.text):
+            return None
+        p = Passage(pkey & eng.MAX_ORD, start, end, KINDS[kind], section)
         view = self._view(di, p)
         best = None
         for plans in interps:
@@ -531,7 +517,7 @@ class SearchIndex:
             return  # a term found nowhere: a typo or nonsense, not a partial match
         need = math.ceil(len(plans) / 2)
         query = e.all_of([], neg, [(eng.Occur.Should, tq) for tq in term_qs], at_least=need)
-        count, top = e.top(query, PARTIAL_POOL, 0, searcher)
+        count, top = e.top(query, PARTIAL_POOL, 0, searcher, located=True)
         scored = self._verify_many(top, [plans], negm, cancelled, partial=True)
         scored.sort(key=lambda r: (-sum(1 for s in r[5].spans if s), -round(r[0], 6), r[1], r[2].ordinal))
         rows = _Rows(self)
@@ -562,14 +548,14 @@ class SearchIndex:
             inside = e.in_path(doc.path)
             full = e.any_of([e.all_of([inside] + [self.planner.term_query(p) for p in plans], neg) for plans in interps])
             count = e.count(full, searcher)
-            _, top = e.top(full, count, 0, searcher)
+            _, top = e.top(full, count, 0, searcher, located=True)
             spans: set[tuple[int, int]] = set()
             from tui.search.verify import doc_spans
 
-            for _, pkey in top:
-                if self._slot.get(pkey >> eng.ORD_BITS) != di:
+            for hit in top:
+                if self._slot.get(hit[1] >> eng.ORD_BITS) != di:
                     continue
-                r = self._verify(pkey, interps, negm)
+                r = self._verify(hit, interps, negm)
                 if r is None:
                     continue
                 _, _, p, view, _, m = r

@@ -96,7 +96,8 @@ class Fuzzy(Matcher):
 
     One regex of all one-edit variants of the term (leading wildcards dropped,
     so the regex engine scans for the first characters only); the span found
-    is then refined with a Levenshtein distance (candidates only).
+    is then refined with a Levenshtein distance (candidates only).  The
+    engine's candidates are the same variants as phrases (``Engine.typos``).
     """
 
     kind = "fuzzy"
@@ -113,10 +114,6 @@ class Fuzzy(Matcher):
             alts.add(re.escape(term[:i]) + ANY + re.escape(term[i:]))
         ordered = sorted(alts, key=lambda a: (-len(a), a))
         self.pattern = re.compile("|".join(ordered))
-        # Any one-edit occurrence contains one half of the term unchanged:
-        # candidates come from two literal scans, the regex runs on those only.
-        h = n // 2
-        self.prefilter = [Literal(term[:h]), Literal(term[h:])]
 
     def search(self, idx, pos, endpos):
         m = self.pattern.search(idx.text, pos, endpos)

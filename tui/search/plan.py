@@ -102,10 +102,9 @@ class Planner:
         if isinstance(m, Pinyin):
             return e.pinyin(m.pieces, m.prefix)
         if isinstance(m, Split):
-            return e.all_of([e.literal(w) for w in m.words])
+            return e.near(m.words, m.limit)
         if isinstance(m, Fuzzy):
-            h = len(m.term) // 2
-            return e.any_of([e.literal(m.term[:h]), e.literal(m.term[h:])])
+            return e.typos(m.term)
         return None
 
     def term_query(self, plan: TermPlan):
