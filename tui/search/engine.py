@@ -292,20 +292,27 @@ class Engine:
         n = len(t)
         if n < 3:
             return None
+        searcher = self.searcher()
         qs = [self.literal(t[:i] + t[i + 1 :]) for i in range(n)]  # one missing
         for i in range(1, n):
-            qs.append(self._pinned(t[:i] + "\x00" + t[i + 1 :], i))  # one wrong
-            qs.append(self._pinned(t[:i] + "\x00" + t[i:], i))  # one extra
-        return self.any_of(qs)
+            qs.append(self._pinned(t[:i] + "\x00" + t[i + 1 :], i, searcher))  # one wrong
+            qs.append(self._pinned(t[:i] + "\x00" + t[i:], i, searcher))  # one extra
+        # Nothing possible: the term itself, found nowhere (never None, which
+        # would drop the term from a query).
+        return self.any_of(qs) or self.literal(t)
 
-    def _pinned(self, v: str, w: int):
-        """``v`` with any character at index ``w``, as a phrase (see ``typos``)."""
+    def _pinned(self, v: str, w: int, searcher):
+        """``v`` with any character at index ``w``, as a phrase (see
+        ``typos``); None when one of its bigrams occurs nowhere (a regex
+        costs as much as its character is common, even then)."""
         words: list[tuple[int, str]] = []
         last = len(v) - 1
         for j, c in enumerate(v):
             if j == w:
                 continue
             if j < last and j + 1 != w:
+                if guard(searcher.doc_freq, "text", v[j : j + 2]) == 0:
+                    return None
                 words.append((j, _escape(v[j : j + 2])))
             elif (j + 1 == w and j == 0) or (j - 1 == w and j == last):
                 # Pinned by no bigram: the first character before the

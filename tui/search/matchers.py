@@ -105,15 +105,24 @@ class Fuzzy(Matcher):
 
     def __init__(self, term: str) -> None:
         self.term = term
-        n = len(term)
-        alts: set[str] = set()
-        for i in range(n):
-            alts.add(re.escape(term[:i] + term[i + 1 :]))
-        for i in range(1, n):
-            alts.add(re.escape(term[:i]) + ANY + re.escape(term[i + 1 :]))
-            alts.add(re.escape(term[:i]) + ANY + re.escape(term[i:]))
-        ordered = sorted(alts, key=lambda a: (-len(a), a))
-        self.pattern = re.compile("|".join(ordered))
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled when first needed: most terms never open their typos
+        (only a term found nowhere does), and a 32-character one takes ms."""
+        if self._pattern is None:
+            term = self.term
+            n = len(term)
+            alts: set[str] = set()
+            for i in range(n):
+                alts.add(re.escape(term[:i] + term[i + 1 :]))
+            for i in range(1, n):
+                alts.add(re.escape(term[:i]) + ANY + re.escape(term[i + 1 :]))
+                alts.add(re.escape(term[:i]) + ANY + re.escape(term[i:]))
+            ordered = sorted(alts, key=lambda a: (-len(a), a))
+            self._pattern = re.compile("|".join(ordered))
+        return self._pattern
 
     def search(self, idx, pos, endpos):
         m = self.pattern.search(idx.text, pos, endpos)

@@ -123,8 +123,10 @@ def _translate(text: str, tables: _Tables) -> str:
     str.translate looks every character up in a dict (~140 ns each); a BMP
     character-class scan is ~15 ns, and a substitution callback costs more
     only where something changes.  Modern Simplified text changes rarely
-    (full-width punctuation, capitals), Traditional text often."""
-    if len(text) < 2048 or _ASTRAL.search(text) is not None:
+    (full-width punctuation, capitals), Traditional text often.  Also for
+    a passage of 130 characters: 10 us against 33 us (search verification
+    folds each candidate passage)."""
+    if _ASTRAL.search(text) is not None:
         return text.translate(tables.simple)
     hits = len(tables.simple_bmp_re.findall(text))
     if hits == 0:
