@@ -383,6 +383,30 @@ def test_long_build_is_searchable_before_it_ends(cache, tmp_path, corpus_dir, mo
     assert len(seen) == 1 and seen[0] > 0
 
 
+def test_settle_merges_what_a_build_left_and_releases_the_writer(cache, tmp_path, monkeypatch):
+    """A build committed file by file leaves a segment per commit; settle()
+    waits for tantivy's merges (a CLI process would exit before them) and
+    releases the writer lock for the next process."""
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    d = tmp_path / "many"
+    d.mkdir()
+    n = 24
+    for i in range(n):
+        (d / f"{i:02d}.txt").write_text(f"第{i}号报告\n\n工会第{i}次会议讨论心灵港湾。\n", encoding="utf-8")
+    index = SearchIndex.build(load(d))
+    expected = signature(index, ["工会", "心灵港湾", "第7号"])
+    index.settle()
+    assert index.engine.searcher().num_segments < n
+    assert signature(index, ["工会", "心灵港湾", "第7号"]) == expected
+    again = SearchIndex.build(load(d))
+    assert not again.readonly and again.changes["rebuilt"] == []
+    (d / "new.txt").write_text("新来的报告\n\n星河观测站。\n", encoding="utf-8")
+    third = SearchIndex.build(load(d))
+    assert not third.readonly and third.search("星河观测站").total == 1
+
+
 # -------------------------------------------------------------- the CLI
 def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus_dir):
     from conftest import run_cli

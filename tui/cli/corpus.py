@@ -145,8 +145,10 @@ def _index_search(documents, roots: list[str]) -> None:
     notices: list[str] = []
     try:
         index = open_index(documents, notify=notices.append, progress=progress, roots=roots)
+        index.settle()
     finally:
         progress.finish()
+    notices.extend(n for n in index.notices if n not in notices)
     for notice in notices:
         note(notice)
     ch = index.changes

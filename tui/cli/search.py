@@ -131,6 +131,7 @@ def run(args) -> int:
     if not args.stdin:
         resp = index.search(query, limit=limit)
         _emit(resp)
+        _settle(index)
         if resp.error:
             err(resp.error)
             return EXIT_USAGE
@@ -143,7 +144,16 @@ def run(args) -> int:
         if resp.error:
             err(f"{q!r}: {resp.error}")
         sys.stdout.flush()
+    _settle(index)
     return EXIT_OK
+
+
+def _settle(index) -> None:
+    """After the results are out: when this process wrote to the index,
+    leave it merged for the next search (``SearchIndex.settle``)."""
+    if index.changes["rebuilt"] or index.changes["removed"]:
+        sys.stdout.flush()
+        index.settle()
 
 
 def _want_color(mode: str) -> bool:

@@ -263,6 +263,15 @@ class Engine:
     def reload(self) -> None:
         guard(self.ix.reload)
 
+    def settle(self) -> None:
+        """Wait for the background merges of what was committed, then
+        release the writer (``wait_merging_threads`` consumes it)."""
+        w, self._writer = self._writer, None
+        if w is None:
+            return
+        guard(w.wait_merging_threads)
+        guard(self.ix.reload)
+
     def close_writer(self) -> None:
         """Release the writer (and its lock)."""
         w, self._writer = self._writer, None
