@@ -47,6 +47,41 @@ def test_second_open_parses_nothing_and_gives_the_same_documents(corpus_dir):
     assert second.notices == []
 
 
+def test_reopen_decodes_no_text_until_it_is_used(corpus_dir):
+    """Reopening maps the cache: titles, sections, lengths and fingerprints
+    come without decoding any text; a text is decoded when first used."""
+    from tui.search.engine import fingerprint
+
+    first = load_corpus([str(corpus_dir)], cache=True)
+    second = load_corpus([str(corpus_dir)], cache=True)
+    prints = [fingerprint(d) for d in second.documents]
+    assert [d.chars for d in second.documents] == [len(d.text) for d in first.documents]
+    assert all(d.__dict__["_text"] is None for d in second.documents)
+    assert prints == [fingerprint(d) for d in first.documents]
+    same_documents(first, second)  # reads every text
+    assert all(d.__dict__["_text"] is not None for d in second.documents)
+
+
+def test_a_text_damaged_in_the_cache_is_read_again_from_its_file(corpus_dir):
+    first = load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    data = open(path, "rb").read()
+    needle = "第一份文件的正文".encode()
+    assert data.count(needle) == 1
+    damaged = data.replace(needle, "第二份文件的正文".encode())  # same length, other characters
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(damaged)
+    os.replace(tmp, path)
+    again = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(again)["unchanged"] == ["a.txt", "b.txt", "bin.txt"]  # the structure is intact
+    same_documents(first, again)  # the damaged text came from a.txt itself
+    assert not os.path.exists(path)  # and the cache goes, to be written anew
+    third = load_corpus([str(corpus_dir)], cache=True)
+    same_documents(first, third)
+    assert os.path.exists(path)
+
+
 def test_only_changed_new_and_removed_files_are_redone(corpus_dir):
     load_corpus([str(corpus_dir)], cache=True)
     (corpus_dir / "a.txt").write_text(DOC_A + "\n三、补充\n\n新增加的一段内容。\n", encoding="utf-8")

@@ -91,12 +91,9 @@ def user_data_dir() -> str | None:
 # ----------------------------------------------------------------- reading
 
 
-def read_bytes(path: str, cap: int | None = None) -> bytearray:
-    """The bytes of the regular file ``path``, which is this user's.
-
-    Never follows a symlink nor blocks on a FIFO.  Raises
-    ``FileNotFoundError`` when it is missing, ``Unusable`` when it is not a
-    regular file, not ours or over ``cap`` bytes, ``OSError`` otherwise."""
+def _open_own(path: str, cap: int | None) -> tuple[int, os.stat_result]:
+    """An fd on the regular file ``path``, which is this user's (see
+    ``read_bytes``); the caller closes it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
@@ -112,6 +109,36 @@ def read_bytes(path: str, cap: int | None = None) -> bytearray:
             raise Unusable("owned by another user")
         if cap is not None and st.st_size > cap:
             raise Unusable(f"too big ({st.st_size} bytes, at most {cap})")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def map_bytes(path: str) -> bytes:
+    """The regular file ``path`` (this user's, as ``read_bytes`` checks),
+    mapped read-only: pages are read when touched.  Only for files written
+    by ``write_atomic`` (replaced whole, never truncated in place, so the
+    mapping stays valid).  An empty file gives ``b""``."""
+    import mmap
+
+    fd, st = _open_own(path, None)
+    try:
+        if st.st_size == 0:
+            return b""
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
+
+
+def read_bytes(path: str, cap: int | None = None) -> bytearray:
+    """The bytes of the regular file ``path``, which is this user's.
+
+    Never follows a symlink nor blocks on a FIFO.  Raises
+    ``FileNotFoundError`` when it is missing, ``Unusable`` when it is not a
+    regular file, not ours or over ``cap`` bytes, ``OSError`` otherwise."""
+    fd, st = _open_own(path, cap)
+    try:
         # One buffer of the stated size, filled in place (no join copy); a
         # file that grows meanwhile is read to its end all the same.
         buf = bytearray(st.st_size)

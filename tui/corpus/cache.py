@@ -13,7 +13,14 @@ The format cannot execute code on load: a fixed magic and version, a JSON
 header, then one binary blob (the texts as UTF-8 and the paragraphs as
 little-endian 64-bit integers).  Anything unexpected (truncation, another
 version, a bad offset) makes the whole cache invalid: it is ignored and
-rebuilt, with a notice; it never raises into the caller.  Files are read
+rebuilt, with a notice; it never raises into the caller.
+
+The file is mapped, not read: a document's text is decoded from it when
+first used (reopening 100 MB decoded 33 M characters nobody had asked for
+yet, 0.5 s, and held them).  The header's CRC covers everything but the
+texts; each text has its own CRC, checked when it is decoded.  A text that
+fails its check is read again from its file (and the cache is dropped, to
+be written anew).  Files are read
 and written through ``tui.persist`` (no symlinks or FIFOs, atomic
 replacement), so two instances on one corpus never see a half-written cache.
 """
@@ -39,7 +46,7 @@ from tui.corpus.structure import PARSER_VERSION, RULES
 from tui.persist import STALE_TMP_SECONDS, Unusable, private_cache_dir, read_bytes, touch, write_atomic  # noqa: F401
 
 MAGIC = b"YUELANC\x01"
-VERSION = 2  # 2: sections in the blob, header in raw UTF-8, CRC-32
+VERSION = 3  # 2: sections in the blob, header in raw UTF-8, CRC-32; 3: per-text CRCs, texts decoded lazily
 _HEAD = struct.Struct("<8sIQI")  # magic, version, header length, CRC-32 of all that follows
 KINDS = ("body", "heading", "title", "boilerplate")  # a paragraph kind's code is its index
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -182,7 +189,7 @@ class Entry:
 def load(path: str) -> dict[str, Entry]:
     """path -> Entry.  Raises CacheError for anything but a valid cache."""
     try:
-        data = read_bytes(path)
+        data = persist.map_bytes(path)
     except Unusable as e:
         raise CacheError(str(e)) from None
     except OSError as e:
@@ -197,23 +204,92 @@ def load(path: str) -> dict[str, Entry]:
     start = _HEAD.size
     if start + hlen > len(data):
         raise CacheError("truncated header")
-    # One C-level pass (~0.06 s for 120 MB) proves the header and blob are
-    # exactly what save() wrote from parsed documents, so the structure
-    # needs no per-paragraph checks (those took ~0.6 s at 100 MB).
-    with memoryview(data) as whole:
-        if zlib.crc32(whole[start:]) != crc:
-            raise CacheError("checksum mismatch")
+    whole = memoryview(data)
     try:
-        header = json.loads(data[start : start + hlen].decode("utf-8", "surrogatepass"))
+        header = json.loads(str(whole[start : start + hlen], "utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise CacheError(f"bad header: {e}") from None
-    blob = memoryview(data)[start + hlen :]
+    blob = whole[start + hlen :]
     try:
-        return _entries(header, blob)
+        entries, structure = _entries(header, blob, path)
     except CacheError:
         raise
     except Exception as e:  # noqa: BLE001 - any malformed content means: rebuild
         raise CacheError(f"bad entry: {type(e).__name__}") from None
+    # The header and every document's structure are exactly what save()
+    # wrote (one C-level pass over them); the texts are checked one by one
+    # as they are decoded.
+    c = zlib.crc32(whole[start : start + hlen])
+    for a, b in structure:
+        c = zlib.crc32(blob[a:b], c)
+    if c != crc:
+        raise CacheError("checksum mismatch")
+    return entries
+
+
+class _CachedDocument(Document):
+    """A document from the cache: its text is decoded from the mapped cache
+    file when first used."""
+
+    def __init__(self, *args, source: tuple, chars: int, **kwargs) -> None:
+        self._source = source  # (blob, offset, length, CRC-32, cache path)
+        self._chars = chars
+        super().__init__(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        t = self.__dict__["_text"]
+        if t is None:
+            t = self.__dict__["_text"] = self._decode()
+        return t
+
+    @text.setter
+    def text(self, value) -> None:
+        self.__dict__["_text"] = value
+
+    @property
+    def chars(self) -> int:
+        t = self.__dict__["_text"]
+        return self._chars if t is None else len(t)
+
+    def raw_text(self) -> bytes:
+        """The text as UTF-8, as the cache holds it (for writing it again)."""
+        blob, off, length, crc, _ = self._source
+        raw = bytes(blob[off : off + length])
+        return raw if zlib.crc32(raw) == crc else self.text.encode("utf-8", "surrogatepass")
+
+    def _decode(self) -> str:
+        blob, off, length, crc, cache = self._source
+        raw = blob[off : off + length]
+        if zlib.crc32(raw) == crc:
+            try:
+                text = str(raw, "utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and len(text) == self._chars:
+                return text
+        # The cache file was damaged after it was written: read the file
+        # itself, and drop the cache so that the next open writes it anew.
+        self._digest = None
+        try:
+            os.unlink(cache)
+        except OSError:
+            pass
+        return _reread(self.path, self.id, self._chars)
+
+
+def _reread(path: str, doc_id: str, chars: int) -> str:
+    """The text of ``path`` parsed afresh, or (when it no longer has the
+    length the cached structure needs) replacement characters standing in."""
+    from tui.corpus import load_document
+
+    try:
+        doc = load_document(path, id=doc_id)
+        if len(doc.text) == chars:
+            return doc.text
+    except Exception:  # noqa: BLE001 - a damaged cache must not crash a reader
+        pass
+    return "\ufffd" * chars
 
 
 def _ints(blob: memoryview, off: int, count: int, width: int) -> array:
@@ -227,12 +303,14 @@ def _ints(blob: memoryview, off: int, count: int, width: int) -> array:
     return a
 
 
-def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
+def _entries(header: dict, blob: memoryview, cache: str) -> tuple[dict[str, Entry], list[tuple[int, int]]]:
+    """The entries, and the blob ranges the header's CRC covers."""
     if not isinstance(header, dict) or header.get("version") != VERSION:
         raise CacheError("bad header")
     if header.get("parser") != PARSER_VERSION or header.get("formats") != formats_versions():
         raise CacheError("made by another version of the document parser")
     out: dict[str, Entry] = {}
+    structure: list[tuple[int, int]] = []
     n = len(blob)
     for d in header["docs"]:
         key = FileKey(int(d["size"]), int(d["mtime_ns"]), int(d["ino"]), int(d["ctime_ns"]))
@@ -242,10 +320,8 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
         t_off, t_len = d["text"]
         if not (0 <= t_off <= t_off + t_len <= n):
             raise CacheError("offset out of range")
-        # str(memoryview) decodes without copying the bytes first.
-        text = str(blob[t_off : t_off + t_len], "utf-8", "surrogatepass")
-        length = len(text)
-        if length != d["chars"]:
+        length = int(d["chars"])
+        if not 0 <= length <= t_len:
             raise CacheError("text length")
         paras = _ints(blob, *d["paras"], 4)
         secs = _ints(blob, *d["secs"], _Sections.WIDTH)
@@ -253,24 +329,31 @@ def _entries(header: dict, blob: memoryview) -> dict[str, Entry]:
         if not (0 <= ti_off <= ti_off + ti_len <= n):
             raise CacheError("offset out of range")
         titles = bytes(blob[ti_off : ti_off + ti_len])
+        p_off = d["paras"][0]
+        if not (t_off + t_len == p_off and ti_off + ti_len >= p_off):
+            raise CacheError("layout")
+        structure.append((p_off, ti_off + ti_len))
         # Beyond these O(1) checks the checksum vouches for the structure.
         if len(paras) and (len(paras) % 4 or paras[-3] > length):
             raise CacheError("paragraph out of range")
         if len(secs) % _Sections.WIDTH:
             raise CacheError("section out of range")
-        doc = Document(
+        doc = _CachedDocument(
             id=str(d["id"]),
             path=d["path"],
             title=str(d["title"]),
             encoding=str(d["encoding"]),
-            text=text,
+            text=None,
             metadata={str(k): str(v) for k, v in d["metadata"].items()},
             sections=_Sections(secs, titles),
             paragraphs=_Paragraphs(paras),
             warnings=[str(w) for w in d["warnings"]],
+            source=(blob, t_off, t_len, int(d["crc"]), cache),
+            chars=length,
         )
+        doc._digest = int(d["crc"])
         out[d["path"]] = Entry(key, document=doc)
-    return out
+    return out, structure
 
 
 def save(path: str, entries: dict[str, Entry]) -> None:
@@ -290,7 +373,10 @@ def save(path: str, entries: dict[str, Entry]) -> None:
             docs.append({**base, "skipped": entry.skipped or ""})
             continue
         doc = entry.document
-        text = doc.text.encode("utf-8", "surrogatepass")
+        if isinstance(doc, _CachedDocument) and doc.__dict__["_text"] is None:
+            text = doc.raw_text()  # not decoded yet: copied as it is
+        else:
+            text = doc.text.encode("utf-8", "surrogatepass")
         cp, cs = compact_rows(doc)
         paras, secs, titles = cp._data, cs._data, cs._titles
         if sys.byteorder != "little":
@@ -312,6 +398,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
                 "metadata": doc.metadata,
                 "warnings": doc.warnings,
                 "chars": len(doc.text),
+                "crc": doc.digest() if isinstance(doc, _CachedDocument) else zlib.crc32(text),
                 "text": [offset, len(text)],
                 "paras": [p_off, len(praw) // 32],
                 "secs": [s_off, len(sraw) // (8 * _Sections.WIDTH)],
@@ -328,8 +415,9 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     ).encode("utf-8", "surrogatepass")
     directory = os.path.dirname(path)
     crc = zlib.crc32(header)
-    for c in chunks:
-        crc = zlib.crc32(c, crc)
+    for i, c in enumerate(chunks):
+        if i % 4:  # every chunk but the texts (each has its own CRC)
+            crc = zlib.crc32(c, crc)
     # Not durable: a cache lost in a crash is rebuilt (the CRC tells), and
     # fsyncing hundreds of MB would hold up the first open.
     write_atomic(path, [_HEAD.pack(MAGIC, VERSION, len(header), crc), header, *chunks], durable=False)

@@ -51,10 +51,20 @@ class Document:
     _folded: object | None = field(default=None, repr=False, compare=False)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
     _parents: list[int] | None = field(default=None, repr=False, compare=False)
+    _digest: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def chars(self) -> int:
         return len(self.text)
+
+    def digest(self) -> int:
+        """CRC-32 of the text as UTF-8: its identity (a document from the
+        cache knows it without decoding its text)."""
+        if self._digest is None:
+            import zlib
+
+            self._digest = zlib.crc32(self.text.encode("utf-8", "surrogatepass"))
+        return self._digest
 
     @property
     def folded(self):

@@ -50,7 +50,7 @@ from tui.search import lang
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 3  # 3: passage location fast fields
+INDEX_VERSION = 4  # 3: passage location fast fields; 4: fingerprints by the text's CRC
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -513,15 +513,13 @@ def set_aside(directory: str) -> None:
 
 
 def fingerprint(doc: Document) -> str:
-    """A cheap digest of a parsed document: its length, encoding, numbers of
-    paragraphs and sections and a sample of its characters."""
+    """A digest of a parsed document: its length, encoding, numbers of
+    paragraphs and sections, and a CRC of its text and title (the text's
+    CRC is kept in the document cache: reopening decodes no text)."""
     import zlib
 
-    t = doc.text
-    n = len(t)
-    sample = t[:48] + t[:: max(1, n // 31)] + t[-48:] + (doc.title or "")
-    crc = zlib.crc32(sample.encode("utf-8", "surrogatepass"))
-    return f"{n}:{len(doc.paragraphs)}:{len(doc.sections)}:{crc:08x}:{doc.encoding}"
+    crc = zlib.crc32((doc.title or "").encode("utf-8", "surrogatepass"), doc.digest())
+    return f"{doc.chars}:{len(doc.paragraphs)}:{len(doc.sections)}:{crc:08x}:{doc.encoding}"
 
 
 def index_dir(paths: list[str], are_roots: bool = False) -> str | None:

@@ -93,7 +93,7 @@ class SearchIndex:
         self._generation = 0
         if isinstance(documents, (list, tuple)):
             docs: Iterable[Document] = documents
-            expected = (len(documents), sum(len(d.text) for d in documents))
+            expected = (len(documents), sum(d.chars for d in documents))
             names = roots or [d.path for d in documents]
         else:
             docs = documents
@@ -253,7 +253,7 @@ class SearchIndex:
                     self._stale.add(di)
                 else:
                     self.changes["reused"].append(doc.path)  # another process indexed it meanwhile
-                done_bytes += len(doc.text)
+                done_bytes += doc.chars
                 now = time.monotonic()
                 if progress is not None and now - last >= PROGRESS_INTERVAL:
                     last = now
@@ -467,7 +467,7 @@ class SearchIndex:
         if di is None or di in self._stale:
             return None
         doc = self.documents[di]
-        if not 0 <= start < end <= len(doc.text):
+        if not 0 <= start < end <= doc.chars:
             return None
         p = Passage(pkey & eng.MAX_ORD, start, end, KINDS[kind], section)
         view = self._view(di, p)

@@ -81,6 +81,84 @@ class _Tables:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
+    kept = _kept_tables()
+    if kept is not None:
+        simple, irregular = kept
+    else:
+        simple, irregular = _build_tables()
+        _keep_tables(simple, irregular)
+    # re scans a character class quickly only while it stays in the BMP
+    # (astral members push it onto a slow path: seconds for a few MB), so
+    # the classes below hold BMP characters and astral text is checked apart.
+    irr_bmp = "".join(re.escape(c) for c in sorted(irregular) if ord(c) < 0x10000)
+    simple_bmp = "".join(re.escape(chr(c)) for c in sorted(simple) if c < 0x10000)
+    return _Tables(
+        simple, irregular, frozenset(irregular), re.compile(f"[{irr_bmp}]"), re.compile(f"[{simple_bmp}]")
+    )
+
+
+def _tables_file() -> str | None:
+    """Where the built tables are kept: named by everything they come from
+    (this module's source, the Unicode database, OpenCC's table)."""
+    import hashlib
+    import sys
+
+    from tui.persist import private_cache_dir
+
+    if os.environ.get("YUELAN_NO_CACHE"):
+        return None
+    base = private_cache_dir("tables")
+    spec = importlib.util.find_spec("opencc")
+    if base is None or spec is None or not spec.submodule_search_locations:
+        return None
+    try:
+        ts = os.stat(os.path.join(list(spec.submodule_search_locations)[0], "dictionary", "TSCharacters.txt"))
+        with open(__file__, "rb") as f:
+            source = f.read()
+    except OSError:
+        return None
+    key = f"{unicodedata.unidata_version}|{sys.version_info[:2]}|{ts.st_size}|{ts.st_mtime_ns}|{_TABLE_LIMIT}|"
+    digest = hashlib.sha256(key.encode() + source).hexdigest()[:20]
+    return os.path.join(base, f"fold-{digest}.json")
+
+
+def _kept_tables() -> tuple[dict[int, int], dict[str, str]] | None:
+    """The tables as a previous run built them (building takes 0.2-0.6 s,
+    paid by every fresh ``yuelan search``), or None."""
+    import json
+
+    from tui.persist import read_bytes
+
+    path = _tables_file()
+    if path is None:
+        return None
+    try:
+        data = json.loads(bytes(read_bytes(path, cap=16 << 20)).decode("utf-8", "surrogatepass"))
+        simple = {int(k): int(v) for k, v in data["simple"]}
+        irregular = {str(k): str(v) for k, v in data["irregular"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not simple or not irregular:
+        return None
+    return simple, irregular
+
+
+def _keep_tables(simple: dict[int, int], irregular: dict[str, str]) -> None:
+    import json
+
+    from tui.persist import write_atomic
+
+    path = _tables_file()
+    if path is None:
+        return
+    blob = json.dumps({"simple": sorted(simple.items()), "irregular": sorted(irregular.items())}, ensure_ascii=False)
+    try:
+        write_atomic(path, blob.encode("utf-8", "surrogatepass"), durable=False)
+    except OSError:
+        pass  # built again next time
+
+
+def _build_tables() -> tuple[dict[int, int], dict[str, str]]:
     t2s = t2s_table()
     simple: dict[int, int] = {}
     irregular: dict[str, str] = {}
@@ -104,14 +182,7 @@ def _tables() -> _Tables:
     # Format characters beyond the table range (tags, plane 14).
     for cp in range(0xE0000, 0xE0080):
         irregular[chr(cp)] = ""
-    # re scans a character class quickly only while it stays in the BMP
-    # (astral members push it onto a slow path: seconds for a few MB), so
-    # the classes below hold BMP characters and astral text is checked apart.
-    irr_bmp = "".join(re.escape(c) for c in sorted(irregular) if ord(c) < 0x10000)
-    simple_bmp = "".join(re.escape(chr(c)) for c in sorted(simple) if c < 0x10000)
-    return _Tables(
-        simple, irregular, frozenset(irregular), re.compile(f"[{irr_bmp}]"), re.compile(f"[{simple_bmp}]")
-    )
+    return simple, irregular
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
