@@ -235,7 +235,8 @@ def mode_keys(path: str, rounds: int) -> dict:
         app = YuelanApp([path])
         t0 = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
-            while app.index is None and app.index_error is None:
+            # The index complete (not only searchable while a long build runs).
+            while (app.index is None or app._index_partial) and app.index_error is None:
                 await asyncio.sleep(0.01)
                 if time.perf_counter() - t0 > 1200:
                     raise TimeoutError("index not ready after 20 min")
@@ -246,7 +247,7 @@ def mode_keys(path: str, rounds: int) -> dict:
             async def until(query: str, limit: float = 120.0) -> float:
                 start = time.perf_counter()
                 while True:
-                    r = app.last_response
+                    r = app.searching.response
                     if r is not None and r.query == query:
                         return time.perf_counter()
                     if time.perf_counter() - start > limit:
@@ -269,13 +270,13 @@ def mode_keys(path: str, rounds: int) -> dict:
                     done = await waiter
                     ms = (done - t) * 1000
                     lat.append(ms)
-                    resp = app.last_response
+                    resp = app.searching.response
                     per.setdefault(q, []).append(
-                        {"ms": ms, "search_ms": getattr(resp, "elapsed_ms", None), "total": resp.total, "shown": len(app.results)}
+                        {"ms": ms, "search_ms": getattr(resp, "elapsed_ms", None), "total": resp.total, "shown": len(app.searching.results)}
                     )
             res["keys"] = stats(lat)
             res["typed"] = per
-            res["debounce_s"] = getattr(sys.modules.get("tui.app.app"), "DEBOUNCE", None)
+            res["debounce_s"] = getattr(sys.modules.get("tui.app.searching"), "DEBOUNCE", None)
             res["peak_rss_mb"] = proc_status().get("VmHWM")
 
     asyncio.run(main())
