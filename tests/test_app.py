@@ -138,6 +138,38 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_search_bar():
         assert not app.query_one(DocTree).doc_nodes[0].is_expanded
 
 
+async def test_a_key_after_a_pause_searches_at_once_and_a_burst_searches_once(monkeypatch):
+    """The debounce waits only within a burst: the first key after a pause
+    is searched without waiting (30 ms on every keystroke before), the keys
+    that follow it closely wait for the burst to end, then one search."""
+    import tui.app.searching as searching_mod
+
+    monkeypatch.setattr(searching_mod, "DEBOUNCE", 30.0)  # a burst lasts as long as the test
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        asked = []
+        real = app.index.search
+
+        def recording(query, *a, **kw):
+            asked.append(query)
+            return real(query, *a, **kw)
+
+        monkeypatch.setattr(app.index, "search", recording)
+        await pilot.press("slash")
+        app._last_query_key = 0.0  # a long pause before the first key
+        await pilot.press("x")
+        await wait_results(pilot, app, "x")  # long before DEBOUNCE
+        await pilot.press("l", "g", "w")  # within the burst: no search yet
+        await pilot.pause()
+        assert asked == ["x"]
+        assert app._search_timer is not None
+        app._search_timer.stop()
+        app._run_search()  # the burst's end
+        await wait_results(pilot, app, "xlgw")
+        assert asked[1:] == ["xlgw"]
+
+
 async def test_no_results_is_said_plainly():
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -31,6 +31,8 @@ class Searching(MessagePump):
     """Methods of ``YuelanApp``; see the module docstring.  A MessagePump so
     that Textual registers its ``@on`` handlers (it does so per class)."""
 
+    _last_query_key = 0.0  # when the query last changed (time.monotonic)
+
     # ----------------------------------------------------------------- index
 
     def _start_index(self) -> None:
@@ -160,9 +162,19 @@ class Searching(MessagePump):
         if self.index is None:
             self._index_progress()
             return
+        # A key after a pause searches at once; keys that follow it within
+        # DEBOUNCE (a burst: one SSH packet, a paste) wait for the burst to
+        # end.  Waiting after every key put 30 ms on each keystroke.
+        now = time.monotonic()
+        burst = now - self._last_query_key < DEBOUNCE
+        self._last_query_key = now
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(DEBOUNCE, self._run_search)
+        if burst:
+            self._search_timer = self.set_timer(DEBOUNCE, self._run_search)
+        else:
+            self._search_timer = None
+            self._run_search()
 
     def _clear_results(self) -> None:
         self.searching.clear()
