@@ -407,6 +407,18 @@ def test_settle_merges_what_a_build_left_and_releases_the_writer(cache, tmp_path
     assert not third.readonly and third.search("星河观测站").total == 1
 
 
+def test_an_indexed_document_no_longer_holds_its_fold(cache, corpus_dir):
+    """Parsing folds each whole document (as big as its text); once it is
+    indexed the fold is dropped, and hits still map back exactly."""
+    docs = load_corpus([str(corpus_dir)], cache=False).documents
+    assert all(d._folded is not None for d in docs)
+    index = SearchIndex.build(docs)
+    assert all(d._folded is None for d in docs)
+    for q in ("工会", "工會改革", "xlgw"):
+        for h in index.search(q, limit=0).results:
+            assert h.highlights and all(h.doc.text[h.start + a : h.start + b] for a, b in h.highlights)
+
+
 # -------------------------------------------------------------- the CLI
 def test_cli_index_builds_the_search_index_and_says_what_it_reused(cache, corpus_dir):
     from conftest import run_cli

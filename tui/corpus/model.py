@@ -75,6 +75,12 @@ class Document:
             self._folded = fold(self.text)
         return self._folded
 
+    def drop_fold(self) -> None:
+        """Forget the whole-document fold parsing made (as big as the text):
+        once the document is indexed, nothing needs it; ``folded`` makes it
+        again if asked."""
+        self._folded = None
+
     def section_at(self, offset: int) -> int | None:
         """Index of the innermost section containing ``offset``, if any.
 

@@ -249,6 +249,9 @@ class SearchIndex:
                         continue
                     self._indexed[doc.path] = fp
                     self.changes["rebuilt"].append(doc.path)
+                    # The corpus is not held twice over: verification folds
+                    # the few passages it reads on its own.
+                    doc.drop_fold()
                 elif self.readonly:
                     self._stale.add(di)
                 else:
