@@ -62,6 +62,18 @@ def test_reopen_decodes_no_text_until_it_is_used(corpus_dir):
     assert all(d.__dict__["_text"] is not None for d in second.documents)
 
 
+def test_saving_again_copies_undecoded_texts_without_decoding_them(corpus_dir):
+    load_corpus([str(corpus_dir)], cache=True)
+    (corpus_dir / "c.txt").write_text(DOC_B + "\n第三段。\n", encoding="utf-8")
+    second = load_corpus([str(corpus_dir)], cache=True)  # saves again: c.txt is new
+    assert summary(second)["new"] == ["c.txt"]
+    kept = [d for d in second.documents if d.id in ("a", "b")]
+    assert all(d.__dict__["_text"] is None for d in kept)
+    third = load_corpus([str(corpus_dir)], cache=True)
+    assert summary(third)["unchanged"] == ["a.txt", "b.txt", "bin.txt", "c.txt"]
+    same_documents(second, third)
+
+
 def test_a_text_damaged_in_the_cache_is_read_again_from_its_file(corpus_dir):
     first = load_corpus([str(corpus_dir)], cache=True)
     path = cachemod.cache_path([str(corpus_dir)], None)

@@ -356,10 +356,20 @@ def _entries(header: dict, blob: memoryview, cache: str) -> tuple[dict[str, Entr
     return out, structure
 
 
+def _text_bytes(doc: Document) -> bytes:
+    if isinstance(doc, _CachedDocument) and doc.__dict__["_text"] is None:
+        return doc.raw_text()  # not decoded yet: copied as it is
+    return doc.text.encode("utf-8", "surrogatepass")
+
+
 def save(path: str, entries: dict[str, Entry]) -> None:
-    """Write atomically; errors are raised as OSError for the caller to report."""
+    """Write atomically; errors are raised as OSError for the caller to report.
+
+    The texts are encoded twice, once for their lengths and CRCs (the header
+    comes first) and once as they are written, rather than all held at once
+    (100 MB of UTF-8 beside the parsed corpus, at its peak)."""
     docs = []
-    chunks: list[bytes] = []
+    chunks: list = []  # bytes, or a document whose text goes there
     offset = 0
     for p, entry in entries.items():
         base = {
@@ -373,10 +383,9 @@ def save(path: str, entries: dict[str, Entry]) -> None:
             docs.append({**base, "skipped": entry.skipped or ""})
             continue
         doc = entry.document
-        if isinstance(doc, _CachedDocument) and doc.__dict__["_text"] is None:
-            text = doc.raw_text()  # not decoded yet: copied as it is
-        else:
-            text = doc.text.encode("utf-8", "surrogatepass")
+        text = _text_bytes(doc)
+        text_len, text_crc = len(text), zlib.crc32(text)
+        del text
         cp, cs = compact_rows(doc)
         paras, secs, titles = cp._data, cs._data, cs._titles
         if sys.byteorder != "little":
@@ -386,7 +395,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
             secs.byteswap()
         praw = paras.tobytes()
         sraw = secs.tobytes()
-        p_off = offset + len(text)
+        p_off = offset + text_len
         s_off = p_off + len(praw)
         t_off = s_off + len(sraw)
         docs.append(
@@ -397,15 +406,15 @@ def save(path: str, entries: dict[str, Entry]) -> None:
                 "encoding": doc.encoding,
                 "metadata": doc.metadata,
                 "warnings": doc.warnings,
-                "chars": len(doc.text),
-                "crc": doc.digest() if isinstance(doc, _CachedDocument) else zlib.crc32(text),
-                "text": [offset, len(text)],
+                "chars": doc.chars,
+                "crc": text_crc,
+                "text": [offset, text_len],
                 "paras": [p_off, len(praw) // 32],
                 "secs": [s_off, len(sraw) // (8 * _Sections.WIDTH)],
                 "titles": [t_off, len(titles)],
             }
         )
-        chunks.extend((text, praw, sraw, titles))
+        chunks.extend(((doc, text_len), praw, sraw, titles))
         offset = t_off + len(titles)
     # Not ensure_ascii: raw UTF-8 parses faster than \\u escapes; lone
     # surrogates (undecodable file names) pass through as surrogatepass
@@ -418,9 +427,23 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     for i, c in enumerate(chunks):
         if i % 4:  # every chunk but the texts (each has its own CRC)
             crc = zlib.crc32(c, crc)
+
+    def stream():
+        yield _HEAD.pack(MAGIC, VERSION, len(header), crc)
+        yield header
+        for i, c in enumerate(chunks):
+            if i % 4:
+                yield c
+                continue
+            doc, length = c
+            text = _text_bytes(doc)
+            if len(text) != length:
+                raise OSError(f"{doc.path} changed while the cache was written")
+            yield text
+
     # Not durable: a cache lost in a crash is rebuilt (the CRC tells), and
     # fsyncing hundreds of MB would hold up the first open.
-    write_atomic(path, [_HEAD.pack(MAGIC, VERSION, len(header), crc), header, *chunks], durable=False)
+    write_atomic(path, stream(), durable=False)
     prune(directory, ".ylc", keep=path)
 
 
