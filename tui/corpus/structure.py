@@ -41,7 +41,7 @@ from tui.text import Folded, fold
 
 # Bump when a rule changes what a document parses into: cached documents
 # made by another version are parsed again.
-PARSER_VERSION = 7
+PARSER_VERSION = 8
 
 MAX_TITLE = 100  # characters of a section title shown in a table of contents
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
@@ -348,24 +348,35 @@ def _blocks(lines: list[Line], full: list[bool] | None) -> list[Block]:
     return blocks
 
 
-def _heading_cut(line: Line, marker_end: int) -> tuple[int, int] | None:
-    """For an inline heading: (title end, heading end) in folded text, or None
-    when the whole line is the heading."""
+# A parenthesised note that ends a line: "…积累（请着重填写…）。"
+_TRAILING_NOTE = re.compile(r"\([^()]*\)[。.]?$")
+
+
+def _heading_cut(line: Line, marker_end: int) -> tuple[int, int, bool] | None:
+    """For an inline heading: (title end, heading end, cut at a length limit
+    rather than at punctuation: see ``Block.soft_cut``) in folded text, or
+    None when the whole line is the heading."""
     key = line.key
     body_len = len(key) - marker_end
     m = CLAUSE_END.search(key, marker_end)
     if len(key) <= 40 and (m is None or m.end() == len(key)) and body_len > 0:
         return None
-    # The first sentence when it is heading-sized, else its first clause.
+    # The first sentence when it is heading-sized, else its first clause (a
+    # label before a colon may be as short as two characters: "摘要:").
     if m is not None and m.start() - marker_end <= 30:
-        return m.start(), m.end()
+        return m.start(), m.end(), False
     soft = CLAUSE_SOFT.search(key, marker_end)
-    if soft is not None and 4 <= soft.start() - marker_end <= 30:
-        return soft.start(), soft.end()
+    if soft is not None and (2 if key[soft.start()] == ":" else 4) <= soft.start() - marker_end <= 30:
+        return soft.start(), soft.end(), False
     if m is not None and m.start() - marker_end <= 50:
-        return m.start(), m.end()
+        return m.start(), m.end(), False
+    # A heading-sized lead followed by a note in brackets that ends the line:
+    # the note is body, the lead the title.
+    note = _TRAILING_NOTE.search(key, marker_end)
+    if note is not None and 4 <= note.start() - marker_end <= 30 and "(" not in key[marker_end : note.start()]:
+        return note.start(), note.start(), False
     cut = min(len(key), marker_end + 30)
-    return cut, cut
+    return cut, cut, cut < len(key)
 
 
 @dataclass
@@ -674,19 +685,38 @@ def _set_heading(b: Block, style: str, rank: float, marker_end: int) -> None:
     b.rank = rank
     line = b.first
     cut = None if style == "setext" else _heading_cut(line, marker_end)
+    if cut is None and style != "md":
+        cut = _run_in(line.key, marker_end)
     if cut is None:
-        b.title = clean_title(line.text)
+        # "五、中文摘要：": the colon introduces the body; it is not the title's
+        b.title = clean_title(_TRAILING_COLON.sub("", line.text) or line.text)
         b.heading_end = line.end
     else:
-        title_end, heading_end = cut
+        title_end, heading_end, soft = cut
         _, t_end = line.folded.span_to_orig(0, title_end)
         _, h_end = line.folded.span_to_orig(0, heading_end)
         title = line.text[:t_end]
-        if heading_end == title_end and title_end < len(line.key):
+        if soft:
             title = title + "…"
             b.soft_cut = True
         b.title = clean_title(title)
         b.heading_end = line.start + h_end
+
+
+_TRAILING_COLON = re.compile(r"[\s\u3000]*[:：︰][\s\u3000]*$")
+
+
+def _run_in(key: str, marker_end: int) -> tuple[int, int, bool] | None:
+    """A short line that is one sentence led by a label ("八、图目录:包括…。"):
+    the label is the heading (title end, heading end after the colon).  Not
+    when what follows the colon is a value rather than a sentence ("散会:下午4时。",
+    under twelve characters, as ``_standalone`` counts a paragraph)."""
+    if not ends_sentence(key):
+        return None
+    colon = key.find(":", marker_end)
+    if colon < 0 or not 2 <= colon - marker_end <= 30 or len(key[colon + 1 :].strip()) < 12:
+        return None
+    return colon, colon + 1, False
 
 
 def _take_next_line(b: Block, nxt: Block, style: str, rank: float, title: str) -> None:
@@ -809,6 +839,10 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
                 p.note(b, "a list item: the item before it was one")
                 item = (style, number)
                 continue
+            if number is not None and _enumeration(blocks, idx, n, style, number):
+                p.note(b, "a list item: the next items follow it line by line, with nothing under them")
+                item = (style, number)
+                continue
             if style in ("num", "numparen") and key.endswith("。") and ":" in key and _heading_cut(b.first, end) is None:
                 p.note(b, "a definition (term: explanation.), not a heading")
                 continue
@@ -826,6 +860,24 @@ def _detect_headings(p: _Parse, content: list[int], first_body: int) -> None:
         _set_heading(b, style, rank, end)
         in_article = False
         outer_styles.add(style)
+
+
+def _enumeration(blocks: list[Block], idx: list[int], n: int, style: str, number: int) -> bool:
+    """Does a list begin at ``idx[n]``: it and the next two lines are items of
+    one marker style counting up (1. 2. 3.), the first two with nothing under
+    them?  Headings introduce text; items of a list follow each other."""
+    for k in range(n, n + 3):
+        if k >= len(idx):
+            return False
+        b = blocks[idx[k]]
+        if b.kind != BODY or not b.single or b.in_fence or b.consumed:
+            return False
+        m = _marker(b.first)
+        if m is None or m[0] != style or (k < n + 2 and _heading_cut(b.first, m[2]) is not None):
+            return False
+        if _cn_value(b.key[: m[2]].strip("()、. ")) != number + k - n:
+            return False
+    return True
 
 
 _FORMAL = str.maketrans("壹贰叁参肆伍陆柒捌玖拾", "一二三三四五六七八九十")
