@@ -18,7 +18,9 @@ list numbering and text boxes behind its object model) and is slower.
   first is read.  Tables are read row by row, cells separated by " | ".
 * The title: the core properties' title, else a Title-style paragraph, else
   the outline-level paragraphs before any text, else the first run of
-  paragraphs in the largest font near the top.  Else the text rules.
+  paragraphs in the largest font near the top (but when that is one short
+  label over a longer line in the cover's second size, as "博士学位论文" over a
+  thesis title, the line under it).  Else the text rules.
 """
 
 from __future__ import annotations
@@ -359,10 +361,41 @@ def _title_paras(paras: list[_Para], core_title: str | None) -> list[_Para]:
     body = sorted(p.size for p in paras if p.size)
     if biggest <= body[len(body) // 2]:
         return []
+    usual = body[len(body) // 2]
     run: list[_Para] = []
     for p in top:
-        if p.size >= 0.6 * biggest and p.size > body[len(body) // 2] and _short(p.text) and p.outline is None and not p.toc:
+        if p.size >= 0.6 * biggest and p.size > usual and _short(p.text) and p.outline is None and not p.toc:
             run.append(p)
         elif run:
             break
+    if len(run) == 1:
+        below = _under_label(run[0], paras, usual)
+        if below is not None:
+            return [below]
     return run[:3]
+
+
+def _under_label(label: _Para, paras: list[_Para], usual: int) -> _Para | None:
+    """A cover whose largest line is a short label ("博士学位论文", the kind of
+    document) over a longer line in the cover's second size, itself larger
+    than everything under it (the author and date fields): that line is the
+    title.  Not a deck ("——在…会议上") nor a "label: value" field."""
+    k = paras.index(label)
+    if k + 1 >= len(paras) or len(clean(label.text)) > 12:
+        return None
+    nxt = paras[k + 1]
+    text = clean(nxt.text)
+    rest = [p.size for p in paras[k + 2 : k + 8] if p.size]
+    if (
+        nxt.outline is not None
+        or nxt.toc
+        or not _short(nxt.text)
+        or not usual < nxt.size < label.size
+        or len(text) < 2 * len(clean(label.text))
+        or re.search(r"[:：]", text)
+        or text[0] in "—-－(（[【《"
+        or not rest
+        or max(rest) >= nxt.size
+    ):
+        return None
+    return nxt
