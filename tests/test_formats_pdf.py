@@ -175,3 +175,28 @@ def test_pdf_with_a_loop_is_read_or_skipped_quickly(tmp_path, kind):
         assert "Line 0 of a page" in doc.text and len(doc.sections) <= 1
     else:
         assert [s.reason for s in corpus.skipped]
+
+
+def test_pdf_worker_runs_alone_without_the_package(tmp_path):
+    """The worker is started by file name in isolated mode: it reads the PDF
+    from stdin and answers with its lines without importing ``tui`` (the
+    corpus layer would cost a start-up for nothing) nor anything from its own
+    directory (whose ``html.py`` would hide the standard library's)."""
+    import json
+    import subprocess
+    import sys
+
+    from tui.corpus.formats import pdf
+
+    path = tmp_path / "alone.pdf"
+    make_pdf(path, _pages(), title="独立进程")
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-I", pdf.WORKER, "0", "1"], input=path.read_bytes(), capture_output=True
+    )
+    got = json.loads(out.stdout)
+    assert got["count"] == 2 and got["title"] == "独立进程"
+    assert any("第二章 存在问题" in line[0] for _, lines in got["pages"] for line in lines)
+    imported = {ln.rsplit("|", 1)[-1].strip() for ln in out.stderr.decode().splitlines() if ln.startswith("import time:")}
+    assert "pypdfium2" in imported
+    siblings = {"tui", "pdf", "docx", "epub", "outline", "safezip", "markdown"}
+    assert not {m.split(".")[0] for m in imported} & siblings

@@ -7,11 +7,11 @@ read the text layer in 1.65 s where pypdf took 5.9 s and pdfminer.six about
 34 s (measured here, see the commit); it recovers from broken files and
 guards its own outline walk against loops.
 
-Every PDF is read in child processes (``python -m tui.corpus.formats.pdf K
-N``: pages K, K+N, ...; two for a big file) with a time limit and an
-address-space limit: a malformed, huge or looping file costs at most that
-and becomes one skipped file; the parent never loads PDFium at all.  The
-children send back lines with their boxes; the layout below runs here.
+Every PDF is read in child processes (``pdf_worker.py K N``: pages K, K+N,
+...; two for a big file) with a time limit and an address-space limit: a
+malformed, huge or looping file costs at most that and becomes one skipped
+file; the parent never loads PDFium at all.  The children send back lines
+with their boxes; the layout below runs here.
 
 * Lines come from PDFium in content order (columns are written column by
   column); a line's box and font size decide paragraphs: a new paragraph
@@ -55,11 +55,7 @@ _SENTENCE_END = "。！？；!?;：:…”」』）)"
 # ------------------------------------------------------------------ parent
 
 
-def _child_env() -> dict[str, str]:
-    """The worker imports this very package, wherever the app was started from."""
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    paths = [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "YUELAN_PDF_MEMORY": str(MEMORY)}
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pdf_worker.py")
 
 
 def _workers(size: int) -> int:
@@ -78,13 +74,13 @@ def _workers(size: int) -> int:
 def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     """Read the pages in worker processes under limits, then lay them out here."""
     n = _workers(len(data))
-    env = _child_env()
+    env = {**os.environ, "YUELAN_PDF_MEMORY": str(MEMORY)}
     procs = []
     try:
         for k in range(n):
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "tui.corpus.formats.pdf", str(k), str(n)],
+                    [sys.executable, "-I", WORKER, str(k), str(n)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                 )
             )
@@ -134,35 +130,11 @@ def extract(data: bytes, path: str, encoding: str | None = None) -> Extracted:
     return layout(pages, [tuple(t) for t in outs[0]["toc"]], outs[0]["title"])
 
 
-# ------------------------------------------------------------------ worker
-
-
 class Line:
     __slots__ = ("text", "x0", "x1", "bottom", "top", "size", "page")
 
     def __init__(self, text, x0, x1, bottom, top, size, page):
         self.text, self.x0, self.x1, self.bottom, self.top, self.size, self.page = text, x0, x1, bottom, top, size, page
-
-
-def _page_lines(textpage, n: int) -> list[Line]:
-    text = textpage.get_text_range()
-    lines: list[Line] = []
-    pos = 0
-    for raw_line in text.split("\n"):
-        length = len(raw_line) + 1
-        line = raw_line.rstrip("\r")
-        stripped = line.strip()
-        if stripped:
-            first = pos + (len(line) - len(line.lstrip()))
-            last = pos + len(line.rstrip()) - 1
-            x0, b0, _, t0 = textpage.get_charbox(first, loose=True)
-            _, b1, x1, t1 = textpage.get_charbox(last, loose=True)
-            # The loose box is the font's height at its size; the nominal
-            # size is often 1 with the scale in the text matrix.
-            size = round(max(t0 - b0, t1 - b1), 1)
-            lines.append(Line(unicodedata.normalize("NFC", stripped), x0, x1, min(b0, b1), max(t0, t1), size, n))
-        pos += length
-    return lines
 
 
 def _is_cjk(ch: str) -> bool:
@@ -254,57 +226,6 @@ def _title_ok(title: str | None) -> str | None:
     return title
 
 
-def work(data: bytes, k: int = 0, n: int = 1) -> dict:
-    """Worker ``k`` of ``n``: the lines of pages k, k+n, ...; the first worker
-    also gives the page count, the bookmarks and the metadata title."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            return {"error": "encrypted"}
-        return {"error": f"not a readable PDF ({e})"}
-    out: dict = {"count": len(pdf), "pages": [], "toc": [], "title": None}
-    for index in range(k, len(pdf), n):
-        page = pdf[index]
-        textpage = page.get_textpage()
-        lines = _page_lines(textpage, index)
-        out["pages"].append([index, [[ln.text, ln.x0, ln.x1, ln.bottom, ln.top, ln.size] for ln in lines]])
-        textpage.close()
-        page.close()
-    if k == 0:
-        out["toc"] = _toc(pdf)
-        try:
-            out["title"] = pdf.get_metadata_dict().get("Title")
-        except Exception:
-            out["title"] = None
-    return out
-
-
-def _toc(pdf) -> list[list]:
-    """[title, level, page index, top of the view or None] per bookmark."""
-    entries = []
-    try:
-        for item in pdf.get_toc(max_depth=8):
-            if len(entries) >= 5000:
-                break
-            dest = item.get_dest()
-            index = dest.get_index() if dest is not None else None
-            if index is None:
-                continue
-            top = None
-            try:
-                _, view = dest.get_view()
-                top = view[1] if len(view) > 1 else None
-            except Exception:
-                top = None
-            entries.append([item.get_title() or "", item.level, index, top])
-    except Exception:
-        pass
-    return entries
-
-
 def layout(pages: list[list[Line]], toc: list[tuple], meta_title: str | None) -> Extracted:
     """Pages of lines -> the text, its paragraphs, bookmarks and title."""
     chars = sum(len(ln.text) for lines in pages for ln in lines)
@@ -394,41 +315,3 @@ def _title(meta_title, page_paras, sizes) -> tuple[str | None, list[int] | None]
         for ln in group:
             text = _join(text, ln.text)
     return (clean(text) or None), [run[0][0][0], run[-1][0][1]]
-
-
-def _limit_memory() -> None:
-    """Allow the work ``YUELAN_PDF_MEMORY`` bytes of address space beyond
-    what the interpreter and PDFium take once loaded."""
-    try:
-        import resource
-
-        extra = int(os.environ.get("YUELAN_PDF_MEMORY", "0"))
-        if not extra:
-            return
-        with open("/proc/self/statm") as f:
-            now = int(f.read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (now + extra, now + extra))
-    except (ImportError, ValueError, OSError):
-        pass
-
-
-def _main(argv: list[str]) -> int:
-    import pypdfium2  # noqa: F401  (loaded before the limit: it is not the work)
-
-    k, n = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (0, 1)
-    data = sys.stdin.buffer.read()
-    _limit_memory()
-    try:
-        out = work(data, k, n)
-    except MemoryError:
-        out = {"error": "too large to extract within the memory limit"}
-    except RecursionError:
-        out = {"error": "too deeply nested to parse"}
-    except Exception as e:  # PDFium's own errors on a malformed file
-        out = {"error": f"not a readable PDF ({type(e).__name__}: {str(e)[:80]})"}
-    sys.stdout.write(json.dumps(out, ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
