@@ -200,3 +200,27 @@ def test_pdf_worker_runs_alone_without_the_package(tmp_path):
     assert "pypdfium2" in imported
     siblings = {"tui", "pdf", "docx", "epub", "outline", "safezip", "markdown"}
     assert not {m.split(".")[0] for m in imported} & siblings
+
+
+def test_column_edges_match_their_definition():
+    """Each line's column edge is the largest x1 of the lines within 0.5 pt of
+    its size that overlap it horizontally (-inf when none does), checked
+    against the pairwise definition on random pages: touching, zero-width,
+    nested and far-apart lines of near and distinct sizes."""
+    import random
+
+    from tui.corpus.formats.pdf import Line, _column_edges
+
+    def pairwise(lines):
+        return [
+            max((o.x1 for o in lines if o.x0 < ln.x1 and ln.x0 < o.x1 and abs(o.size - ln.size) < 0.5), default=float("-inf"))
+            for ln in lines
+        ]
+
+    rnd = random.Random(12)
+    for _ in range(2000):
+        lines = []
+        for _ in range(rnd.randint(1, 30)):
+            x0 = rnd.choice([0, 10, 20, 30, 50, 300]) + rnd.choice([0, rnd.random() * 5])
+            lines.append(Line("字", x0, x0 + rnd.choice([0, 1, 5, 50, 200, 250]), 0, 0, rnd.choice([9, 9.3, 9.6, 10, 12, 18]), 0))
+        assert _column_edges(lines) == pairwise(lines)

@@ -151,21 +151,42 @@ def _join(a: str, b: str) -> str:
     return a + " " + b
 
 
+def _column_edges(lines: list[Line]) -> list[float]:
+    """For each line, the right edge of the same-size text beside it (its
+    column): the largest x1 of the lines within 0.5 pt of its size that
+    overlap it horizontally (-inf when none does).
+
+    Per size, the lines sorted by x0 with a running maximum of x1: the lines
+    that start before a line's right end are a prefix, and when the largest
+    x1 in that prefix passes the line's left end, that line overlaps it, so
+    it is the answer.  O(n log n) a page, in plain Python: the pairwise
+    comparison took 0.85 s for 300 pages, and numpy, which did it in 0.1 s,
+    took 0.25 s to import before the first screen."""
+    from bisect import bisect_left
+
+    by_size: dict[float, tuple[list[float], list[float]]] = {}
+    edges: list[float] = []
+    for ln in lines:
+        table = by_size.get(ln.size)
+        if table is None:
+            near = sorted((o.x0, o.x1) for o in lines if abs(o.size - ln.size) < 0.5)
+            starts, most, top = [], [], float("-inf")
+            for a, b in near:
+                top = max(top, b)
+                starts.append(a)
+                most.append(top)
+            table = by_size[ln.size] = (starts, most)
+        starts, most = table
+        k = bisect_left(starts, ln.x1)  # lines with x0 < this line's x1
+        edges.append(most[k - 1] if k and most[k - 1] > ln.x0 else float("-inf"))
+    return edges
+
+
 def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Lines of one page grouped into paragraphs."""
     if not lines:
         return []
-    # The right edge of the same-size text beside each line (its column):
-    # over the lines that overlap it horizontally (numpy: a page's lines
-    # pairwise at once).
-    import numpy as np
-
-    x0 = np.array([ln.x0 for ln in lines])
-    x1 = np.array([ln.x1 for ln in lines])
-    size = np.array([ln.size for ln in lines])
-    beside = (x0[None, :] < x1[:, None]) & (x0[:, None] < x1[None, :])
-    same = beside & (np.abs(size[None, :] - size[:, None]) < 0.5)
-    edges = np.where(same, x1[None, :], -np.inf).max(axis=1).tolist()
+    edges = _column_edges(lines)
     pitches = sorted(
         a.bottom - c.bottom for a, c in zip(lines, lines[1:]) if abs(a.size - c.size) < 0.5 and 0 < a.bottom - c.bottom < 4 * a.size
     )
