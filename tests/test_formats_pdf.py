@@ -55,6 +55,21 @@ def test_pdf_title_from_largest_line_and_text_rules(tmp_path):
     assert [s.title for s in doc.sections] == ["一、总体进展", "二、存在不足"]
 
 
+def test_pdf_cover_label_over_the_title(tmp_path):
+    """As for DOCX: the cover's largest line "博士学位论文" names the kind of
+    document; the longer line under it, in the cover's second size (above the
+    author and date fields), is the title.  A deck under a short title is not."""
+    title = "某某地区湖泊演化历史与高湖面变化研究"
+    fields = ["作者姓名：张三", "指导教师：李四 研究员", "二〇二二年六月"]
+    sizes = {"博士学位论文": 26, title: 16, "——在某某大学研究生院的报告会上": 16, **{f: 12 for f in fields}}
+    path = tmp_path / "thesis.pdf"
+    make_pdf(path, [["博士学位论文", title, *fields], [SENTENCE * 4, SENTENCE * 3]], heading_size=sizes)
+    assert load_document(str(path), id="thesis").title == title
+    path = tmp_path / "talk.pdf"
+    make_pdf(path, [["博士学位论文", "——在某某大学研究生院的报告会上", *fields], [SENTENCE * 4]], heading_size=sizes)
+    assert load_document(str(path), id="talk").title == "博士学位论文"
+
+
 def test_pdf_without_text_layer_is_skipped(tmp_path):
     from reportlab.pdfgen import canvas
 

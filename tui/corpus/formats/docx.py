@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean
+from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean, label_over_title
 from tui.corpus.formats.safezip import Archive
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -376,26 +376,12 @@ def _title_paras(paras: list[_Para], core_title: str | None) -> list[_Para]:
 
 
 def _under_label(label: _Para, paras: list[_Para], usual: int) -> _Para | None:
-    """A cover whose largest line is a short label ("博士学位论文", the kind of
-    document) over a longer line in the cover's second size, itself larger
-    than everything under it (the author and date fields): that line is the
-    title.  Not a deck ("——在…会议上") nor a "label: value" field."""
+    """The title under a cover's label (``label_over_title``)."""
     k = paras.index(label)
-    if k + 1 >= len(paras) or len(clean(label.text)) > 12:
+    if k + 1 >= len(paras):
         return None
     nxt = paras[k + 1]
-    text = clean(nxt.text)
-    rest = [p.size for p in paras[k + 2 : k + 8] if p.size]
-    if (
-        nxt.outline is not None
-        or nxt.toc
-        or not _short(nxt.text)
-        or not usual < nxt.size < label.size
-        or len(text) < 2 * len(clean(label.text))
-        or re.search(r"[:：]", text)
-        or text[0] in "—-－(（[【《"
-        or not rest
-        or max(rest) >= nxt.size
-    ):
+    if nxt.outline is not None or nxt.toc or not _short(nxt.text):
         return None
-    return nxt
+    after = [p.size for p in paras[k + 2 : k + 8] if p.size]
+    return nxt if label_over_title(label.text, label.size, nxt.text, nxt.size, usual, after) else None

@@ -28,7 +28,8 @@ with their boxes; the layout below runs here.
   same text (else the line at the bookmark's height).  No bookmarks: the
   plain-text rules.
 * Title: the metadata Title unless it is a file name, "Microsoft Word - ",
-  or undecodable bytes; else the largest line(s) at the top of page 1.
+  or undecodable bytes; else the largest line(s) at the top of page 1 (or
+  the line under them when they are a cover's label, ``label_over_title``).
 * No text layer: skipped "no text layer (scanned?)"; a password: "encrypted".
 """
 
@@ -41,7 +42,7 @@ import subprocess
 import sys
 import unicodedata
 
-from tui.corpus.formats import Extracted, Heading, NotNow, TextBuilder, Unreadable, clean
+from tui.corpus.formats import Extracted, Heading, NotNow, TextBuilder, Unreadable, clean, label_over_title
 
 TIMEOUT = float(os.environ.get("YUELAN_PDF_TIMEOUT", "120"))  # seconds per file
 MEMORY = int(os.environ.get("YUELAN_PDF_MEMORY_MB", "1536")) * 1024 * 1024  # the worker's address space for the work
@@ -331,8 +332,22 @@ def _title(meta_title, page_paras, sizes) -> tuple[str | None, list[int] | None]
         elif run:
             break
     run = run[:3]
-    text = ""
-    for _, group in run:
-        for ln in group:
-            text = _join(text, ln.text)
+    if len(run) == 1:
+        k = top.index(run[0])
+        if k + 1 < len(top):
+            below = top[k + 1][1]
+            below_text = _lines_text(below)
+            after = [max(ln.size for ln in g) for _, g in top[k + 2 : k + 8]]
+            if len(below_text) <= 80 and label_over_title(
+                _lines_text(run[0][1]), max(ln.size for ln in run[0][1]), below_text, max(ln.size for ln in below), body, after
+            ):
+                run = [top[k + 1]]
+    text = _lines_text([ln for _, group in run for ln in group])
     return (clean(text) or None), [run[0][0][0], run[-1][0][1]]
+
+
+def _lines_text(lines: list[Line]) -> str:
+    text = ""
+    for ln in lines:
+        text = _join(text, ln.text)
+    return text
