@@ -543,3 +543,16 @@ def test_a_note_in_brackets_ending_a_long_heading_line_is_not_its_title():
     start = text.index(line)
     paras = [(p.kind, text[p.start : p.end]) for p in doc.paragraphs if start <= p.start < start + len(line)]
     assert paras[0][0] == HEADING and paras[1] == ("body", line[paras[0][1].__len__() :])
+
+
+def test_a_glossarys_short_definitions_do_not_start_a_list():
+    """"1.术语:解释。" lines are definitions, not headings; they are not the
+    first items of a list either, so the long entries after them keep the
+    rule they had (run-in headings titled by their term)."""
+    long1 = "2024年12月22日，国务院办公厅印发关于优化完善地方政府专项债券管理机制的意见，提出开展试点。"
+    long2 = "2025年4月1日，省政府办公厅印发若干政策措施，提出加快消费恢复提振、帮助企业降本减负等21条措施。"
+    glossary = f"3.“自审自发”：{long1}\n4.稳增长“21”条：{long2}\n"
+    short = "1.“两重”：是指国家重大战略实施和重点领域安全能力建设。\n2.“两新”：是指大规模设备更新和消费品以旧换新。\n"
+    with_short = parse("工作报告\n\n一、名词解释\n\n" + short + glossary)
+    alone = parse("工作报告\n\n一、名词解释\n\n" + glossary)
+    assert outline(with_short) == outline(alone) == [("一、名词解释", 1), ("3.“自审自发”", 2), ("4.稳增长“21”条", 2)]

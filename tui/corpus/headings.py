@@ -244,12 +244,13 @@ def detect_headings(p: ParseState, content: list[int], first_body: int) -> None:
                 p.note(b, "a list item: the item before it was one")
                 item = (style, number)
                 continue
+            if style in ("num", "numparen") and key.endswith("。") and ":" in key and heading_cut(b.first, end) is None:
+                p.note(b, "a definition (term: explanation.), not a heading")
+                continue
+            # (after definitions: a glossary's "1.术语:解释。" lines are not a list that the entries after them continue)
             if number is not None and _enumeration(blocks, idx, n, style, number):
                 p.note(b, "a list item: the next items follow it line by line, with nothing under them")
                 item = (style, number)
-                continue
-            if style in ("num", "numparen") and key.endswith("。") and ":" in key and heading_cut(b.first, end) is None:
-                p.note(b, "a definition (term: explanation.), not a heading")
                 continue
         else:
             in_article = False

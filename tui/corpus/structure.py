@@ -51,7 +51,7 @@ __all__ = ["MAX_SECTIONS", "MAX_TITLE", "PARSER_VERSION", "RULES", "RULE_NAMES",
 
 # Bump when a rule changes what a document parses into: cached documents
 # made by another version are parsed again.
-PARSER_VERSION = 8
+PARSER_VERSION = 9
 MAX_SECTIONS = 5000  # a pathological document does not get an endless table of contents
 # The rule behind every section; the index is its code in the document cache
 # (append only).  ``RULE_NAMES`` says what each means (``list --explain``).
