@@ -130,8 +130,9 @@ def make_docx(path: str | Path, body_xml: str, *, title: str | None = None, styl
             z.writestr(name, data)
 
 
-def p(text: str, style: str | None = None, num: tuple[int, int] | None = None, outline: int | None = None) -> str:
-    """One Word paragraph: style id, list numbering (numId, ilvl), outline level."""
+def p(text: str, style: str | None = None, num: tuple[int, int] | None = None, outline: int | None = None,
+      size: int | None = None) -> str:
+    """One Word paragraph: style id, list numbering (numId, ilvl), outline level, font size (half-points)."""
     ppr = ""
     if style:
         ppr += f'<w:pStyle w:val="{style}"/>'
@@ -139,7 +140,8 @@ def p(text: str, style: str | None = None, num: tuple[int, int] | None = None, o
         ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     if outline is not None:
         ppr += f'<w:outlineLvl w:val="{outline}"/>'
-    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t xml:space=\"preserve\">{_esc(text)}</w:t></w:r></w:p>"
+    rpr = f'<w:rPr><w:sz w:val="{size}"/></w:rPr>' if size else ""
+    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{rpr}<w:t xml:space=\"preserve\">{_esc(text)}</w:t></w:r></w:p>"
 
 
 def style(style_id: str, name: str, outline: int | None = None) -> str:

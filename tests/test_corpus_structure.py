@@ -424,7 +424,9 @@ def test_prose_that_mentions_boilerplate_words_stays_prose():
 
 def test_section_lookup_on_many_nested_sections_and_trailing_lines():
     # This shape was quadratic (16 s for 200 KB); now each lookup climbs parents.
-    text = "第一章 总则\n\n" + "\n".join(f"{i % 999 + 1}、标题{i}" for i in range(4000)) + "\n" + "电话：123\n" * 20000
+    # (A line under each heading: numbered lines one after another with
+    # nothing under them are a list, see test_numbered_lines_one_after_another_are_a_list.)
+    text = "第一章 总则\n\n" + "\n".join(f"{i % 999 + 1}、标题{i}\n正文{i}" for i in range(4000)) + "\n" + "电话：123\n" * 20000
     doc = parse(text)
     assert len(doc.sections) == 4001
     last = doc.paragraphs[-1]
@@ -461,3 +463,96 @@ def test_chapter_numbers_past_999():
     text = "长篇连载\n\n" + "".join(f"第{n}章 标题{n}\n\n正文第{n}章的内容,有一些叙述。\n\n" for n in (998, 999, 1000, 1001))
     doc = parse_document(text, id="n", path="/n.txt")
     assert [s.title for s in doc.sections] == ["第998章 标题998", "第999章 标题999", "第1000章 标题1000", "第1001章 标题1001"]
+
+
+RULES_DOC = """学位论文格式规范
+
+一、论文次序
+
+1. 封面
+
+2. 审定书
+
+3. 论文上传后，授权书不需装订在论文里，请于缴交论文时一并缴交。
+
+4. 致谢辞
+
+5. 中文摘要
+
+6. 参考文献
+
+二、封面（附件 1）：
+
+封面中各行均须置中，包括中文校名、系所别、学位与论文题目。
+
+三、中文摘要：
+
+不超过五百字，内容应包含论述重点、方法、结果与结论。
+
+四、图目录：包括各章节之图及其所在之页数（若图撷取自参考文献，则须标注来源）。
+
+五、表目录：包括各章节之表及其所在之页数，若表系撷取自参考文献，则须于本文表之位置标注来源，并注明页码。
+
+六、临时动议：无。
+"""
+
+
+def test_numbered_lines_one_after_another_are_a_list():
+    """Headings introduce text: 1. 2. 3. … each followed at once by the next,
+    with nothing under them, are the items of a list (the item that carries a
+    sentence and the items after it too), not sections."""
+    doc = parse(RULES_DOC)
+    titles = [t for t, _ in outline(doc)]
+    assert not any(t[0].isdigit() for t in titles), titles
+    assert titles[0] == "一、论文次序"
+    # the same items with text under each are headings
+    text = "规范\n\n一、次序\n\n" + "".join(f"{n}. 条目{n}\n\n这一条的说明文字，写得足够长了。\n\n" for n in (1, 2, 3))
+    assert [t for t, _ in outline(parse(text))] == ["一、次序", "1. 条目1", "2. 条目2", "3. 条目3"]
+    # two items alone are not yet a list
+    text = "规范\n\n一、次序\n\n1. 条目一\n\n2. 条目二\n\n这里是正文，写得足够长了，说明情况。\n"
+    assert [t for t, _ in outline(parse(text))] == ["一、次序", "1. 条目一", "2. 条目二"]
+
+
+def test_a_heading_ending_in_a_colon_is_titled_without_it():
+    doc = parse(RULES_DOC)
+    titles = [t for t, _ in outline(doc)]
+    assert "二、封面（附件 1）" in titles and "三、中文摘要" in titles
+    heading = next(p for p in doc.paragraphs if p.kind == HEADING and RULES_DOC[p.start : p.end].startswith("三"))
+    assert RULES_DOC[heading.start : heading.end] == "三、中文摘要："  # the text itself is untouched
+
+
+def test_a_run_in_heading_is_its_label_before_the_colon():
+    """"四、图目录：包括…。" is a heading run into its first sentence: the
+    label before the colon is the title (even two or three characters long),
+    the sentence is body.  A short value after the colon ("无。") stays part
+    of the heading."""
+    doc = parse(RULES_DOC)
+    titles = [t for t, _ in outline(doc)]
+    assert titles[-3:] == ["四、图目录", "五、表目录", "六、临时动议：无。"]
+    start = RULES_DOC.index("四、图目录")
+    kinds = [(p.kind, RULES_DOC[p.start : p.end]) for p in doc.paragraphs if start <= p.start < start + 60]
+    assert kinds[0] == (HEADING, "四、图目录：")
+    assert kinds[1][0] == "body" and kinds[1][1].startswith("包括各章节之图")
+
+
+def test_a_note_in_brackets_ending_a_long_heading_line_is_not_its_title():
+    line = "1、已取得的研究工作成绩及与本项目有关的研究工作积累（请着重填写申请人近期的主要工作业绩以及与本项目相关的研究工作积累）。"
+    text = "报告正文\n\n一、研究基础\n\n" + line + "\n\n这里是申请人填写的正文，说明已有的工作。\n"
+    doc = parse(text)
+    assert outline(doc)[-1] == ("1、已取得的研究工作成绩及与本项目有关的研究工作积累", 2)
+    start = text.index(line)
+    paras = [(p.kind, text[p.start : p.end]) for p in doc.paragraphs if start <= p.start < start + len(line)]
+    assert paras[0][0] == HEADING and paras[1] == ("body", line[paras[0][1].__len__() :])
+
+
+def test_a_glossarys_short_definitions_do_not_start_a_list():
+    """"1.术语:解释。" lines are definitions, not headings; they are not the
+    first items of a list either, so the long entries after them keep the
+    rule they had (run-in headings titled by their term)."""
+    long1 = "2024年12月22日，国务院办公厅印发关于优化完善地方政府专项债券管理机制的意见，提出开展试点。"
+    long2 = "2025年4月1日，省政府办公厅印发若干政策措施，提出加快消费恢复提振、帮助企业降本减负等21条措施。"
+    glossary = f"3.“自审自发”：{long1}\n4.稳增长“21”条：{long2}\n"
+    short = "1.“两重”：是指国家重大战略实施和重点领域安全能力建设。\n2.“两新”：是指大规模设备更新和消费品以旧换新。\n"
+    with_short = parse("工作报告\n\n一、名词解释\n\n" + short + glossary)
+    alone = parse("工作报告\n\n一、名词解释\n\n" + glossary)
+    assert outline(with_short) == outline(alone) == [("一、名词解释", 1), ("3.“自审自发”", 2), ("4.稳增长“21”条", 2)]

@@ -80,6 +80,26 @@ def test_docx_without_outline_uses_text_rules(tmp_path):
     assert [s.title for s in doc.sections] == ["一、立论依据", "二、研究内容"]
 
 
+def _cover(second: str, second_size: int = 30) -> str:
+    return (
+        p("博士学位论文", size=52) + p(second, size=second_size)
+        + p("作者姓名：张三", size=28) + p("指导教师：李四 研究员", size=28) + p("2022年6月", size=28)
+        + "".join(p(BODY, size=24) for _ in range(6))
+    )
+
+
+def test_docx_cover_label_over_the_title(tmp_path):
+    """A thesis cover: the largest line names the kind of document, the title
+    is the longer line under it in the cover's second size (larger than the
+    author and date fields below)."""
+    doc = _docx(tmp_path, _cover("某某地区湖泊演化历史与高湖面变化研究"))
+    assert doc.title == "某某地区湖泊演化历史与高湖面变化研究"
+    assert "博士学位论文" in doc.text  # the label stays in the text
+    # A deck under a short title, or a line no larger than the fields, is not the title.
+    assert _docx(tmp_path, _cover("——在某某大学研究生院的报告会上")).title == "博士学位论文"
+    assert _docx(tmp_path, _cover("某某地区湖泊演化历史与高湖面变化研究", 28)).title == "博士学位论文"
+
+
 def _epub(tmp_path, toc, chapters, **kw):
     path = tmp_path / "book.epub"
     make_epub(path, "测试之书", chapters, toc, **kw)

@@ -55,6 +55,21 @@ def test_pdf_title_from_largest_line_and_text_rules(tmp_path):
     assert [s.title for s in doc.sections] == ["一、总体进展", "二、存在不足"]
 
 
+def test_pdf_cover_label_over_the_title(tmp_path):
+    """As for DOCX: the cover's largest line "博士学位论文" names the kind of
+    document; the longer line under it, in the cover's second size (above the
+    author and date fields), is the title.  A deck under a short title is not."""
+    title = "某某地区湖泊演化历史与高湖面变化研究"
+    fields = ["作者姓名：张三", "指导教师：李四 研究员", "二〇二二年六月"]
+    sizes = {"博士学位论文": 26, title: 16, "——在某某大学研究生院的报告会上": 16, **{f: 12 for f in fields}}
+    path = tmp_path / "thesis.pdf"
+    make_pdf(path, [["博士学位论文", title, *fields], [SENTENCE * 4, SENTENCE * 3]], heading_size=sizes)
+    assert load_document(str(path), id="thesis").title == title
+    path = tmp_path / "talk.pdf"
+    make_pdf(path, [["博士学位论文", "——在某某大学研究生院的报告会上", *fields], [SENTENCE * 4]], heading_size=sizes)
+    assert load_document(str(path), id="talk").title == "博士学位论文"
+
+
 def test_pdf_without_text_layer_is_skipped(tmp_path):
     from reportlab.pdfgen import canvas
 
@@ -175,3 +190,52 @@ def test_pdf_with_a_loop_is_read_or_skipped_quickly(tmp_path, kind):
         assert "Line 0 of a page" in doc.text and len(doc.sections) <= 1
     else:
         assert [s.reason for s in corpus.skipped]
+
+
+def test_pdf_worker_runs_alone_without_the_package(tmp_path):
+    """The worker is started by file name in isolated mode: it reads the PDF
+    from stdin and answers with its lines without importing ``tui`` (the
+    corpus layer would cost a start-up for nothing) nor anything from its own
+    directory (whose ``html.py`` would hide the standard library's)."""
+    import json
+    import subprocess
+    import sys
+
+    from tui.corpus.formats import pdf
+
+    path = tmp_path / "alone.pdf"
+    make_pdf(path, _pages(), title="独立进程")
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-I", pdf.WORKER, "0", "1"], input=path.read_bytes(), capture_output=True
+    )
+    got = json.loads(out.stdout)
+    assert got["count"] == 2 and got["title"] == "独立进程"
+    assert any("第二章 存在问题" in line[0] for _, lines in got["pages"] for line in lines)
+    imported = {ln.rsplit("|", 1)[-1].strip() for ln in out.stderr.decode().splitlines() if ln.startswith("import time:")}
+    assert "pypdfium2" in imported
+    siblings = {"tui", "pdf", "docx", "epub", "outline", "safezip", "markdown"}
+    assert not {m.split(".")[0] for m in imported} & siblings
+
+
+def test_column_edges_match_their_definition():
+    """Each line's column edge is the largest x1 of the lines within 0.5 pt of
+    its size that overlap it horizontally (-inf when none does), checked
+    against the pairwise definition on random pages: touching, zero-width,
+    nested and far-apart lines of near and distinct sizes."""
+    import random
+
+    from tui.corpus.formats.pdf import Line, _column_edges
+
+    def pairwise(lines):
+        return [
+            max((o.x1 for o in lines if o.x0 < ln.x1 and ln.x0 < o.x1 and abs(o.size - ln.size) < 0.5), default=float("-inf"))
+            for ln in lines
+        ]
+
+    rnd = random.Random(12)
+    for _ in range(2000):
+        lines = []
+        for _ in range(rnd.randint(1, 30)):
+            x0 = rnd.choice([0, 10, 20, 30, 50, 300]) + rnd.choice([0, rnd.random() * 5])
+            lines.append(Line("字", x0, x0 + rnd.choice([0, 1, 5, 50, 200, 250]), 0, 0, rnd.choice([9, 9.3, 9.6, 10, 12, 18]), 0))
+        assert _column_edges(lines) == pairwise(lines)

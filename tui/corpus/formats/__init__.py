@@ -121,10 +121,30 @@ def clean(s: str) -> str:
     return _SPACES.sub(" ", s).strip(" \u3000")
 
 
+def label_over_title(label: str, label_size: float, below: str, below_size: float, body_size: float,
+                     sizes_after: list[float]) -> bool:
+    """Is ``label``, a cover's largest line, the kind of document ("博士学位论文")
+    over its title ``below``?  When the label is short (at most 12 characters)
+    and the line right under it is at least twice as long, in the cover's
+    second size: larger than the body text and than every line after it (the
+    author and date fields), smaller than the label.  A deck ("——在…会议上")
+    or a "label: value" field is never the title."""
+    label, below = clean(label), clean(below)
+    return (
+        0 < len(label) <= 12
+        and len(below) >= 2 * len(label)
+        and body_size < below_size < label_size
+        and not re.search(r"[:：︰]", below)
+        and below[:1] not in "—-－(（[【《"
+        and bool(sizes_after)
+        and max(sizes_after) < below_size
+    )
+
+
 # Each extractor's version: bump one when a rule changes what that format
 # extracts, and the document cache parses again.  Kept here, not in the
 # modules, so keying the cache imports no extractor (nor its library).
-VERSIONS = {"html": 1, "markdown": 1, "docx": 1, "epub": 1, "pdf": 1}
+VERSIONS = {"html": 1, "markdown": 1, "docx": 2, "epub": 1, "pdf": 2}
 
 
 def versions() -> str:

@@ -18,14 +18,16 @@ list numbering and text boxes behind its object model) and is slower.
   first is read.  Tables are read row by row, cells separated by " | ".
 * The title: the core properties' title, else a Title-style paragraph, else
   the outline-level paragraphs before any text, else the first run of
-  paragraphs in the largest font near the top.  Else the text rules.
+  paragraphs in the largest font near the top (but when that is one short
+  label over a longer line in the cover's second size, as "博士学位论文" over a
+  thesis title, the line under it).  Else the text rules.
 """
 
 from __future__ import annotations
 
 import re
 
-from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean
+from tui.corpus.formats import Extracted, TextBuilder, Unreadable, clean, label_over_title
 from tui.corpus.formats.safezip import Archive
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -359,10 +361,27 @@ def _title_paras(paras: list[_Para], core_title: str | None) -> list[_Para]:
     body = sorted(p.size for p in paras if p.size)
     if biggest <= body[len(body) // 2]:
         return []
+    usual = body[len(body) // 2]
     run: list[_Para] = []
     for p in top:
-        if p.size >= 0.6 * biggest and p.size > body[len(body) // 2] and _short(p.text) and p.outline is None and not p.toc:
+        if p.size >= 0.6 * biggest and p.size > usual and _short(p.text) and p.outline is None and not p.toc:
             run.append(p)
         elif run:
             break
+    if len(run) == 1:
+        below = _under_label(run[0], paras, usual)
+        if below is not None:
+            return [below]
     return run[:3]
+
+
+def _under_label(label: _Para, paras: list[_Para], usual: int) -> _Para | None:
+    """The title under a cover's label (``label_over_title``)."""
+    k = paras.index(label)
+    if k + 1 >= len(paras):
+        return None
+    nxt = paras[k + 1]
+    if nxt.outline is not None or nxt.toc or not _short(nxt.text):
+        return None
+    after = [p.size for p in paras[k + 2 : k + 8] if p.size]
+    return nxt if label_over_title(label.text, label.size, nxt.text, nxt.size, usual, after) else None
