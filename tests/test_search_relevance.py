@@ -411,6 +411,21 @@ def test_find_in_document_uses_the_same_pinyin_matching(real):
     assert len(spans) >= doc.text.count("他")
 
 
+def test_find_in_document_highlights_every_way_a_term_matches(seeds):
+    """``yo`` is 有 (a syllable being typed) and also 园区 read y·o (园 yuan,
+    区 ou): find in document highlights each occurrence of either, though a
+    passage ranks by its best way (a hypothesis example found this)."""
+    docs = [d for d in seeds.documents if "园区" in d.text]
+    assert docs
+    for doc in docs:
+        spans = seeds.find_in_document(doc, "yo")
+        j = doc.text.find("园区")
+        while j >= 0:
+            assert any(s < j + 2 and e > j for s, e in spans), (doc.id, j)
+            j = doc.text.find("园区", j + 1)
+        assert any(doc.text[s:e] == "有" for s, e in spans)
+
+
 # ------------------------------------------------ partial, duplicates, pages
 def test_partial_matches_when_no_passage_holds_every_term(seeds):
     assert seeds.search("创业贷款 银行").total > 0

@@ -462,9 +462,10 @@ class SearchIndex:
                 out.append(r)
         return out
 
-    def _verify(self, hit, interps: list[list[TermPlan]], negm, partial: bool = False):
+    def _verify(self, hit, interps: list[list[TermPlan]], negm, partial: bool = False, every: bool = False):
         """(score, doc index, passage, view, plans, match) or None, for a
-        located hit (score, pkey, start, end, kind code, section)."""
+        located hit (score, pkey, start, end, kind code, section); ``every``:
+        the spans of every close way of matching (``verify.term_match``)."""
         _, pkey, start, end, kind, section = hit
         di = self._slot.get(pkey >> eng.ORD_BITS)
         if di is None or di in self._stale:
@@ -476,7 +477,7 @@ class SearchIndex:
         view = self._view(di, p)
         best = None
         for plans in interps:
-            m = evaluate(view, plans, doc.text, p.start, partial=partial)
+            m = evaluate(view, plans, doc.text, p.start, partial=partial, every=every)
             if m is None:
                 continue
             if partial and sum(1 for s in m.spans if s) < math.ceil(len(plans) / 2):
@@ -569,7 +570,7 @@ class SearchIndex:
             for hit in top:
                 if self._slot.get(hit[1] >> eng.ORD_BITS) != di:
                     continue
-                r = self._verify(hit, interps, negm)
+                r = self._verify(hit, interps, negm, every=True)
                 if r is None:
                     continue
                 _, _, p, view, _, m = r

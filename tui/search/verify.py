@@ -82,16 +82,19 @@ def _main_reading(m: Pinyin, chars: str) -> bool:
     return True
 
 
-def term_match(view: View, plan: TermPlan, orig: str, start: int):
+def term_match(view: View, plan: TermPlan, orig: str, start: int, every: bool = False):
     """The best way ``plan`` matches in ``view``: (quality, spans, kind) or None.
 
     ``orig`` is the document's text and ``start`` the passage's offset in it
-    (for the whole-character and exactness checks)."""
+    (for the whole-character and exactness checks).  ``every``: the spans
+    are those of every way it matches (find in document highlights each
+    occurrence: ``yo`` is 有, and also 园区 read y·o)."""
     text = view.text
     n = len(text)
     best = None
+    found: list[tuple[int, int]] = []
     for m in plan.active:
-        if best is not None and m.quality + 0.1 < best[0]:
+        if not every and best is not None and m.quality + 0.1 < best[0]:
             break  # sorted best first: nothing further can win
         spans = m.spans(view, 0, n)[:MAX_SPANS_PER_TERM]
         if not spans or not m.accept(view, 0, n):
@@ -116,17 +119,22 @@ def term_match(view: View, plan: TermPlan, orig: str, start: int):
                 q += rank.WORD_BONUS
             if any(_main_reading(m, text[a:b]) for a, b in spans[:3]):
                 q += rank.MAIN_READING_BONUS
+        found.extend(spans)
         if best is None or q > best[0]:
             best = (q, spans, m.kind)
+    if every and best is not None:
+        best = (best[0], merge(sorted(found)), best[2])
     return best
 
 
-def evaluate(view: View, plans: list[TermPlan], orig: str, start: int, *, partial: bool = False) -> Match | None:
+def evaluate(view: View, plans: list[TermPlan], orig: str, start: int, *, partial: bool = False,
+             every: bool = False) -> Match | None:
     """Every term's best match; None when one is missing (unless ``partial``).
-    ``orig``/``start``: the document's text and the passage's offset in it."""
+    ``orig``/``start``: the document's text and the passage's offset in it;
+    ``every``: see ``term_match``."""
     qs, spans, kinds = [], [], []
     for plan in plans:
-        r = term_match(view, plan, orig, start)
+        r = term_match(view, plan, orig, start, every)
         if r is None:
             if not partial:
                 return None
