@@ -113,6 +113,11 @@ def parse_job(job: parallel.Job, compact: bool = False) -> parallel.Result:
     return parallel.Result(job, doc, None, False, st())
 
 
+def _reread(path: str, doc_id: str) -> str:
+    """A file's text parsed afresh (for a text damaged in the cache)."""
+    return load_document(path, id=doc_id).text
+
+
 def parse_job_compact(job: parallel.Job) -> parallel.Result:
     """``parse_job`` in a worker process: the document is sent back with
     array-backed paragraphs and sections (cheap to send)."""
@@ -203,7 +208,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
         old = previous.entries
     elif cpath and os.path.exists(cpath):
         try:
-            old = cachemod.load(cpath)
+            old = cachemod.load(cpath, reread=_reread)
         except cachemod.CacheError as e:
             notices.append(f"the document cache was unusable ({e}); rebuilding it")
     fresh: dict[str, cachemod.Entry] = {}

@@ -34,7 +34,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui import persist
@@ -186,8 +186,10 @@ class Entry:
     skipped: str | None = None  # the reason, for a file that was not a document
 
 
-def load(path: str) -> dict[str, Entry]:
-    """path -> Entry.  Raises CacheError for anything but a valid cache."""
+def load(path: str, reread: Callable[[str, str], str] | None = None) -> dict[str, Entry]:
+    """path -> Entry.  Raises CacheError for anything but a valid cache.
+    ``reread(path, id)``: the text of a file parsed afresh, for a text found
+    damaged when it is decoded (``tui.corpus`` passes its parser)."""
     try:
         data = persist.map_bytes(path)
     except Unusable as e:
@@ -211,7 +213,7 @@ def load(path: str) -> dict[str, Entry]:
         raise CacheError(f"bad header: {e}") from None
     blob = whole[start + hlen :]
     try:
-        entries, structure = _entries(header, blob, path)
+        entries, structure = _entries(header, blob, path, reread)
     except CacheError:
         raise
     except Exception as e:  # noqa: BLE001 - any malformed content means: rebuild
@@ -232,7 +234,7 @@ class _CachedDocument(Document):
     file when first used."""
 
     def __init__(self, *args, source: tuple, chars: int, **kwargs) -> None:
-        self._source = source  # (blob, offset, length, CRC-32, cache path)
+        self._source = source  # (blob, offset, length, CRC-32, cache path, reread)
         self._chars = chars
         super().__init__(*args, **kwargs)
 
@@ -254,12 +256,12 @@ class _CachedDocument(Document):
 
     def raw_text(self) -> bytes:
         """The text as UTF-8, as the cache holds it (for writing it again)."""
-        blob, off, length, crc, _ = self._source
+        blob, off, length, crc, _, _ = self._source
         raw = bytes(blob[off : off + length])
         return raw if zlib.crc32(raw) == crc else self.text.encode("utf-8", "surrogatepass")
 
     def _decode(self) -> str:
-        blob, off, length, crc, cache = self._source
+        blob, off, length, crc, cache, reread = self._source
         raw = blob[off : off + length]
         if zlib.crc32(raw) == crc:
             try:
@@ -275,21 +277,13 @@ class _CachedDocument(Document):
             os.unlink(cache)
         except OSError:
             pass
-        return _reread(self.path, self.id, self._chars)
-
-
-def _reread(path: str, doc_id: str, chars: int) -> str:
-    """The text of ``path`` parsed afresh, or (when it no longer has the
-    length the cached structure needs) replacement characters standing in."""
-    from tui.corpus import load_document
-
-    try:
-        doc = load_document(path, id=doc_id)
-        if len(doc.text) == chars:
-            return doc.text
-    except Exception:  # noqa: BLE001 - a damaged cache must not crash a reader
-        pass
-    return "\ufffd" * chars
+        # The file parsed afresh, or (when it no longer has the length the
+        # cached structure needs) replacement characters standing in.
+        try:
+            text = reread(self.path, self.id) if reread is not None else None
+        except Exception:  # noqa: BLE001 - a damaged cache must not crash a reader
+            text = None
+        return text if text is not None and len(text) == self._chars else "\ufffd" * self._chars
 
 
 def _ints(blob: memoryview, off: int, count: int, width: int) -> array:
@@ -303,7 +297,7 @@ def _ints(blob: memoryview, off: int, count: int, width: int) -> array:
     return a
 
 
-def _entries(header: dict, blob: memoryview, cache: str) -> tuple[dict[str, Entry], list[tuple[int, int]]]:
+def _entries(header: dict, blob: memoryview, cache: str, reread) -> tuple[dict[str, Entry], list[tuple[int, int]]]:
     """The entries, and the blob ranges the header's CRC covers."""
     if not isinstance(header, dict) or header.get("version") != VERSION:
         raise CacheError("bad header")
@@ -348,7 +342,7 @@ def _entries(header: dict, blob: memoryview, cache: str) -> tuple[dict[str, Entr
             sections=_Sections(secs, titles),
             paragraphs=_Paragraphs(paras),
             warnings=[str(w) for w in d["warnings"]],
-            source=(blob, t_off, t_len, int(d["crc"]), cache),
+            source=(blob, t_off, t_len, int(d["crc"]), cache, reread),
             chars=length,
         )
         doc._digest = int(d["crc"])
