@@ -330,6 +330,16 @@ def test_find_in_document_on_a_very_long_document_returns_every_hit():
     assert {doc.text[s:e] for s, e in spans} == {"心灵港湾"}
 
 
+def test_find_in_document_fetches_beyond_its_first_batch(monkeypatch):
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "FIND_BATCH", 7)
+    n = 40
+    doc = make_doc("many", [f"第{i}段:心灵港湾。" for i in range(n)])
+    spans = SearchIndex([doc]).find_in_document(doc, "心灵港湾")
+    assert len(spans) == n and {doc.text[s:e] for s, e in spans} == {"心灵港湾"}
+
+
 # ------------------------------------------------- pinyin as a user types it
 REAL = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "real"
 

@@ -41,6 +41,7 @@ from tui.text import escape_name as safe_name
 RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
 POOL = 32  # beyond: the best candidates by tantivy ranked by our score; later ones keep tantivy's order
 PARTIAL_POOL = 500
+FIND_BATCH = 2000  # find in document: matching passages fetched in its first engine call
 PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
@@ -562,8 +563,12 @@ class SearchIndex:
             negm = self.planner.exclusion_matchers(q.negative)
             inside = e.in_path(doc.path)
             full = e.any_of([e.all_of([inside] + [self.planner.term_query(p) for p in plans], neg) for plans in interps])
-            count = e.count(full, searcher)
-            _, top = e.top(full, count, 0, searcher, located=True)
+            # One engine call for the usual document; a second one only for
+            # a document with more matching passages than that.
+            count, top = e.top(full, FIND_BATCH, 0, searcher, located=True)
+            if count > len(top):
+                _, more = e.top(full, count - len(top), len(top), searcher, located=True)
+                top += more
             spans: set[tuple[int, int]] = set()
             from tui.search.verify import doc_spans
 
