@@ -51,6 +51,22 @@ def workers() -> int:
     return max(1, min(n, 4))
 
 
+def prepare() -> None:
+    """Start the helper process the pool needs (multiprocessing's resource
+    tracker) now, while ``sys.stderr`` is a real file: the tracker is given
+    its descriptor, and under Textual (which replaces stderr) starting it
+    fails with "bad value(s) in fds_to_keep", so parsing would fall back to
+    this process.  A caller that parses while Textual runs calls this first."""
+    if workers() < 2 or os.environ.get("YUELAN_NO_WORKERS"):
+        return
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - the pool falls back to this process
+        pass
+
+
 def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[Job], Result]) -> Iterator[Result]:
     """A result for each job, in order: ``there`` (a module-level function,
     sent to the workers by name) in worker processes when there is enough to

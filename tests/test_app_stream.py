@@ -1,0 +1,124 @@
+"""A first open streams (tui/app/loading.py): the tree lists documents as
+they are parsed, search answers on what is indexed so far, and the end state
+is the one the plain open gives.  Real parser, real index; parsing is held
+at a gate half-way so "before the stream ended" is a fact, not a race."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from conftest import SEEDS
+from tui.app.app import YuelanApp
+from tui.app.widgets import DocTree
+from tui.session import CorpusStream
+
+DOCS = 40
+HALF = 20
+
+
+def make_corpus(root) -> None:
+    seeds = sorted(SEEDS.iterdir())
+    root.mkdir()
+    for i in range(DOCS):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        (root / f"doc{i:03d}.txt").write_text(f"{text}\n\n第{i}号附记:本件专项检查编号{i:03d}。\n", encoding="utf-8")
+
+
+@pytest.fixture
+def gated(monkeypatch):
+    """Parsing (in this process) stops after HALF files until gate.set()."""
+    import tui.corpus as corpus_mod
+    import tui.search.index as index_mod
+
+    monkeypatch.setenv("YUELAN_NO_WORKERS", "1")
+    monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
+    gate = threading.Event()
+    parsed = []
+    real = corpus_mod.parse_job
+
+    def parse_job(job, compact=False):
+        if len(parsed) == HALF:
+            gate.wait(60)
+        parsed.append(job.path)
+        return real(job, compact)
+
+    monkeypatch.setattr(corpus_mod, "parse_job", parse_job)
+    yield gate
+    gate.set()
+
+
+async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def tree_labels(app) -> list[str]:
+    return [str(node.label) for node in app.query_one(DocTree).root.children]
+
+
+def status(app) -> str:
+    return str(app.query_one("#search-status").render())
+
+
+async def test_first_open_lists_and_searches_documents_while_parsing(tmp_path, gated):
+    docs = tmp_path / "docs"
+    make_corpus(docs)
+    stream = CorpusStream([str(docs)], None).start()
+    app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        tree = app.query_one(DocTree)
+        await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF and app.index is not None, "half the documents")
+        assert not stream.done.is_set()
+        assert app.current_doc == 0 and app.documents[0].path.endswith("doc000.txt")
+        assert "indexing" in status(app) and f"/{DOCS} docs" in status(app), status(app)
+        tree.move_cursor(tree.doc_nodes[3])
+        await pilot.press("slash", *"编号")
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "编号",
+                       "an answer before the stream ended")
+        early = app.searching.response
+        assert not stream.done.is_set() and app._index_partial
+        arrived = {d.id for d in app.documents}
+        assert early.total > 0 and {h.doc_id for h in early.results} <= arrived
+        gated.set()
+        await wait_for(pilot, lambda: app._stream is None and not app._index_partial, "the stream's end")
+        assert len(tree.doc_nodes) == DOCS and tree.cursor_node is tree.doc_nodes[3]
+        await wait_for(pilot, lambda: app.searching.response.total > early.total, "the rerun on the whole index")
+        streamed = (
+            [d.path for d in app.documents], tree_labels(app), app.searching.response.total,
+            sorted(app.index.changes["rebuilt"]), app.live.watcher is not None,
+        )
+        assert status(app) != f"{DOCS} documents"  # results are shown
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: not app.searching.query, "the query cleared")
+        assert status(app) == f"{DOCS} documents"
+
+    # A reopen (the plain path, from the document cache) shows the same.
+    plain = YuelanApp([str(docs)], state_dir=False)
+    async with plain.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: plain.index is not None, "the plain index")
+        plain.query_one("#search").value = "编号"
+        await wait_for(pilot, lambda: plain.searching.response is not None, "the plain search")
+        assert streamed[:3] == ([d.path for d in plain.documents], tree_labels(plain), plain.searching.response.total)
+        assert streamed[3] == sorted(d.path for d in plain.documents)  # the stream indexed each once
+        assert plain.index.changes["rebuilt"] == [] and streamed[4] and plain.live.watcher is not None
+
+
+async def test_quitting_during_the_stream_stops_it(tmp_path, gated):
+    docs = tmp_path / "docs"
+    make_corpus(docs)
+    stream = CorpusStream([str(docs)], None).start()
+    app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = app.query_one(DocTree)
+        await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF, "half the documents")
+        await pilot.press("ctrl+q")
+    gated.set()
+    assert stream.done.wait(30)
+    assert stream.error is None and stream.corpus is None and stream.index is None
