@@ -17,6 +17,7 @@ from tui.session import CorpusStream
 
 DOCS = 40
 HALF = 20
+MORE = 30
 
 
 def make_corpus(root) -> None:
@@ -29,25 +30,27 @@ def make_corpus(root) -> None:
 
 @pytest.fixture
 def gated(monkeypatch):
-    """Parsing (in this process) stops after HALF files until gate.set()."""
+    """Parsing (in this process) stops after HALF files until gates[HALF] is
+    set, and after MORE files until gates[MORE] is."""
     import tui.corpus as corpus_mod
     import tui.search.index as index_mod
 
     monkeypatch.setenv("YUELAN_NO_WORKERS", "1")
     monkeypatch.setattr(index_mod, "COMMIT_SECONDS", 0.0)
-    gate = threading.Event()
+    gates = {HALF: threading.Event(), MORE: threading.Event()}
     parsed = []
     real = corpus_mod.parse_job
 
     def parse_job(job, compact=False):
-        if len(parsed) == HALF:
-            gate.wait(60)
+        if len(parsed) in gates:
+            gates[len(parsed)].wait(60)
         parsed.append(job.path)
         return real(job, compact)
 
     monkeypatch.setattr(corpus_mod, "parse_job", parse_job)
-    yield gate
-    gate.set()
+    yield gates
+    for gate in gates.values():
+        gate.set()
 
 
 async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
@@ -78,7 +81,6 @@ async def test_first_open_lists_and_searches_documents_while_parsing(tmp_path, g
         assert not stream.done.is_set()
         assert app.current_doc == 0 and app.documents[0].path.endswith("doc000.txt")
         assert "indexing" in status(app) and f"/{DOCS} docs" in status(app), status(app)
-        tree.move_cursor(tree.doc_nodes[3])
         await pilot.press("slash", *"编号")
         await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "编号",
                        "an answer before the stream ended")
@@ -86,25 +88,34 @@ async def test_first_open_lists_and_searches_documents_while_parsing(tmp_path, g
         assert not stream.done.is_set() and app._index_partial
         arrived = {d.id for d in app.documents}
         assert early.total > 0 and {h.doc_id for h in early.results} <= arrived
-        gated.set()
+        await wait_for(pilot, lambda: app.settled, "the early results counted and previewed")
+        gated[HALF].set()
+        await wait_for(pilot, lambda: len(tree.doc_nodes) == MORE, "more documents")
+        # The tree grows under the cursor without moving it.
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: not app.searching.query and app.focused is tree, "back in the tree")
+        await pilot.press("down", "down")
+        cursor = tree.cursor_node
+        assert cursor is not None and cursor.data.doc < MORE - 1
+        gated[MORE].set()
         await wait_for(pilot, lambda: app._stream is None and not app._index_partial, "the stream's end")
-        assert len(tree.doc_nodes) == DOCS and tree.cursor_node is tree.doc_nodes[3]
-        await wait_for(pilot, lambda: app.searching.response.total > early.total, "the rerun on the whole index")
+        assert len(tree.doc_nodes) == DOCS and tree.cursor_node is cursor
+        assert status(app) == f"{DOCS} documents"
+        await pilot.press("slash", *"编号")
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "编号"
+                       and app.settled, "a search on the whole index")
+        assert app.searching.response.total > early.total
         streamed = (
             [d.path for d in app.documents], tree_labels(app), app.searching.response.total,
             sorted(app.index.changes["rebuilt"]), app.live.watcher is not None,
         )
-        assert status(app) != f"{DOCS} documents"  # results are shown
-        await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: not app.searching.query, "the query cleared")
-        assert status(app) == f"{DOCS} documents"
 
     # A reopen (the plain path, from the document cache) shows the same.
     plain = YuelanApp([str(docs)], state_dir=False)
     async with plain.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: plain.index is not None, "the plain index")
         plain.query_one("#search").value = "编号"
-        await wait_for(pilot, lambda: plain.searching.response is not None, "the plain search")
+        await wait_for(pilot, lambda: plain.searching.response is not None and plain.settled, "the plain search")
         assert streamed[:3] == ([d.path for d in plain.documents], tree_labels(plain), plain.searching.response.total)
         assert streamed[3] == sorted(d.path for d in plain.documents)  # the stream indexed each once
         assert plain.index.changes["rebuilt"] == [] and streamed[4] and plain.live.watcher is not None
@@ -119,6 +130,6 @@ async def test_quitting_during_the_stream_stops_it(tmp_path, gated):
         tree = app.query_one(DocTree)
         await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF, "half the documents")
         await pilot.press("ctrl+q")
-    gated.set()
+    gated[HALF].set()
     assert stream.done.wait(30)
     assert stream.error is None and stream.corpus is None and stream.index is None

@@ -159,6 +159,11 @@ def open_streaming(
 
     loader = threading.Thread(target=load, name="yuelan-load", daemon=True)
     loader.start()
+    # The index writer's pinyin tables take seconds to load: load them while
+    # the first files are parsed, not after the first one arrives.
+    from tui.search import lang
+
+    lang.token_tables()
     index = None
     try:
         index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots,

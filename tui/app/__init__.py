@@ -107,6 +107,11 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
         loop.run_until_complete(app.run_async())
     finally:
         asyncio.set_event_loop(None)
+    if stream is not None and not stream.done.is_set():
+        from tui.corpus import parallel
+
+        stream.cancel()
+        parallel.stop_workers()  # os._exit would leave them behind
     if app.error_message:
         code = app.return_code or 1
     else:

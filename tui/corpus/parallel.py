@@ -21,6 +21,7 @@ from typing import Callable, Iterator, NamedTuple
 
 PARALLEL_MIN_BYTES = 4 << 20  # below this, parse in this process
 CHUNK_FILES = 8
+_pools: set = set()  # the pools parsing now (stop_workers)
 
 
 class Job(NamedTuple):
@@ -49,6 +50,18 @@ def workers() -> int:
     except (AttributeError, OSError):
         n = os.cpu_count() or 1
     return max(1, min(n, 4))
+
+
+def stop_workers() -> None:
+    """Kill the worker processes of every pool still parsing: a program that
+    leaves with ``os._exit`` meanwhile (the app quitting during a first
+    open) would leave them waiting forever on a pipe they hold both ends of."""
+    for pool in list(_pools):
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                proc.kill()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
 
 
 def prepare() -> None:
@@ -83,10 +96,16 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
 
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["tui.corpus"])
-        with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
+        pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
+        _pools.add(pool)
+        try:
             for r in pool.map(there, jobs, chunksize=CHUNK_FILES):
                 done += 1
                 yield r
+        finally:
+            # Left early (the caller stopped): the files not begun are dropped.
+            pool.shutdown(wait=True, cancel_futures=True)
+            _pools.discard(pool)
     except Exception:  # noqa: BLE001 - any failure of the pool: parse the rest here
         # (BrokenProcessPool, no processes allowed, or the forkserver cannot
         # start: under Textual, stdout and stderr are not real files and
