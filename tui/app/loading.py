@@ -98,7 +98,8 @@ class Loading(MessagePump):
         if stream.error is not None:
             if isinstance(stream.error, PathError):
                 self._fail(stream.error)
-            else:  # the index could not be built: open it the plain way (it says why)
+            else:  # open it the plain way: parse, then index
+                self._show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
                 self._load_corpus()
             return
         corpus, index = stream.corpus, stream.index
