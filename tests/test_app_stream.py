@@ -6,10 +6,10 @@ at a gate half-way so "before the stream ended" is a fact, not a race."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
+from app_support import wait_for
 from conftest import SEEDS
 from tui.app.app import YuelanApp
 from tui.app.widgets import DocTree
@@ -26,6 +26,14 @@ def make_corpus(root) -> None:
     for i in range(DOCS):
         text = seeds[i % len(seeds)].read_text(encoding="utf-8")
         (root / f"doc{i:03d}.txt").write_text(f"{text}\n\n第{i}号附记:本件专项检查编号{i:03d}。\n", encoding="utf-8")
+
+
+def first_open(tmp_path):
+    """The generated corpus, its stream (started as tui.app.run does) and the app."""
+    docs = tmp_path / "docs"
+    make_corpus(docs)
+    stream = CorpusStream([str(docs)], None).start()
+    return docs, stream, YuelanApp([str(docs)], corpus_stream=stream, state_dir=False)
 
 
 @pytest.fixture
@@ -53,15 +61,6 @@ def gated(monkeypatch):
         gate.set()
 
 
-async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def tree_labels(app) -> list[str]:
     return [str(node.label) for node in app.query_one(DocTree).root.children]
 
@@ -71,10 +70,7 @@ def status(app) -> str:
 
 
 async def test_first_open_lists_and_searches_documents_while_parsing(tmp_path, gated):
-    docs = tmp_path / "docs"
-    make_corpus(docs)
-    stream = CorpusStream([str(docs)], None).start()
-    app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=False)
+    docs, stream, app = first_open(tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         tree = app.query_one(DocTree)
         await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF and app.index is not None, "half the documents")
@@ -122,10 +118,7 @@ async def test_first_open_lists_and_searches_documents_while_parsing(tmp_path, g
 
 
 async def test_quitting_during_the_stream_stops_it(tmp_path, gated):
-    docs = tmp_path / "docs"
-    make_corpus(docs)
-    stream = CorpusStream([str(docs)], None).start()
-    app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=False)
+    _, stream, app = first_open(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         tree = app.query_one(DocTree)
         await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF, "half the documents")
