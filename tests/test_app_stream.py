@@ -126,3 +126,26 @@ async def test_quitting_during_the_stream_stops_it(tmp_path, gated):
     gated[HALF].set()
     assert stream.done.wait(30)
     assert stream.error is None and stream.corpus is None and stream.index is None
+
+
+async def test_the_kept_reading_place_opens_when_its_document_arrives(tmp_path, gated):
+    from tui.state import Place, Roots, StateStore
+
+    docs = tmp_path / "docs"
+    make_corpus(docs)
+    state = tmp_path / "state"
+    StateStore(str(state)).save_place(Roots([str(docs)]), Place(0, "doc035.txt", 400))
+    stream = CorpusStream([str(docs)], None).start()
+    app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=str(state))
+    async with app.run_test(size=(120, 30)) as pilot:
+        tree = app.query_one(DocTree)
+        await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF and app._reader_place() is not None, "half")
+        assert app._reader_place() == ("doc000", 0)  # the kept place's document is not there yet
+        gated[HALF].set()
+        gated[MORE].set()
+        await wait_for(pilot, lambda: app.current_doc is not None and app.documents[app.current_doc].id == "doc035",
+                       "the kept place")
+        await wait_for(pilot, lambda: app._stream is None, "the stream's end")
+        here = app._reader_place()
+        assert here is not None and here[0] == "doc035" and 0 < here[1] <= 400
+        assert tree.cursor_node.data.doc == app.current_doc
