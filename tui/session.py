@@ -105,6 +105,7 @@ def open_streaming(
     progress: Progress | None = None,
     indexed: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    quiet: Callable[[], object] | None = None,
 ) -> tuple[Corpus | None, Index | None]:
     """Open a corpus and index it at once, as its files are parsed.
 
@@ -117,7 +118,9 @@ def open_streaming(
     known while files are found).  Returns the corpus and its index; both
     None when ``cancelled()`` became true (parsing stops at the next
     document too).  Notices of both go to ``notify``.  Raises
-    ``tui.corpus.PathError`` as ``open_corpus``."""
+    ``tui.corpus.PathError`` as ``open_corpus``.  ``quiet()`` returns once
+    no other thread is importing modules (the index's tables import pypinyin
+    meanwhile; two threads importing at once can deadlock)."""
     import queue
     import threading
 
@@ -161,6 +164,8 @@ def open_streaming(
     loader.start()
     # The index writer's pinyin tables take seconds to load: load them while
     # the first files are parsed, not after the first one arrives.
+    if quiet is not None:
+        quiet()
     from tui.search import lang
 
     lang.token_tables()
@@ -198,6 +203,9 @@ def needs_parsing(paths: list[str] | None, encoding: str | None) -> bool:
     return path is None or not os.path.exists(path)
 
 
+QUIET_WAIT = 5.0  # seconds a stream waits for its app to be up before importing more
+
+
 class CorpusStream:
     """``open_streaming`` in a daemon thread (not an executor's: quitting
     must not wait for it), started before the app is up: it collects the
@@ -219,6 +227,7 @@ class CorpusStream:
         self.error: BaseException | None = None
         self.done = threading.Event()
         self._cancelled = threading.Event()
+        self._quiet = threading.Event()
 
     def start(self) -> CorpusStream:
         from tui.corpus import parallel
@@ -230,6 +239,11 @@ class CorpusStream:
     def cancel(self) -> None:
         self._cancelled.set()
 
+    def quiet(self) -> None:
+        """The app is up (Textual imported, the first screen composed): the
+        stream may import what indexing needs."""
+        self._quiet.set()
+
     def take(self) -> list:
         """The documents that arrived since the last call, in order."""
         with self._lock:
@@ -240,7 +254,8 @@ class CorpusStream:
         try:
             self.corpus, self.index = open_streaming(
                 self.paths, self.encoding, on_document=self._arrive, on_searchable=self._searchable,
-                progress=self._parsed, indexed=self._indexed, cancelled=self._cancelled.is_set)
+                progress=self._parsed, indexed=self._indexed, cancelled=self._cancelled.is_set,
+                quiet=lambda: self._quiet.wait(QUIET_WAIT))
         except BaseException as exc:  # noqa: BLE001 - reported by the app
             self.error = exc
         finally:

@@ -35,6 +35,7 @@ class Loading(MessagePump):
     """The app's side of a streaming first open (a part of ``YuelanApp``)."""
 
     def _follow_stream(self) -> None:
+        self._stream.quiet()
         self._index_started = time.monotonic()
         self._pending_place = None
         self._stream_timer = self.set_interval(STREAM_TICK, self._stream_tick)

@@ -69,10 +69,12 @@ def prepare() -> None:
     tracker) now, while ``sys.stderr`` is a real file: the tracker is given
     its descriptor, and under Textual (which replaces stderr) starting it
     fails with "bad value(s) in fds_to_keep", so parsing would fall back to
-    this process.  A caller that parses while Textual runs calls this first."""
+    this process.  A caller that parses while Textual runs calls this first
+    (before Textual is imported)."""
     if workers() < 2 or os.environ.get("YUELAN_NO_WORKERS"):
         return
     try:
+        import concurrent.futures.process  # noqa: F401 - imported now, not beside Textual's imports
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
