@@ -5,7 +5,9 @@ Instead of waiting for the whole corpus and then indexing it,
 ``tui.session.CorpusStream`` runs ``open_streaming`` in a daemon thread,
 started before Textual (``tui.app.run``) so the parse pool can start its
 processes (``parallel.prepare``): each document is indexed as it is parsed,
-with a commit every ``COMMIT_SECONDS``.  The stream only collects what
+with a commit every ``COMMIT_SECONDS`` (the first sooner).  The index's
+pinyin tables are loaded once the app has composed its screen (``quiet``:
+no two threads importing at once).  The stream only collects what
 arrives; the app (``Loading``) takes it every ``STREAM_TICK`` seconds on its
 own thread: the tree grows at its end (the cursor stays put), the reader
 shows the first document (or the kept reading place, once its document has
@@ -89,6 +91,8 @@ class Loading(MessagePump):
             return
         files, total, done_bytes, total_bytes = parsed
         indexed = min(stream.indexed, total)
+        if not indexed:
+            self._index_started = time.monotonic()  # the time left counts from the first one indexed
         # Bytes indexed, estimated from the parsed share (the index lags the parse).
         self._index_counts = (indexed, total, done_bytes * indexed // max(1, files), total_bytes)
         self._index_progress()
