@@ -208,3 +208,14 @@ async def wait_text(pilot, app, text: str, secs: float = 10.0) -> str:
         await pilot.pause(0.05)
         screen = app_plain(app)
     return screen
+
+
+async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
+    """Until ``cond()``; generous, as inotify, workers and index builds
+    share two cores with the rest of the suite."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        await pilot.pause(0.025)
+    raise AssertionError(f"timed out waiting for {what}")

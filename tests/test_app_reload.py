@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from app_support import wait_for
 from tui.app.app import YuelanApp
 from tui.app.reader import Reader
 from tui.app.widgets import DocTree
@@ -19,19 +20,6 @@ def report(extra: str = "") -> str:
         for j in range(6):
             parts.append(f"\n第{k + 1}部分第{j + 1}段:区总工会围绕职工需求开展服务,推进阵地建设和队伍建设,成效明显。\n")
     return extra + "".join(parts)
-
-
-async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
-    # Generous: inotify, the reload worker and the index build share two
-    # cores with the rest of the suite.
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        await pilot.pause(0.025)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def search(pilot, app, query: str):

@@ -81,3 +81,49 @@ def test_streaming_open_is_searchable_before_parsing_ends_and_matches_a_plain_op
     index.close()
     again = open_index(open_corpus([str(d)]).documents, roots=[str(d)])
     assert again.changes["rebuilt"] == [] and again.search("工会", limit=0).total == full
+
+
+def test_a_cancelled_stream_stops_parsing_and_keeps_the_kept_index_whole(tmp_path, monkeypatch):
+    """Cancelled half-way: parsing stops, nothing is returned, and the kept
+    index is not cut down to the documents seen (a reopen reuses them all)."""
+    import shutil
+
+    import tui.corpus as corpus_mod
+    from conftest import SEEDS
+    from tui.session import open_streaming
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("YUELAN_NO_WORKERS", "1")
+    d = tmp_path / "docs"
+    d.mkdir()
+    for i, f in enumerate(sorted(SEEDS.iterdir()) * 4):
+        shutil.copy(f, d / f"{i:02d}{f.name}")
+    whole = open_index(open_corpus([str(d)], cache=False).documents, roots=[str(d)])
+    assert len(whole.changes["rebuilt"]) == 20
+    whole.close()
+    parsed: list[str] = []
+    real = corpus_mod.parse_job
+
+    def parse_job(job, compact=False):
+        parsed.append(job.path)
+        return real(job, compact)
+
+    monkeypatch.setattr(corpus_mod, "parse_job", parse_job)
+    shown: list = []
+    corpus, index = open_streaming([str(d)], on_document=shown.append, cancelled=lambda: len(shown) >= 5)
+    assert (corpus, index) == (None, None)
+    assert len(shown) == 5 and len(parsed) == 6  # the one that found it cancelled
+    again = open_index(open_corpus([str(d)], cache=False).documents, roots=[str(d)])
+    assert again.changes["rebuilt"] == [] and len(again.changes["reused"]) == 20
+
+
+def test_a_stream_of_a_missing_path_raises_the_corpus_error(tmp_path):
+    import pytest
+
+    from tui.corpus import PathError
+    from tui.session import CorpusStream, open_streaming
+
+    with pytest.raises(PathError):
+        open_streaming([str(tmp_path / "nowhere")])
+    stream = CorpusStream([str(tmp_path / "nowhere")], None).start()
+    assert stream.done.wait(30) and isinstance(stream.error, PathError) and stream.corpus is None

@@ -15,6 +15,8 @@ engine) happen on first use, not at import.
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
@@ -101,17 +103,24 @@ def open_streaming(
     on_document: Callable[[Document], None] | None = None,
     on_searchable: Callable[[Index], None] | None = None,
     progress: Progress | None = None,
+    indexed: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> tuple[Corpus, Index | None]:
+    quiet: Callable[[], object] | None = None,
+) -> tuple[Corpus | None, Index | None]:
     """Open a corpus and index it at once, as its files are parsed.
 
     Files are parsed (on every core) in a thread; each document is passed to
     ``on_document`` (to show it) and indexed as soon as it is ready, with a
     commit every ``COMMIT_SECONDS``, after the first of which
     ``on_searchable(index)`` is called: search answers on what is indexed so
-    far while the rest is parsed.  ``progress`` is the corpus's.  Returns the
-    corpus and its index (None when ``cancelled()`` became true).  Notices of
-    both go to ``notify``.  Raises ``tui.corpus.PathError`` as ``open_corpus``."""
+    far while the rest is parsed.  ``progress`` is the corpus's (files
+    parsed), ``indexed`` the index's (documents indexed; their total is not
+    known while files are found).  Returns the corpus and its index; both
+    None when ``cancelled()`` became true (parsing stops at the next
+    document too).  Notices of both go to ``notify``.  Raises
+    ``tui.corpus.PathError`` as ``open_corpus``.  ``quiet()`` returns once
+    no other thread is importing modules (the index's tables import pypinyin
+    meanwhile; two threads importing at once can deadlock)."""
     import queue
     import threading
 
@@ -125,6 +134,8 @@ def open_streaming(
     box: dict = {}
 
     def arrived(doc) -> None:
+        if cancelled is not None and cancelled():
+            raise BuildCancelled  # out of load_corpus: nothing more is parsed
         if on_document is not None:
             on_document(doc)
         docs.put(doc)
@@ -138,27 +149,127 @@ def open_streaming(
             docs.put(done)
 
     def stream():
-        while True:
+        while "ended" not in box:
             doc = docs.get()
             if doc is done:
+                box["ended"] = True
+                if "error" in box:
+                    # Parsing stopped short: the build must not take the
+                    # documents it saw for the whole corpus (and drop the rest).
+                    raise BuildCancelled
                 return
             yield doc
 
     loader = threading.Thread(target=load, name="yuelan-load", daemon=True)
     loader.start()
+    # The index writer's pinyin tables take seconds to load: load them while
+    # the first files are parsed, not after the first one arrives.
+    if quiet is not None:
+        quiet()
+    from tui.search import lang
+
+    lang.token_tables()
     index = None
     try:
-        index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots)
+        index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots,
+                                  progress=indexed)
     except BuildCancelled:
-        for _ in stream():  # let the loader finish
-            pass
+        pass
+    finally:
+        while "ended" not in box:  # let the loader finish (it may wait on a full queue)
+            if docs.get() is done:
+                box["ended"] = True
     loader.join()
-    if "error" in box:
-        raise box["error"]
+    error = box.get("error")
+    if error is not None and not isinstance(error, BuildCancelled):
+        raise error
+    if index is None:
+        return None, None
     corpus = box["corpus"]
     for notice in corpus.notices:
         notify(notice)
-    if index is not None:
-        for notice in index.notices:
-            notify(notice)
+    for notice in index.notices:
+        notify(notice)
     return corpus, index
+
+
+def needs_parsing(paths: list[str] | None, encoding: str | None) -> bool:
+    """True when this corpus has no document cache yet (a first open): then
+    every file is parsed, and streaming shows and indexes them as they are."""
+    from tui.corpus import default_seed_dir
+    from tui.corpus.cache import cache_path
+
+    path = cache_path(list(paths) if paths else [str(default_seed_dir())], encoding)
+    return path is None or not os.path.exists(path)
+
+
+QUIET_WAIT = 5.0  # seconds a stream waits for its app to be up before importing more
+
+
+class CorpusStream:
+    """``open_streaming`` in a daemon thread (not an executor's: quitting
+    must not wait for it), started before the app is up: it collects the
+    documents as they arrive, which the app takes (``take()``) when it
+    looks, with how far parsing (``parsed``) and indexing (``indexed``) are,
+    the index once searchable (``partial``), and at the end (``done``) the
+    corpus and index, or the ``error``.  ``cancel()``: stop soon."""
+
+    def __init__(self, paths: list[str] | None, encoding: str | None) -> None:
+        self.paths = paths
+        self.encoding = encoding
+        self._lock = threading.Lock()
+        self._arrived: list = []
+        self.parsed: tuple[int, int, int, int] | None = None  # (files, of files, bytes, of bytes)
+        self.indexed = 0  # documents indexed
+        self.partial = None  # the index, searchable on what is committed
+        self.corpus = None
+        self.index = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self._cancelled = threading.Event()
+        self._quiet = threading.Event()
+
+    def start(self) -> CorpusStream:
+        from tui.corpus import parallel
+
+        parallel.prepare()  # before Textual takes stderr
+        threading.Thread(target=self._run, name="yuelan-stream", daemon=True).start()
+        return self
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def quiet(self) -> None:
+        """The app is up (Textual imported, the first screen composed): the
+        stream may import what indexing needs."""
+        self._quiet.set()
+
+    def take(self) -> list:
+        """The documents that arrived since the last call, in order."""
+        with self._lock:
+            out, self._arrived = self._arrived, []
+        return out
+
+    def _run(self) -> None:
+        try:
+            self.corpus, self.index = open_streaming(
+                self.paths, self.encoding, on_document=self._arrive, on_searchable=self._searchable,
+                progress=self._parsed, indexed=self._indexed, cancelled=self._cancelled.is_set,
+                quiet=lambda: self._quiet.wait(QUIET_WAIT))
+        except BaseException as exc:  # noqa: BLE001 - reported by the app
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def _arrive(self, doc) -> None:
+        with self._lock:
+            self._arrived.append(doc)
+
+    def _searchable(self, index) -> None:
+        self.partial = index
+
+    def _parsed(self, done: int, total: int, done_bytes: int, total_bytes: int) -> None:
+        self.parsed = (done, total, done_bytes, total_bytes)
+
+    def _indexed(self, done: int, _total: int, _chars: int, _all: int) -> None:
+        self.indexed = done

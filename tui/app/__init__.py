@@ -71,23 +71,31 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
     # hit Python's import-deadlock breaker, which hands one of them a
     # partially initialised module ("module 'typing' has no attribute ...").
     import tui.corpus.cache  # noqa: F401
-    from tui.session import open_corpus
+    from tui.session import CorpusStream, needs_parsing, open_corpus
 
-    future: Future = Future()
+    future: Future | None = None
+    stream: CorpusStream | None = None
+    if needs_parsing(paths, encoding):
+        # A first open: documents are shown and indexed as they are parsed.
+        import tui.search.index  # noqa: F401 - imported here for the same reason
 
-    def load() -> None:
-        try:
-            future.set_result(open_corpus(paths, encoding))  # its notices: shown by the app
-        except BaseException as exc:  # noqa: BLE001 - reported by the app
-            future.set_exception(exc)
+        stream = CorpusStream(paths, encoding).start()
+    else:
+        future = Future()
 
-    threading.Thread(target=load, name="yuelan-corpus", daemon=True).start()
+        def load() -> None:
+            try:
+                future.set_result(open_corpus(paths, encoding))  # its notices: shown by the app
+            except BaseException as exc:  # noqa: BLE001 - reported by the app
+                future.set_exception(exc)
+
+        threading.Thread(target=load, name="yuelan-corpus", daemon=True).start()
 
     import asyncio
 
     from tui.app.app import YuelanApp
 
-    app = YuelanApp(paths, encoding, corpus_future=future, watch_files=watch)
+    app = YuelanApp(paths, encoding, corpus_future=future, corpus_stream=stream, watch_files=watch)
     app.startup_notices.extend(filter(None, [locale_warning()]))
     # Like app.run(), but without asyncio.run()'s final wait for the default
     # executor: Textual's thread workers (index build, search) run there and
@@ -99,6 +107,11 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
         loop.run_until_complete(app.run_async())
     finally:
         asyncio.set_event_loop(None)
+    if stream is not None and not stream.done.is_set():
+        from tui.corpus import parallel
+
+        stream.cancel()
+        parallel.stop_workers()  # os._exit would leave them behind
     if app.error_message:
         code = app.return_code or 1
     else:

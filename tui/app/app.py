@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from tui.app.live import LiveReload, ReloadHandlers
+from tui.app.loading import Loading
 from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
@@ -36,6 +37,7 @@ from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory
 from tui.app.state.search import QueryHistory, SearchState
+from tui.session import CorpusStream
 from tui.state import Place, Roots, StateStore
 
 WIDE = 100  # columns from which both panes are shown side by side
@@ -70,7 +72,7 @@ class MainScreen(Screen):
         self.app.main_mounted()
 
 
-class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
+class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App):
     """The app: layout, start-up (corpus, index), themes, keys.  Its other
     parts are the mixins: searching.py (search, results, preview),
     reading.py (reader, places, find, copy), marks.py (bookmarks, export),
@@ -150,6 +152,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
         *,
         corpus: Any = None,
         corpus_future: Future | None = None,
+        corpus_stream: CorpusStream | None = None,
         index_factory: Callable[[list], Any] | None = None,
         state_dir: str | None | bool = None,
         watch_files: bool = True,
@@ -184,6 +187,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
         self.encoding = encoding
         self.corpus = corpus
         self._corpus_future = corpus_future
+        self._stream = corpus_stream  # a first open: documents and index arrive together (loading.py)
         self._index_factory = index_factory
         self.documents: list = []
         self.index: Any = None
@@ -206,6 +210,8 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
         # However the app ends (q, ctrl+c, a test's run_test leaving): the
         # watcher threads hold inotify instances, 128 per user by default.
         self.live.stop()
+        if self._stream is not None:
+            self._stream.cancel()
 
     def _handle_exception(self, error: Exception) -> None:
         # A message or worker callback queued before the app began to close
@@ -252,6 +258,8 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
             self.notify(safe(notice), title="Terminal", severity="warning", timeout=12, markup=False)
         if self.corpus is not None:
             self._corpus_ready(self.corpus)
+        elif self._stream is not None:
+            self._follow_stream()
         elif self._corpus_future is not None and self._corpus_future.done():
             self._take_future()
         else:
@@ -360,22 +368,28 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
             self.notify(safe(notice), title=title, severity="warning", markup=False)
 
     def _corpus_ready(self, corpus) -> None:
-        self.corpus = corpus
-        self._show_notices("Documents", corpus.notices)
         self.documents = list(corpus.documents)
-        tree = self._q(DocTree)
-        tree.populate(self.documents, corpus.skipped)
-        self.live.start()
-        if not self.documents:
-            self._set_search_status("no readable documents")
-            self._q(Reader).clear_document()
-            self._update_status()
+        self._q(DocTree).populate(self.documents, corpus.skipped)
+        if not self._corpus_settled(corpus):
             return
         self._open_first_place()
         n = len(self.documents)
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: start it after a refresh.
         self.set_timer(0.2, self._start_index)
+
+    def _corpus_settled(self, corpus) -> bool:
+        """The whole corpus is on screen (``documents``, the tree): keep it,
+        show its notices, follow its files.  False when it has no document."""
+        self.corpus = corpus
+        self._show_notices("Documents", corpus.notices)
+        self.live.start()
+        if self.documents:
+            return True
+        self._set_search_status("no readable documents")
+        self._q(Reader).clear_document()
+        self._update_status()
+        return False
 
     # ---------------------------------------------------------------- search
 

@@ -223,32 +223,43 @@ class Reading(MessagePump):
         reader.go_to(starts[i])
         self._update_status()
 
-    def _open_first_place(self) -> None:
+    def _open_first_place(self, final: bool = True) -> Place | None:
         """Open where the user left this corpus last time, else the first document.
 
-        Called again with a reloaded corpus, it keeps the reader where it is."""
+        Called again with a reloaded corpus, it keeps the reader where it is.
+        ``final``: False while documents are still arriving (a first open
+        lists them as they are parsed): a kept place whose document has not
+        arrived is returned, to be tried again (``_open_place``)."""
         here = self._reader_place()
         if here is not None:
             di = self._doc_index(here[0])
             if di is not None:
                 self.open_document(di, min(here[1], len(self.documents[di].text)), focus=False, record=False)
-                return
+                return None
         if self.roots is not None:
             self.bookmarks.load()
         place = self.state.load_place(self.roots) if self.roots is not None else None
         self._show_state_notices()
-        if place is not None:
-            di = self._doc_at(place.root, place.path)
-            if di is not None:
-                # A document that shrank since: its end, not another document.
-                self._saved_place = place
-                self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
-                if self.narrow:
-                    self._show_pane("reader")  # one pane: the kept place, not the tree
-                return
-            self.notify("The last reading place is gone from this corpus: starting at the first document.",
-                        markup=False, timeout=5)
+        if place is not None and self._open_place(place, final):
+            return None
         self.open_document(0, 0, focus=False)
+        return None if final else place
+
+    def _open_place(self, place: Place, final: bool = True) -> bool:
+        """Open the kept reading ``place``; False when its document is not
+        (or, unless ``final``, not yet) in the corpus."""
+        di = self._doc_at(place.root, place.path)
+        if di is None:
+            if final:
+                self.notify("The last reading place is gone from this corpus: starting at the first document.",
+                            markup=False, timeout=5)
+            return False
+        # A document that shrank since: its end, not another document.
+        self._saved_place = place
+        self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
+        if self.narrow:
+            self._show_pane("reader")  # one pane: the kept place, not the tree
+        return True
 
     def _doc_at(self, root: int, rel: str) -> int | None:
         if self.roots is None:

@@ -173,21 +173,29 @@ class DocTree(Tree[NodeRef]):
         self.clear()
         self.doc_nodes = []
         self.section_nodes = _SectionNodes(self)
-        self._documents = list(documents)
+        self._documents = []
         self._widths = {}
+        self.append(documents, skipped)
+
+    def append(self, documents, skipped=()) -> None:
+        """Documents after those listed (a first open lists them as they are
+        parsed), then ``skipped``; the cursor stays where it is (on the first
+        document when there was none)."""
+        first = not self.doc_nodes
         # Every TreeNode.add() invalidates the whole tree and schedules a
         # refresh (0.1 ms each: ~1 s for 8 000 documents); invalidate once.
         self._invalidate = _no_op
         try:
-            self._add_documents(skipped)
+            self._add_documents(list(documents), skipped)
         finally:
             del self._invalidate
             self._invalidate()
-        if self.doc_nodes:
+        if first and self.doc_nodes:
             self.move_cursor(self.doc_nodes[0])
 
-    def _add_documents(self, skipped) -> None:
-        for di, doc in enumerate(self._documents):
+    def _add_documents(self, documents, skipped) -> None:
+        for di, doc in enumerate(documents, start=len(self._documents)):
+            self._documents.append(doc)
             count = len(doc.sections)
             label = Text(clip(safe(doc.title) or "(untitled)", MAX_LABEL))
             if count:

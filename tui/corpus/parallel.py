@@ -21,6 +21,7 @@ from typing import Callable, Iterator, NamedTuple
 
 PARALLEL_MIN_BYTES = 4 << 20  # below this, parse in this process
 CHUNK_FILES = 8
+_pools: set = set()  # the pools parsing now (stop_workers)
 
 
 class Job(NamedTuple):
@@ -51,6 +52,36 @@ def workers() -> int:
     return max(1, min(n, 4))
 
 
+def stop_workers() -> None:
+    """Kill the worker processes of every pool still parsing: a program that
+    leaves with ``os._exit`` meanwhile (the app quitting during a first
+    open) would leave them waiting forever on a pipe they hold both ends of."""
+    for pool in list(_pools):
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                proc.kill()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+
+
+def prepare() -> None:
+    """Start the helper process the pool needs (multiprocessing's resource
+    tracker) now, while ``sys.stderr`` is a real file: the tracker is given
+    its descriptor, and under Textual (which replaces stderr) starting it
+    fails with "bad value(s) in fds_to_keep", so parsing would fall back to
+    this process.  A caller that parses while Textual runs calls this first
+    (before Textual is imported)."""
+    if workers() < 2 or os.environ.get("YUELAN_NO_WORKERS"):
+        return
+    try:
+        import concurrent.futures.process  # noqa: F401 - imported now, not beside Textual's imports
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - the pool falls back to this process
+        pass
+
+
 def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[Job], Result]) -> Iterator[Result]:
     """A result for each job, in order: ``there`` (a module-level function,
     sent to the workers by name) in worker processes when there is enough to
@@ -67,10 +98,16 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
 
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["tui.corpus"])
-        with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
+        pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
+        _pools.add(pool)
+        try:
             for r in pool.map(there, jobs, chunksize=CHUNK_FILES):
                 done += 1
                 yield r
+        finally:
+            # Left early (the caller stopped): the files not begun are dropped.
+            pool.shutdown(wait=True, cancel_futures=True)
+            _pools.discard(pool)
     except Exception:  # noqa: BLE001 - any failure of the pool: parse the rest here
         # (BrokenProcessPool, no processes allowed, or the forkserver cannot
         # start: under Textual, stdout and stderr are not real files and

@@ -44,6 +44,7 @@ PARTIAL_POOL = 500
 FIND_BATCH = 2000  # find in document: matching passages fetched in its first engine call
 PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
+FIRST_COMMIT_SECONDS = 0.3  # ...the first time this soon: search answers early on what there is
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
 
@@ -262,7 +263,7 @@ class SearchIndex:
                 if progress is not None and now - last >= PROGRESS_INTERVAL:
                     last = now
                     progress(n, max(n, total), done_bytes, max(done_bytes, total_bytes))
-                if dirty and now - last_commit >= COMMIT_SECONDS:
+                if dirty and now - last_commit >= (COMMIT_SECONDS if self._generation else min(COMMIT_SECONDS, FIRST_COMMIT_SECONDS)):
                     self._commit()
                     dirty = False
                     last_commit = time.monotonic()

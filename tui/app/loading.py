@@ -1,0 +1,133 @@
+"""A first open streams: the tree, the reader and search follow the parse.
+
+With no document cache yet, every file must be parsed (~25 s at 100 MB).
+Instead of waiting for the whole corpus and then indexing it,
+``tui.session.CorpusStream`` runs ``open_streaming`` in a daemon thread,
+started before Textual (``tui.app.run``) so the parse pool can start its
+processes (``parallel.prepare``): each document is indexed as it is parsed,
+with a commit every ``COMMIT_SECONDS`` (the first sooner).  The index's
+pinyin tables are loaded once the app has composed its screen (``quiet``:
+no two threads importing at once).  The stream only collects what
+arrives; the app (``Loading``) takes it every ``STREAM_TICK`` seconds on its
+own thread: the tree grows at its end (the cursor stays put), the reader
+shows the first document (or the kept reading place, once its document has
+arrived, if the user has not moved meanwhile), search answers on what is
+indexed after the first commit (``_index_searchable``), and the search bar
+says how far indexing is.  When the stream ends the app is where the
+ordinary path leaves it: the corpus and its notices, live reload, the
+complete index.
+
+A reopen reads the document cache (fast, all at once) and keeps the plain
+path (``open_corpus``, then the index).
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.message_pump import MessagePump
+
+from tui.app.widgets import DocTree, SearchInput
+from tui.session import CorpusStream
+
+STREAM_TICK = 0.3  # seconds between the app's looks at what arrived
+
+
+class Loading(MessagePump):
+    """The app's side of a streaming first open (a part of ``YuelanApp``)."""
+
+    def _follow_stream(self) -> None:
+        self._stream.quiet()
+        self._index_started = time.monotonic()
+        self._pending_place = None
+        self._stream_timer = self.set_interval(STREAM_TICK, self._stream_tick)
+        self._stream_tick()
+
+    def _stream_tick(self) -> None:
+        stream = self._stream
+        if stream is None:
+            return
+        ended = stream.done.is_set()  # before take(): nothing arrives unseen
+        arrived = stream.take()
+        if arrived:
+            self._stream_documents(arrived)
+        if stream.partial is not None and self.index is None:
+            self._index_searchable(stream.partial)
+        if ended:
+            self._stream_timer.stop()
+            self._stream = None
+            self._stream_ended(stream)
+        else:
+            self._stream_progress(stream)
+
+    def _stream_documents(self, arrived: list) -> None:
+        first = not self.documents
+        # A new list, not extend(): lookups cached per list (_doc_at) see it.
+        self.documents = self.documents + arrived
+        self._q(DocTree).append(arrived)
+        if first:
+            self._pending_place = self._open_first_place(final=False)
+        elif self._pending_place is not None:
+            self._try_pending_place(final=False)
+
+    def _try_pending_place(self, final: bool) -> None:
+        """The kept reading place, once its document has arrived, unless the
+        user has left the first document's top meanwhile."""
+        place = self._pending_place
+        here = self._reader_place()  # None while laying out: not moved
+        if self.current_doc != 0 or (here is not None and here != (self.documents[0].id, 0)):
+            self._pending_place = None
+            return
+        if self.narrow and isinstance(self.focused, SearchInput):
+            return  # typing a query: not now
+        if self._open_place(place, final) or final:
+            self._pending_place = None
+
+    def _stream_progress(self, stream: CorpusStream) -> None:
+        parsed = stream.parsed
+        if parsed is None:
+            n = len(self.documents)
+            self._set_search_status(f"reading files... {n} doc{'s' if n != 1 else ''}" if n else "finding files...")
+            return
+        files, total, done_bytes, total_bytes = parsed
+        indexed = min(stream.indexed, total)
+        if not indexed:
+            self._index_started = time.monotonic()  # the time left counts from the first one indexed
+        # Bytes indexed, estimated from the parsed share (the index lags the parse).
+        self._index_counts = (indexed, total, done_bytes * indexed // max(1, files), total_bytes)
+        self._index_progress()
+
+    def _stream_ended(self, stream: CorpusStream) -> None:
+        from tui.corpus import PathError
+
+        if stream.error is not None:
+            if isinstance(stream.error, PathError):
+                self._fail(stream.error)
+            else:  # open it the plain way: parse, then index
+                self._show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
+                self._load_corpus()
+            return
+        corpus, index = stream.corpus, stream.index
+        if corpus is None:
+            return  # cancelled: the app is closing
+        documents = list(corpus.documents)
+        tree = self._q(DocTree)
+        if [id(d) for d in documents] == [id(d) for d in self.documents]:
+            tree.append([], corpus.skipped)
+        else:  # (only documents from a cache come out of order)
+            current = self.documents[self.current_doc].path if self.current_doc is not None else None
+            self.documents = documents
+            tree.populate(documents, corpus.skipped)
+            self.current_doc = next((i for i, d in enumerate(documents) if d.path == current), None)
+            self._reveal_in_tree()
+        if not self._corpus_settled(corpus):
+            return
+        if self._pending_place is not None:
+            self._try_pending_place(final=True)
+        if self.current_doc is None:
+            self._open_first_place()
+        try:
+            index.warm(wait=False)
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
+        self._index_ready(index)
