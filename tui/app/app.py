@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
+from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload, ReloadHandlers
 from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
