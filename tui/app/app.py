@@ -375,8 +375,11 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Palette, App):
         self._open_first_place()
         n = len(self.documents)
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
-        # The first frame must not wait for the index: start it after a refresh.
-        self.set_timer(0.2, self._start_index)
+        # The first frame must not wait for the index: its thread starts
+        # after the frame with the tree is drawn (a plain timer could fire
+        # in the middle of that first layout, and the thread would take the
+        # GIL from it).
+        self.call_after_refresh(self.set_timer, 0.2, self._start_index)
 
     # ---------------------------------------------------------------- search
 
