@@ -446,6 +446,21 @@ async def test_palette_opens_a_document_by_pinyin_and_jumps_to_a_section():
         assert reader.top_offset() == doc.sections[1].start or reader.scroll_y == reader.max_scroll_y
 
 
+def test_palette_matcher_reads_every_pronunciation_and_traditional_titles():
+    """The palette reads pinyin from the search's tables: every reading of a
+    polyphonic character (重: zhong and chong), Traditional characters, the
+    syllable being typed; positions point at the matched characters."""
+    pytest.importorskip("pypinyin")
+    from tui.app.screens import match
+
+    assert match("cq", "去重庆开会") == (0.8, [1, 2])
+    assert match("zhongqing", "重慶市")[1] == [0, 1]
+    assert match("chongqi", "重慶市")[1] == [0, 1]
+    assert match("xinl", "職工的心靈港灣")[1] == [3, 4]
+    assert match("xlgw", "心灵港湾")[0] > match("xlgw", "心x灵x港x湾")[0]  # initials beat a subsequence
+    assert match("zz", "心灵港湾") == (0.0, [])
+
+
 async def test_palette_has_theme_and_key_commands():
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
+from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload, ReloadHandlers
 from tui.app.loading import Loading
 from tui.app.marks import Marks
@@ -375,8 +376,11 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         self._open_first_place()
         n = len(self.documents)
         self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
-        # The first frame must not wait for the index: start it after a refresh.
-        self.set_timer(0.2, self._start_index)
+        # The first frame must not wait for the index: its thread starts
+        # after the frame with the tree is drawn (a plain timer could fire
+        # in the middle of that first layout, and the thread would take the
+        # GIL from it).
+        self.call_after_refresh(self.set_timer, 0.2, self._start_index)
 
     def _corpus_settled(self, corpus) -> bool:
         """The whole corpus is on screen (``documents``, the tree): keep it,

@@ -302,20 +302,41 @@ def _fold(s: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _pinyin(s: str) -> tuple[tuple[str, ...], bool]:
-    """Per-character pinyin of ``s`` (non-Chinese characters: themselves)."""
+def _readings(s: str) -> tuple[tuple[str, ...], ...] | None:
+    """Every toneless reading of each character of ``s`` (a character
+    without one stands for itself, lower-cased), from the search layer's
+    lazy pinyin tables: one pinyin source for search, find and palette,
+    polyphonic characters included.  None if the tables cannot load."""
     try:
-        from pypinyin import lazy_pinyin
+        from tui.search.lang import pinyin
+
+        table = pinyin().readings
     except Exception:  # noqa: BLE001 - pinyin matching is a bonus
-        return tuple(c.lower() for c in s), False
-    out = []
-    for ch in s:
-        if "\u3400" <= ch <= "\u9fff":
-            py = lazy_pinyin(ch)
-            out.append(py[0].lower() if py else ch)
-        else:
-            out.append(ch.lower())
-    return tuple(out), True
+        return None
+    return tuple(table.get(ch) or (ch.lower(),) for ch in s)
+
+
+def _initials_at(q: str, syll: tuple[tuple[str, ...], ...]) -> int:
+    """Where ``q`` reads as the initials of consecutive characters, or -1."""
+    for j in range(len(syll) - len(q) + 1):
+        if all(any(r[0] == c for r in syll[j + k]) for k, c in enumerate(q)):
+            return j
+    return -1
+
+
+def _spelled_from(q: str, syll: tuple[tuple[str, ...], ...], k: int) -> list[int] | None:
+    """Characters from ``k`` on whose readings spell ``q`` (the last one
+    may be a syllable still being typed), or None."""
+    if k >= len(syll):
+        return None
+    for r in syll[k]:
+        if r.startswith(q):
+            return [k]
+        if q.startswith(r):
+            rest = _spelled_from(q[len(r):], syll, k + 1)
+            if rest is not None:
+                return [k, *rest]
+    return None
 
 
 def match(query: str, candidate: str) -> tuple[float, list[int]]:
@@ -329,20 +350,15 @@ def match(query: str, candidate: str) -> tuple[float, list[int]]:
         return 1.0 - min(0.3, i / 200), list(range(i, i + len(q)))
     q_nospace = q.replace(" ", "")
     if q_nospace.isascii() and q_nospace.isalnum():
-        syll, ok = _pinyin(candidate)
-        if ok:
-            initials = "".join(p[0] if p else " " for p in syll)
-            j = initials.find(q_nospace)
-            if j >= 0 and len(q_nospace) >= 2:
+        syll = _readings(candidate)
+        if syll is not None:
+            j = _initials_at(q_nospace, syll) if len(q_nospace) >= 2 else -1
+            if j >= 0:
                 return 0.8, list(range(j, j + len(q_nospace)))
             # Full pinyin: the query must start at a syllable.
             for start in range(len(syll)):
-                joined, k, pos = "", start, []
-                while k < len(syll) and len(joined) < len(q_nospace):
-                    joined += syll[k]
-                    pos.append(k)
-                    k += 1
-                if joined.startswith(q_nospace):
+                pos = _spelled_from(q_nospace, syll, start)
+                if pos is not None:
                     return 0.85, pos
     # Subsequence.
     pos = []
