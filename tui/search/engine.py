@@ -323,15 +323,27 @@ class Engine:
             if j < last and j + 1 != w:
                 if guard(searcher.doc_freq, "text", v[j : j + 2]) == 0:
                     return None
-                words.append((j, _escape(v[j : j + 2])))
+                words.append((j, v[j : j + 2]))
             elif (j + 1 == w and j == 0) or (j - 1 == w and j == last):
                 # Pinned by no bigram: the first character before the
                 # unknown one, or the last after it.
                 pins.append((j, _escape(c) + "."))
         # A pin of a common character (会.) is what costs (95 ms at 100 MB
         # for one 6-character term found nowhere); leaving it out gives
-        # thousands of false candidates (行业工会 for 外?行业工会).
-        words = sorted(words + pins)
+        # thousands of false candidates (行业工会 for 外?行业工会).  So the
+        # variant's bigrams alone are counted first (a plain phrase, cheap):
+        # found nowhere, the variant is impossible and needs no pin.
+        plain = None
+        if len(words) == 1:
+            plain = guard(Query.term_query, self.schema, "text", words[0][1])
+        elif words:
+            base = words[0][0]
+            plain = guard(Query.phrase_query, self.schema, "text", [(k - base, x) for k, x in words])
+        if not pins:
+            return plain
+        if plain is not None and len(words) >= 2 and self.count(plain, searcher) == 0:
+            return None
+        words = sorted([(k, _escape(x)) for k, x in words] + pins)
         if len(words) == 1:
             return guard(Query.regex_query, self.schema, "text", words[0][1])
         base = words[0][0]
