@@ -379,8 +379,9 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         # The first frame must not wait for the index: its thread starts
         # after the frame with the tree is drawn (a plain timer could fire
         # in the middle of that first layout, and the thread would take the
-        # GIL from it).
-        self.call_after_refresh(self.set_timer, 0.2, self._start_index)
+        # GIL from it), and no later: search should answer within 0.5 s of
+        # the tree on a reopen.
+        self.call_after_refresh(self._start_index)
 
     def _corpus_settled(self, corpus) -> bool:
         """The whole corpus is on screen (``documents``, the tree): keep it,
