@@ -24,7 +24,6 @@ from tui.corpus.model import (
     Section,
     Skipped,
 )
-from tui.corpus.structure import parse_document
 
 from tui.corpus import parallel  # noqa: E402 - after the names it uses
 
@@ -86,6 +85,8 @@ def load_document(
     data = read_bounded(path, check_head=_check_head, stat_out=stat_out, nofollow=nofollow)
     decoded: Decoded = decode_bytes(data, encoding)
     text, warnings = mojibake.check(decoded.text, repair=encoding is None)
+    from tui.corpus.structure import parse_document
+
     return parse_document(text, id=id, path=path, encoding=decoded.encoding, warnings=decoded.warnings + warnings)
 
 
@@ -276,3 +277,13 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     corpus.entries = fresh
     corpus.roots = roots
     return corpus
+
+
+def __getattr__(name: str):
+    """``parse_document`` is imported when first asked for: reading the
+    document cache needs no parser (its regular expressions cost ~50 ms)."""
+    if name == "parse_document":
+        from tui.corpus.structure import parse_document
+
+        return parse_document
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from tui import persist
 from tui.corpus.formats import versions as formats_versions
 from tui.corpus.model import Document, Paragraph, Section
-from tui.corpus.structure import PARSER_VERSION, RULES
+from tui.corpus.rules import PARSER_VERSION, RULES
 
 # The search layer imports these from here; they live in tui.persist.
 from tui.persist import STALE_TMP_SECONDS, Unusable, private_cache_dir, read_bytes, touch, write_atomic  # noqa: F401

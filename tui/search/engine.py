@@ -470,7 +470,7 @@ MANIFEST = "manifest.json"
 
 
 def versions() -> dict:
-    from tui.corpus.structure import PARSER_VERSION
+    from tui.corpus.rules import PARSER_VERSION
 
     return {"index": INDEX_VERSION, "tantivy": getattr(tantivy, "__version__", ""), "parser": PARSER_VERSION,
             "fold": fold_signature()}
