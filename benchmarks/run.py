@@ -150,8 +150,11 @@ APP_MARKERS = {
 def tty_app(path: Path, runs: int, searchable_timeout: float) -> dict:
     """First frame (median of ``runs``) and, on the first run, tree and searchable."""
     firsts = []
-    full = run_tty(yuelan_argv([str(path)]), APP_MARKERS, timeout=searchable_timeout, cwd=str(ROOT), extra_env=app_env())
+    env = app_env()
+    full = run_tty(yuelan_argv([str(path)]), APP_MARKERS, timeout=searchable_timeout, cwd=str(ROOT), extra_env=env)
     firsts.append(full["first_frame_s"])
+    # A reopen: the same cache, which the first open wrote (documents and index).
+    full["reopen"] = run_tty(yuelan_argv([str(path)]), APP_MARKERS, timeout=searchable_timeout, cwd=str(ROOT), extra_env=env)
     quits = []
     for _ in range(runs - 1):
         # ctrl+q right after the first frame, while the corpus is loading.
@@ -250,6 +253,13 @@ def targets(res: dict) -> list[dict]:
             v = s["reopen"]["reopen_s"] - s["reopen"]["warm_s"]
             rows.append({"target": "reopen 100 MB to searchable <= 0.5 s, warm() in the background",
                          "value": f"{v:.2f} s (documents + stored index)", "status": verdict(v, 0.5)})
+    s = size_of(100)
+    r = (s or {}).get("tty", {}).get("reopen") or {}
+    if r.get("tree_s") is not None and r.get("searchable_s") is not None:
+        v = r["searchable_s"] - r["tree_s"]
+        rows.append({"target": "app reopen at 100 MB searchable <= 0.5 s after its tree appears (tty)",
+                     "value": f"{v:.2f} s (tree {r['tree_s']:.2f} s, searchable {r['searchable_s']:.2f} s)",
+                     "status": verdict(v, 0.5)})
     for key in sorted(sizes, key=float):
         s = sizes[key]
         if "index" in s and "cold_mb_s" in s["index"]:
@@ -345,6 +355,9 @@ def table(res: dict) -> str:
     row("app: tree shown s", lambda s: s["tty"]["tree_s"], ".2f")
     row("app: searchable s", lambda s: s["tty"]["searchable_s"], ".2f")
     row("app: quit (ctrl+q) when searchable s", lambda s: s["tty"]["quit_s"], ".2f")
+    row("app reopen: tree shown s", lambda s: s["tty"]["reopen"]["tree_s"], ".2f")
+    row("app reopen: searchable s", lambda s: s["tty"]["reopen"]["searchable_s"], ".2f")
+    row("app reopen: searchable after the tree s", lambda s: s["tty"]["reopen"]["searchable_s"] - s["tty"]["reopen"]["tree_s"], ".2f")
     row("app: quit (ctrl+q) while loading s", lambda s: ", ".join("> 10 (killed)" if q is None else f"{q:.2f}" for q in s["tty"]["quit_while_loading_s"]) or None, "")
     row("peak RSS MB, load+index+search", lambda s: s["index"]["peak_rss_mb"], ".0f")
     row("peak RSS MB, app (run_test)", lambda s: s["keys"]["peak_rss_mb"], ".0f")
