@@ -119,7 +119,7 @@ class FakeIndex:
         q = query.strip().lower()
         return to_simplified(PINYIN.get(q.replace(" ", ""), q))
 
-    def find_in_document(self, doc, query: str) -> list[tuple[int, int]]:
+    def find_in_document(self, doc, query: str, *, cancelled=None) -> list[tuple[int, int]]:
         from tui.text import to_simplified
 
         term = self._term(query)

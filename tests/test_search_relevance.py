@@ -340,6 +340,24 @@ def test_find_in_document_fetches_beyond_its_first_batch(monkeypatch):
     assert len(spans) == n and {doc.text[s:e] for s, e in spans} == {"心灵港湾"}
 
 
+def test_find_in_document_stops_when_cancelled():
+    """The app counts each result document's hits in a worker that the next
+    keystroke cancels: a cancelled find stops verifying and returns what it
+    found so far."""
+    n = 300
+    doc = make_doc("many", [f"第{i}段:心灵港湾。" for i in range(n)])
+    index = SearchIndex([doc])
+    every = index.find_in_document(doc, "心灵港湾")
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 1
+
+    some = index.find_in_document(doc, "心灵港湾", cancelled=cancelled)
+    assert len(every) == n and 0 < len(some) < n and set(some) <= set(every)
+
+
 # ------------------------------------------------- pinyin as a user types it
 REAL = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "real"
 

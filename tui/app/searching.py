@@ -219,7 +219,7 @@ class Searching(MessagePump):
             if worker.is_cancelled:
                 return
             try:
-                found[doc_id] = list(index.find_in_document(doc, query))
+                found[doc_id] = list(index.find_in_document(doc, query, cancelled=lambda: worker.is_cancelled))
             except Exception:  # noqa: BLE001 - the passage highlights stay
                 pass
         if not worker.is_cancelled:

@@ -545,13 +545,17 @@ class SearchIndex:
         resp.more = rows.more(offset, want)
 
     # ------------------------------------------------------------ find
-    def find_in_document(self, doc: Document, query: str) -> list[tuple[int, int]]:
+    def find_in_document(self, doc: Document, query: str, *,
+                         cancelled: Callable[[], bool] | None = None) -> list[tuple[int, int]]:
         """Every hit of ``query`` in ``doc.text`` (document offsets, sorted):
-        the passages that match the whole query, as ``search`` finds them."""
+        the passages that match the whole query, as ``search`` finds them.
+        ``cancelled()`` is polled as passages are verified (the app's count
+        of hits per result document must not hold up the next keystroke's
+        search); once true, what was found so far is returned."""
         try:
             di = self._doc_index.get(id(doc))
             if di is None or di in self._stale:
-                return SearchIndex([doc]).find_in_document(doc, query)
+                return SearchIndex([doc]).find_in_document(doc, query, cancelled=cancelled)
             q = parse_query(query)
             if not q.positive:
                 return []
@@ -573,7 +577,9 @@ class SearchIndex:
             spans: set[tuple[int, int]] = set()
             from tui.search.verify import doc_spans
 
-            for hit in top:
+            for k, hit in enumerate(top):
+                if k & 31 == 31 and cancelled is not None and cancelled():
+                    break
                 if self._slot.get(hit[1] >> eng.ORD_BITS) != di:
                     continue
                 r = self._verify(hit, interps, negm, every=True)

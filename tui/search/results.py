@@ -116,8 +116,11 @@ class Index(Protocol):
         ranking, with the exact ``total``; never raises."""
         ...
 
-    def find_in_document(self, doc: Document, query: str) -> Sequence[tuple[int, int]]:
-        """Every match of ``query`` in ``doc.text`` (document offsets, sorted)."""
+    def find_in_document(
+        self, doc: Document, query: str, *, cancelled: Callable[[], bool] | None = None
+    ) -> Sequence[tuple[int, int]]:
+        """Every match of ``query`` in ``doc.text`` (document offsets, sorted);
+        stops early (with what it has) once ``cancelled()`` is true."""
         ...
 
     def warm(self, wait: bool = True) -> object:
