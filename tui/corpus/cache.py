@@ -344,8 +344,8 @@ def _entries(header: dict, blob: memoryview, cache: str, reread) -> tuple[dict[s
             warnings=[str(w) for w in d["warnings"]],
             source=(blob, t_off, t_len, int(d["crc"]), cache, reread),
             chars=length,
+            _digest=int(d["crc"]),
         )
-        doc._digest = int(d["crc"])
         out[d["path"]] = Entry(key, document=doc)
     return out, structure
 

@@ -312,8 +312,9 @@ class Engine:
 
     def _pinned(self, v: str, w: int, searcher):
         """``v`` with any character at index ``w``, as a phrase (see
-        ``typos``); None when one of its bigrams occurs nowhere (a regex
-        costs as much as its character is common, even then)."""
+        ``typos``); None when the variant occurs nowhere (checked on its
+        bigrams before any regex runs: a regex costs as much as its
+        character is common, even then)."""
         words: list[tuple[int, str]] = []
         pins: list[tuple[int, str]] = []
         last = len(v) - 1
@@ -333,21 +334,20 @@ class Engine:
         # thousands of false candidates (行业工会 for 外?行业工会).  So the
         # variant's bigrams alone are counted first (a plain phrase, cheap):
         # found nowhere, the variant is impossible and needs no pin.
-        plain = None
-        if len(words) == 1:
-            plain = guard(Query.term_query, self.schema, "text", words[0][1])
-        elif words:
-            base = words[0][0]
-            plain = guard(Query.phrase_query, self.schema, "text", [(k - base, x) for k, x in words])
         if not pins:
-            return plain
-        if plain is not None and len(words) >= 2 and self.count(plain, searcher) == 0:
+            return self._at(words) if words else None
+        if len(words) >= 2 and self.count(self._at(words), searcher) == 0:
             return None
-        words = sorted([(k, _escape(x)) for k, x in words] + pins)
+        return self._at(sorted([(k, _escape(x)) for k, x in words] + pins), regex=True)
+
+    def _at(self, words: list[tuple[int, str]], regex: bool = False):
+        """The ``text`` field holding ``words`` (terms, or regexes) at their
+        positions relative to each other: one term, or a phrase."""
         if len(words) == 1:
-            return guard(Query.regex_query, self.schema, "text", words[0][1])
+            return guard(Query.regex_query if regex else Query.term_query, self.schema, "text", words[0][1])
         base = words[0][0]
-        return guard(Query.regex_phrase_query, self.schema, "text", [(k - base, x) for k, x in words])
+        make = Query.regex_phrase_query if regex else Query.phrase_query
+        return guard(make, self.schema, "text", [(k - base, x) for k, x in words])
 
     def near(self, words: list[str], limit: int):
         """Passages holding every word, in some order within about ``limit``

@@ -422,12 +422,11 @@ class SearchIndex:
         # follow each other.  One engine call gives the count and those hits.
         # Every way of matching has exact candidates (words apart: nearly,
         # through a sloppy phrase), so beyond that the count is tantivy's.
-        all_limit = RANK_ALL
-        count, top = e.top(full, all_limit, 0, searcher, located=True)
+        count, top = e.top(full, RANK_ALL, 0, searcher, located=True)
         if count == 0 and len(q.positive) >= 2 and len(interps) == 1:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
-        verify_all = count <= all_limit
+        verify_all = count <= RANK_ALL
         rows = self._rank(full, count, top, interps, negm, searcher, want, verify_all, cancelled)
         resp.total = len(rows.verified) if verify_all else count
         resp.results = rows.page(offset, want)
