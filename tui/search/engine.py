@@ -15,9 +15,11 @@ Its fields:
   forms (``xin l g``).
 * ``py``: per adjacent pair every combination of the two characters' initials
   (``xl_xh``), split the same way: ``xlgw`` is the phrase ``xl lg gw``.
-* ``path`` (raw: delete by file, restrict to a file), ``kind`` (boosts:
-  headings up, boilerplate down), ``pkey`` (fast: which document and passage,
-  read in one batch for a page of hits: ``slot << 24 | ordinal``), and
+* ``path`` (raw: delete by file, restrict to a file), ``kw`` (fast: the
+  factor of the passage's kind, ``rank.ENGINE_KIND_FACTOR``, by which
+  tantivy's score is multiplied as the top hits are collected: headings up,
+  boilerplate down), ``pkey`` (fast: which document and passage, read in
+  one batch for a page of hits: ``slot << 24 | ordinal``), and
   ``ploc`` (fast: where the passage lies, ``start << 16 | length``) and
   ``psec`` (fast: ``(section + 1) << 2 | kind``), so that verifying a hit
   needs no passage list of its document.
@@ -45,12 +47,12 @@ import tantivy
 from tantivy import Occur, Query
 
 from tui.corpus.cache import KIND_CODE  # noqa: F401 - one code per paragraph kind, shared with the document cache
-from tui.search import lang
+from tui.search import lang, rank
 
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 4  # 3: passage location fast fields; 4: fingerprints by the text's CRC
+INDEX_VERSION = 5  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -58,6 +60,8 @@ MAX_ORD = (1 << ORD_BITS) - 1
 LEN_BITS = 16  # a passage is at most passages.CHUNK characters long
 MAX_LEN = (1 << LEN_BITS) - 1
 WRITER_HEAP = 96_000_000
+# ``kw`` per kind code: tantivy multiplies a score by log2(2 + kw).
+KIND_WEIGHT = {code: 2.0 ** rank.ENGINE_KIND_FACTOR[name] - 2.0 for name, code in KIND_CODE.items()}
 
 
 class EngineError(Exception):
@@ -165,7 +169,7 @@ def _schema():
     sb.add_text_field("pyf", tokenizer_name="yl_pyf", index_option="position")
     sb.add_text_field("py", tokenizer_name="yl_py", index_option="position")
     sb.add_text_field("path", tokenizer_name="raw", index_option="basic")
-    sb.add_unsigned_field("kind", indexed=True)
+    sb.add_float_field("kw", fast=True)
     sb.add_unsigned_field("pkey", fast=True)
     sb.add_unsigned_field("ploc", fast=True)
     sb.add_unsigned_field("psec", fast=True)
@@ -243,7 +247,7 @@ class Engine:
             d.add_text("pyf", pyf)
             d.add_text("py", py)
             d.add_text("path", pterm)
-            d.add_unsigned("kind", kind)
+            d.add_float("kw", KIND_WEIGHT[kind])
             d.add_unsigned("pkey", (slot << ORD_BITS) | ordinal)
             d.add_unsigned("ploc", (start << LEN_BITS) | min(end - start, MAX_LEN))
             d.add_unsigned("psec", ((0 if section is None else section + 1) << 2) | kind)
@@ -393,19 +397,6 @@ class Engine:
     def in_path(self, path: str):
         return guard(Query.term_query, self.schema, "path", path_term(path))
 
-    def kind_boosts(self):
-        """Should-clauses: headings and titles up, everything but boilerplate
-        a little (the amounts are ``rank.ENGINE_HEADING`` and ``rank.ENGINE_NOT_BOILERPLATE``)."""
-        from tui.search import rank
-
-        up = guard(Query.term_set_query, self.schema, "kind", [KIND_CODE["heading"], KIND_CODE["title"]])
-        fair = guard(Query.term_set_query, self.schema, "kind",
-                     [KIND_CODE["body"], KIND_CODE["heading"], KIND_CODE["title"]])
-        return [
-            (Occur.Should, guard(Query.const_score_query, up, rank.ENGINE_HEADING)),
-            (Occur.Should, guard(Query.const_score_query, fair, rank.ENGINE_NOT_BOILERPLATE)),
-        ]
-
     @staticmethod
     def any_of(queries, boosts=None):
         qs = [q for q in queries if q is not None]
@@ -445,7 +436,7 @@ class Engine:
         if query is None:
             return 0, []
         s = searcher or self.searcher()
-        r = guard(s.search, query, max(1, limit), count=True, offset=max(0, offset))
+        r = guard(s.search, query, max(1, limit), count=True, offset=max(0, offset), weight_by_field="kw")
         hits = r.hits if limit > 0 else []
         if not hits:
             return r.count, []

@@ -414,8 +414,7 @@ class SearchIndex:
             self.planner.gate(plans, searcher, gen)
         neg = [self.planner.exclusion(t) for t in q.negative]
         negm = self.planner.exclusion_matchers(q.negative)
-        boosts = e.kind_boosts()
-        full = e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg, boosts) for plans in interps])
+        full = e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg) for plans in interps])
         want = None if limit == 0 else offset + limit
         # Up to RANK_ALL candidates, every one is verified and ranked by our
         # score; decided by the query alone (never by the page), so pages

@@ -13,7 +13,7 @@ outweigh a step of quality (exact > folded > pinyin > fuzzy):
 * ``REPEAT_BONUS``: more hits of the terms in the passage (at most four).
 
 tantivy's own ranking (BM25 with the ``ENGINE_BOOST`` of each way to match,
-and the kind boosts of ``engine.Engine.kind_boosts``) only chooses which
+times the ``ENGINE_KIND_FACTOR`` of the passage's kind) only chooses which
 candidates are scored here; ties keep document order.
 """
 
@@ -45,8 +45,12 @@ REPEAT_CAP = 4
 # Boosts of the candidate queries, so that tantivy's top candidates are the
 # ones this ranking puts first.
 ENGINE_BOOST = {"literal": 4.0, "pinyin": 2.0, "split": 1.0, "fuzzy": 0.5}
-ENGINE_HEADING = 0.8  # added to tantivy's score of a heading or title
-ENGINE_NOT_BOILERPLATE = 1.5  # ... and of anything but boilerplate
+# tantivy's score times this, by the passage's kind: headings and titles up,
+# boilerplate down.  A factor read from a fast field as the top hits are
+# collected (``engine.kind_weight``); as should-clauses of a query, the same
+# boosts cost more than the search itself (8.5 against 1.5 ms for 工会 at
+# 100 MB): their postings cover nearly every passage.
+ENGINE_KIND_FACTOR = {"boilerplate": 1.0, "body": 1.2, "heading": 1.35, "title": 1.35}
 
 
 def score(qualities: list[float], term_spans: list[list[tuple[int, int]]], kind: str, in_heads: int) -> float:
