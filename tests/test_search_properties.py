@@ -171,6 +171,32 @@ def test_expanding_characters_map_inside_bounds(s):
             assert text[a:b].strip() in normalize_text(s[oa:ob])
 
 
+@SETTINGS
+@given(
+    k=st.integers(1, 3),
+    occ=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5), st.integers(0, 2)), max_size=14),
+)
+def test_min_window_is_the_tightest_window_holding_every_group(k, occ):
+    """The sliding window (one pass) against every window, tried one by one."""
+    from tui.search.rank import min_window
+
+    occ = [(a, a + n, g % k) for a, n, g in occ]
+    s = sorted(occ)
+    widths = [
+        max(b for _, b, _ in s[i : j + 1]) - s[i][0]
+        for i in range(len(s))
+        for j in range(i, len(s))
+        if len({g for _, _, g in s[i : j + 1]}) == k
+    ]
+    got = min_window(occ, k)
+    if not widths:
+        assert got is None
+        return
+    lo, hi, chosen = got
+    assert hi - lo == min(widths)
+    assert len(chosen) == k and all(lo <= a and b <= hi for a, b in chosen)
+
+
 def test_query_parsing_is_lenient():
     q = parse_query('工会 "心灵 港湾" -国有 "unbalanced')
     assert [(t.raw, t.phrase, t.exclude) for t in q.terms] == [

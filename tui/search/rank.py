@@ -19,6 +19,8 @@ candidates are scored here; ties keep document order.
 
 from __future__ import annotations
 
+from collections import deque
+
 
 # How good a hit of each kind is.
 Q_LITERAL = 1.0
@@ -90,20 +92,27 @@ def min_window(occ: list[tuple[int, int, int]], k: int):
     have = 0
     best = None
     left = 0
+    ends: deque[int] = deque()  # indexes in the window, by falling end: its end is occ[ends[0]]
     for right in range(len(occ)):
         g = occ[right][2]
         if counts[g] == 0:
             have += 1
         counts[g] += 1
+        end = occ[right][1]
+        while ends and occ[ends[-1]][1] <= end:
+            ends.pop()
+        ends.append(right)
         while have == k:
             lo = occ[left][0]
-            hi = max(o[1] for o in occ[left : right + 1])
+            hi = occ[ends[0]][1]
             if best is None or hi - lo < best[1] - best[0]:
                 best = (lo, hi, left, right)
             g2 = occ[left][2]
             counts[g2] -= 1
             if counts[g2] == 0:
                 have -= 1
+            if ends[0] == left:
+                ends.popleft()
             left += 1
     if best is None:
         return None
