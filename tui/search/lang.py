@@ -132,6 +132,8 @@ class PinyinTables:
     shadow_table: dict[int, int]  # character -> code of its reading set
     code_sets: tuple[frozenset[str], ...]  # code index -> reading set
     max_syllable: int
+    by_prefix: dict[str, tuple[int, ...]]  # a prefix of some reading -> the codes with such a reading
+    by_reading: dict[str, tuple[int, ...]]  # a whole reading -> the codes with it
 
     def shadow(self, text: str) -> str:
         """``text`` with each character replaced by the code of its readings.
@@ -149,10 +151,7 @@ class PinyinTables:
         if cached is not None:
             return cached
         t0 = time.perf_counter()
-        codes = []
-        for i, rs in enumerate(self.code_sets):
-            if (any(r.startswith(piece) for r in rs)) if prefix else (piece in rs):
-                codes.append(CODE_BASE + i)
+        codes = (self.by_prefix if prefix else self.by_reading).get(piece, ())
         if not codes:
             out = "(?!)"
         else:
@@ -210,6 +209,15 @@ def pinyin() -> PinyinTables:
             if len(sets) > 0xF900 - 0xE000:
                 raise RuntimeError("too many pinyin reading sets for the private use area")
             code_sets = tuple(sorted(sets, key=sets.__getitem__))
+            # Which codes a typed piece matches, for every piece at once (one
+            # pass here, instead of a pass over every set per new piece: 13 ms).
+            by_prefix: dict[str, list[int]] = {}
+            by_reading: dict[str, list[int]] = {}
+            for i, rs in enumerate(code_sets):
+                for r in rs:
+                    by_reading.setdefault(r, []).append(CODE_BASE + i)
+                for pre in {r[:k] for r in rs for k in range(1, len(r) + 1)}:
+                    by_prefix.setdefault(pre, []).append(CODE_BASE + i)
             # Syllables for splitting typed pinyin: those with a vowel (the
             # interjections n, ng, m, hm would split "xinling" as "xi n ling").
             syllables = frozenset(
@@ -223,6 +231,8 @@ def pinyin() -> PinyinTables:
                 shadow_table=table,
                 code_sets=code_sets,
                 max_syllable=max(len(s) for s in syllables),
+                by_prefix={k: tuple(v) for k, v in by_prefix.items()},
+                by_reading={k: tuple(v) for k, v in by_reading.items()},
             )
             _charge(time.perf_counter() - t0)
     return _pinyin
