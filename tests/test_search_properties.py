@@ -143,6 +143,36 @@ def test_pinyin_of_any_run_of_characters_finds_it(index, seed_corpus, data):
 
 
 @SETTINGS
+@given(data=st.data())
+def test_one_wrong_or_extra_character_beside_an_end_is_found(index, seed_corpus, data):
+    """A typo next to the term's first or last character leaves that
+    character with no known neighbour: the engine must still pin it where it
+    stands (a candidate query that dropped it, or put it elsewhere, would
+    miss the run or flood the candidates)."""
+    run = fold_text(data.draw(passage_substrings(seed_corpus, 4, 6)))
+    assume(len(run) >= 4 and all("\u4e00" <= c <= "\u9fff" for c in run))
+    odd = "龘"  # occurs in no seed: no reading of the query as words apart can match
+    assume(all(odd not in d.text for d in index.documents))
+    at = data.draw(st.sampled_from([1, len(run) - 2]))
+    q = run[:at] + odd + (run[at + 1 :] if data.draw(st.booleans()) else run[at:])
+    resp = index.search(q, limit=0)
+    check_hits(resp)
+    from tui.search.normalize import span_to_orig
+
+    found = False
+    for doc in index.documents:
+        text, tmap = normalize(doc.text)
+        j = text.find(run)
+        if j < 0:
+            continue
+        oa, ob = span_to_orig(tmap, j, j + len(run))
+        hits = [h for h in resp.results if h.doc_id == doc.id and h.start < ob and h.end > oa]
+        assert hits and all(h.match == "fuzzy" for h in hits), (q, run, doc.id)
+        found = True
+    assert found
+
+
+@SETTINGS
 @given(s=st.text(alphabet=st.sampled_from("心灵港湾工會\u3000 \n\xa0ＡＢab1\t,。"), max_size=30))
 def test_normalize_maps_every_span_back(s):
     from tui.search.normalize import span_to_orig

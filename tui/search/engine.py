@@ -3,12 +3,18 @@
 One tantivy document per passage (``passages.py`` says what a passage is).
 Its fields:
 
-* ``text``: the folded, normalised passage written as overlapping bigrams
-  ``ab bc c\\x03`` (a space in the text is ``␣``; the end marker makes every
-  character the first of some bigram), whitespace tokenizer, with positions.
+* ``text``: the folded, normalised passage written as overlapping bigrams,
+  each followed by its first character alone: ``ab a bc b c\\x03 c`` (a
+  space in the text is ``␣``; the end marker gives the last character a
+  bigram too), whitespace tokenizer, with positions: character ``i``'s
+  bigram stands at position ``2i``, the character itself at ``2i + 1``.
   A phrase query over a term's bigrams is exact substring matching; a
-  one-character term is a regex over the bigrams it starts.  (tantivy's own
-  ngram tokenizer puts every token at position 0, so phrases never match.)
+  one-character term is one term; a typo variant pins a character that no
+  known neighbour pins with its bigram by the character alone, in the same
+  phrase.  (tantivy's own ngram tokenizer puts every token at position 0,
+  so phrases never match on it.  Pinning by a regex ``x.`` instead, over
+  every bigram the character starts, cost 26 ms at 100 MB for a common
+  character; the characters alone make the index about a quarter larger.)
 * ``pyf``: per character its readings ``xing_hang_heng``, cut apart at the
   same position by the compound splitter: a phrase of syllables is full
   pinyin, ``phrase_prefix`` the syllable being typed, regex phrases mixed
@@ -52,7 +58,7 @@ from tui.search import lang, rank
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 5  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field
+INDEX_VERSION = 6  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field; 6: characters alone
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -101,18 +107,21 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
     u[(u >= 0xD800) & (u <= 0xDFFF)] = 0xFFFD
     n = len(u)
     nl = u == NL
-    # Bigrams: each character, the next one (END at a passage's end), a space.
+    # Bigrams: each character, the next one (END at a passage's end), a
+    # space; then the character alone and a space.
     shown = u.copy()
     shown[u == 32] = ord(SPACE)
     nxt = np.empty_like(shown)
     nxt[:-1] = shown[1:]
     nxt[-1] = NL
     nxt[nxt == NL] = ord(END)
-    grid = np.empty((n, 3), dtype="<u4")
+    grid = np.empty((n, 5), dtype="<u4")
     grid[:, 0] = shown
     grid[:, 1] = nxt
     grid[:, 2] = 32
-    grid[nl, 1] = 32
+    grid[:, 3] = shown
+    grid[:, 4] = 32
+    grid[nl, 1:] = 32
     bigrams = grid.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
     # Full pinyin: one token per character.
     cp = np.minimum(u, lang.LUT_SIZE - 1)
@@ -288,19 +297,14 @@ class Engine:
         if not t:
             return None
         if len(t) == 1:
-            return guard(Query.regex_query, self.schema, "text", _escape(t) + ".")
-        grams = [t[i : i + 2] for i in range(len(t) - 1)]
-        if len(grams) == 1:
-            return guard(Query.term_query, self.schema, "text", grams[0])
-        return guard(Query.phrase_query, self.schema, "text", grams)
+            return guard(Query.term_query, self.schema, "text", t)
+        return self._at([(2 * i, t[i : i + 2]) for i in range(len(t) - 1)])
 
     def typos(self, term: str):
         """Passages holding ``term`` (normalised, 3+ characters) with one
         character wrong, missing or extra, as ``matchers.Fuzzy`` reads it.
-        Each variant pins every known character at its position: bigrams
-        where two known characters stand together, else ``x.`` (a bigram
-        starting with ``x``: a prefix, cheap; ``.x`` would scan every term).
-        The candidates are exactly the variants' occurrences."""
+        Each variant is one phrase that pins every known character at its
+        position.  The candidates are exactly the variants' occurrences."""
         t = _as_field(term)
         n = len(t)
         if n < 3:
@@ -315,61 +319,49 @@ class Engine:
         return self.any_of(qs) or self.literal(t)
 
     def _pinned(self, v: str, w: int, searcher):
-        """``v`` with any character at index ``w``, as a phrase (see
-        ``typos``); None when the variant occurs nowhere (checked on its
-        bigrams before any regex runs: a regex costs as much as its
-        character is common, even then)."""
-        words: list[tuple[int, str]] = []
-        pins: list[tuple[int, str]] = []
+        """``v`` with any character at index ``w``, as a phrase: each known
+        character by its bigram where the next one is known too, else (the
+        first character before the unknown one, the last after it) by
+        itself; None when one of them occurs nowhere."""
+        tokens: list[tuple[int, str]] = []
         last = len(v) - 1
         for j, c in enumerate(v):
             if j == w:
                 continue
             if j < last and j + 1 != w:
-                if guard(searcher.doc_freq, "text", v[j : j + 2]) == 0:
-                    return None
-                words.append((j, v[j : j + 2]))
-            elif (j + 1 == w and j == 0) or (j - 1 == w and j == last):
-                # Pinned by no bigram: the first character before the
-                # unknown one, or the last after it.
-                pins.append((j, _escape(c) + "."))
-        # A pin of a common character (会.) is what costs (95 ms at 100 MB
-        # for one 6-character term found nowhere); leaving it out gives
-        # thousands of false candidates (行业工会 for 外?行业工会).  So the
-        # variant's bigrams alone are counted first (a plain phrase, cheap):
-        # found nowhere, the variant is impossible and needs no pin.
-        if not pins:
-            return self._at(words) if words else None
-        if len(words) >= 2 and self.count(self._at(words), searcher) == 0:
-            return None
-        return self._at(sorted([(k, _escape(x)) for k, x in words] + pins), regex=True)
+                tokens.append((2 * j, v[j : j + 2]))
+            elif j == 0 or j - 1 == w:
+                tokens.append((2 * j + 1, c))
+            else:
+                continue  # the bigram before it pins it
+            if guard(searcher.doc_freq, "text", tokens[-1][1]) == 0:
+                return None
+        return self._at(tokens) if tokens else None
 
-    def _at(self, words: list[tuple[int, str]], regex: bool = False):
-        """The ``text`` field holding ``words`` (terms, or regexes) at their
+    def _at(self, tokens: list[tuple[int, str]]):
+        """The ``text`` field holding ``tokens`` (position, term: character
+        ``i``'s bigram at ``2i``, the character alone at ``2i + 1``) at their
         positions relative to each other: one term, or a phrase."""
-        if len(words) == 1:
-            return guard(Query.regex_query if regex else Query.term_query, self.schema, "text", words[0][1])
-        base = words[0][0]
-        make = Query.regex_phrase_query if regex else Query.phrase_query
-        return guard(make, self.schema, "text", [(k - base, x) for k, x in words])
+        if len(tokens) == 1:
+            return guard(Query.term_query, self.schema, "text", tokens[0][1])
+        base = tokens[0][0]
+        return guard(Query.phrase_query, self.schema, "text", [(k - base, x) for k, x in tokens])
 
     def near(self, words: list[str], limit: int):
         """Passages holding every word, in some order within about ``limit``
         characters (as ``matchers.Split`` reads it, a superset): the words'
-        phrases, and a sloppy phrase of their first bigrams in each order."""
+        phrases, and a sloppy phrase of their first bigrams (of a
+        one-character word: the character) in each order."""
         from itertools import permutations
 
         must = [self.literal(w) for w in words]
         fields = [_as_field(w) for w in words]
         if 2 <= len(fields) <= 4 and all(fields):
-            if all(len(f) >= 2 for f in fields):
-                # Plain terms: a phrase query (a regex phrase costs 6x).
-                heads = [f[:2] for f in fields]
-                make = Query.phrase_query
-            else:
-                heads = [_escape(f[:2]) if len(f) >= 2 else _escape(f) + "." for f in fields]
-                make = Query.regex_phrase_query
-            orders = [guard(make, self.schema, "text", list(p), limit) for p in sorted(set(permutations(heads)))]
+            heads = [f[:2] for f in fields]
+            # Positions count two per character, and a character alone
+            # stands one after its bigram.
+            slop = 2 * limit + 1
+            orders = [guard(Query.phrase_query, self.schema, "text", list(p), slop) for p in sorted(set(permutations(heads)))]
             must.append(self.any_of(orders))
         return self.all_of(must)
 
