@@ -166,3 +166,18 @@ def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
     m = Fuzzy(term)
     expected = _holding(index, lambda t: m.pattern.search(t) is not None)
     assert expected <= _candidates(index, index.planner.query(m)), term
+
+
+def test_pinyin_tables_come_from_the_readings_alone():
+    """The readings are read from pypinyin's data file: importing the
+    package would load its phrase dictionary too (37 MB kept for nothing)."""
+    out = _fresh(
+        """
+        from tui.search import lang
+        t = lang.pinyin()
+        print(json.dumps({"hang": list(t.readings["行"]), "zhong": list(t.readings["中"]),
+                          "mods": sorted(m for m in sys.modules if m.split(".")[0] == "pypinyin")}))
+        """
+    )
+    assert {"xing", "hang"} <= set(out["hang"]) and "zhong" in out["zhong"]
+    assert out["mods"] == []

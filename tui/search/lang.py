@@ -5,7 +5,9 @@ lock, so that building an index and plain literal searches never pay for them.
 
 * jieba: its logger is silenced and its dictionary cache goes to a private
   directory under the user cache dir (mode 0700), never the shared temp dir.
-* pinyin: only ``pypinyin.pinyin_dict`` (the per-character readings) is used;
+* pinyin: only pypinyin's per-character readings are used, read from its
+  data file (importing ``pypinyin.pinyin_dict`` runs the package's
+  ``__init__``, which also loads its phrase dictionary: 37 MB more, unused);
   every reading of a polyphonic character is kept (行: xing, hang, heng).
 """
 
@@ -176,6 +178,24 @@ def _ranges(codes: list[int]) -> list[str]:
     return out
 
 
+def _pinyin_dict() -> dict[int, str]:
+    """pypinyin's readings per code point (``pinyin_dict.json``, the file its
+    ``pinyin_dict`` module loads), without importing the package."""
+    import importlib.util
+    import json
+    import os
+
+    spec = importlib.util.find_spec("pypinyin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "pinyin_dict.json")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                return {int(k): v for k, v in json.load(f).items()}
+    from pypinyin.pinyin_dict import pinyin_dict  # another layout: the module itself
+
+    return pinyin_dict
+
+
 def pinyin() -> PinyinTables:
     """Per-character pinyin tables, built once (~0.3 s the first time)."""
     global _pinyin
@@ -184,9 +204,9 @@ def pinyin() -> PinyinTables:
     with _lock:
         if _pinyin is None:
             t0 = time.perf_counter()
-            from pypinyin.pinyin_dict import pinyin_dict
-
             from tui.text import t2s_table
+
+            pinyin_dict = _pinyin_dict()
 
             tone = _tone_table(pinyin_dict.values())
             readings: dict[str, tuple[str, ...]] = {}
