@@ -220,15 +220,17 @@ def pinyin() -> PinyinTables:
             for src, dst in t2s_table().items():
                 if chr(src) in readings and chr(dst) not in readings:
                     readings[chr(dst)] = readings[chr(src)]
-            sets: dict[frozenset[str], int] = {}
+            # Reading sets in the order of their readings, so that the sets a
+            # piece matches mostly stand together: the class of ``x`` is a
+            # few ranges instead of hundreds, and a query's regex compiles
+            # in a fraction of the time (kczl: 7.6 ms).
+            code_sets = tuple(sorted({frozenset(rs) for rs in readings.values()}, key=sorted))
+            if len(code_sets) > 0xF900 - 0xE000:
+                raise RuntimeError("too many pinyin reading sets for the private use area")
+            sets = {rs: i for i, rs in enumerate(code_sets)}
             table: dict[int, int] = {cp: 0 for cp in range(0xE000, 0xF900)}
             for ch, rs in readings.items():
-                key = frozenset(rs)
-                code = sets.setdefault(key, len(sets))
-                table[ord(ch)] = CODE_BASE + code
-            if len(sets) > 0xF900 - 0xE000:
-                raise RuntimeError("too many pinyin reading sets for the private use area")
-            code_sets = tuple(sorted(sets, key=sets.__getitem__))
+                table[ord(ch)] = CODE_BASE + sets[frozenset(rs)]
             # Which codes a typed piece matches, for every piece at once (one
             # pass here, instead of a pass over every set per new piece: 13 ms).
             by_prefix: dict[str, list[int]] = {}
