@@ -43,7 +43,8 @@ POOL = 32  # beyond: the best candidates by tantivy ranked by our score; later o
 PARTIAL_POOL = 500
 FIND_BATCH = 2000  # find in document: matching passages fetched in its first engine call
 PROGRESS_INTERVAL = 0.05
-COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far
+COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far,
+COMMIT_GROWTH = 0.5  # ... or, later in a long build, after this share of the time it has taken so far
 FIRST_COMMIT_SECONDS = 0.3  # ...the first time this soon: search answers early on what there is
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
@@ -223,7 +224,7 @@ class SearchIndex:
         engine = self.engine
         total, total_bytes = expected or (0, 0)
         done_bytes = 0
-        last = last_commit = time.monotonic()
+        started = last = last_commit = time.monotonic()
         dirty = False
         announced = False
         seen: set[str] = set()
@@ -263,7 +264,12 @@ class SearchIndex:
                 if progress is not None and now - last >= PROGRESS_INTERVAL:
                     last = now
                     progress(n, max(n, total), done_bytes, max(done_bytes, total_bytes))
-                if dirty and now - last_commit >= (COMMIT_SECONDS if self._generation else min(COMMIT_SECONDS, FIRST_COMMIT_SECONDS)):
+                # Each commit waits for tantivy to write a segment, and every
+                # segment is merged again later: a 100 MB build that
+                # committed every 1.5 s made 40 of them.  The interval grows
+                # with the build, so a long one commits a few times only.
+                every = max(COMMIT_SECONDS, COMMIT_GROWTH * (now - started)) if self._generation else min(COMMIT_SECONDS, FIRST_COMMIT_SECONDS)
+                if dirty and now - last_commit >= every:
                     self._commit()
                     dirty = False
                     last_commit = time.monotonic()
