@@ -159,9 +159,9 @@ def pause_gc() -> None:
     small objects, and each collection walks all of them (a million-line
     file: 22.7 s with collections, 16.3 s without); the app's start-up
     makes tens of thousands that all live on.  Process-wide, so only around
-    such work.  Pauses nest and overlap across
-    threads (the app's start-up and the corpus load beside it): collections
-    resume when the last one ends, if they ran when the first began."""
+    such work.  Pauses nest and overlap across threads (the app's start-up
+    and the corpus load beside it): collections resume when the last one
+    ends, if they ran when the first began."""
     global _gc_pauses, _gc_resume
     with _gc_lock:
         if _gc_pauses == 0:
