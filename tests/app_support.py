@@ -219,3 +219,13 @@ async def wait_for(pilot, cond, what: str, timeout: float = 60.0):
             return
         await pilot.pause(0.025)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def drain(pilot, passes: int = 3) -> None:
+    """Until the app and every widget of the screen have handled what was
+    queued, and what that queued in turn (a key forwarded to the focused
+    widget, a footer recomposed after a focus change): ``pilot.pause()``
+    waits for each to handle a marker queued behind everything else;
+    ``passes`` rounds of it cover messages that post messages."""
+    for _ in range(passes):
+        await pilot.pause()

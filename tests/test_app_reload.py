@@ -35,15 +35,16 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
     (docs / "b.txt").write_text("另一份材料\n\n这里只有一段正文,说明情况。\n", encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None, "index and watcher")
-        await pilot.pause(0.3)  # the watch is set up in its thread
+        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None
+                       and app.live.watcher.watching, "index and the watch set up")
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         doc = app.documents[ia]
         target = doc.text.index("第3部分第2段")
         app.open_document(ia, target)
         reader = app.query_one(Reader)
-        await wait_for(pilot, lambda: reader.lay is not None, "layout")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: reader.doc is doc and reader.lay is not None
+                       and "第3部分" in doc.text[reader.top_offset() : reader.top_offset() + 40],
+                       "the reader scrolled to the passage")
         top = reader.top_offset()
         seen = doc.text[top : top + 12]
         assert "第3部分" in doc.text[top : top + 40]
@@ -66,9 +67,9 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
         new_doc = reader.doc
         assert new_doc.path.endswith("a.txt") and "前言" in new_doc.text
         assert app.documents[app.current_doc] is new_doc
-        await pilot.pause(0.1)
-        top = reader.top_offset()
-        assert new_doc.text[top : top + 12] == seen
+        await wait_for(pilot, lambda: reader.lay is not None
+                       and new_doc.text[reader.top_offset() : reader.top_offset() + 12] == seen,
+                       "the reader at the same passage of the new text")
         # the index follows: the new file is found, the removed one is not
         await wait_for(pilot, lambda: app.index is not None and any(d.path.endswith("c.txt") for d in app.index.documents), "new index")
         resp = await search(pilot, app, "心理疏导站点")
@@ -86,14 +87,14 @@ async def test_removing_the_open_document_clears_the_reader(tmp_path):
     (docs / "b.txt").write_text("另一份材料\n\n正文。\n", encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None, "index and watcher")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None
+                       and app.live.watcher.watching, "index and the watch set up")
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         app.open_document(ia, 0)
-        await pilot.pause(0.1)
+        reader = app.query_one(Reader)
+        await wait_for(pilot, lambda: reader.doc is app.documents[ia] and reader.lay is not None, "a.txt open")
         (docs / "a.txt").unlink()
         await wait_for(pilot, lambda: len(app.documents) == 1, "the reload")
-        reader = app.query_one(Reader)
         assert reader.doc is None and app.current_doc is None
         # keys that act on the open document do nothing harmful now
         await pilot.press("n", "right_square_bracket", "y", "m", "escape")
@@ -191,6 +192,6 @@ async def test_the_watcher_stops_when_the_app_ends(tmp_path):
 async def test_the_bundled_seeds_are_not_watched():
     app = YuelanApp(state_dir=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.corpus is not None, "corpus")
-        await pilot.pause(0.2)
+        # The watch would start with the corpus, before the index is built.
+        await wait_for(pilot, lambda: app.corpus is not None and app.index is not None, "corpus and index")
         assert app.live.watcher is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_support import app_plain, wait_index
+from app_support import app_plain, wait_for
 from tui.app.app import YuelanApp
 from tui.app.reader import Reader
 from tui.app.widgets import DocTree
@@ -22,19 +22,13 @@ def seeds():
 async def test_seeds_pinyin_search_opens_the_passage(seeds):
     app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_index(pilot, app)
-        for _ in range(500):
-            if app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.index is not None or app.index_error is not None, "the index")
         assert app.index is not None, app.index_error
         tree = app.query_one(DocTree)
         assert len(tree.doc_nodes) == len(seeds.documents) == 5
         await pilot.press("slash", *"xlgw")
-        for _ in range(500):
-            if app.searching.response is not None and app.searching.response.query == "xlgw":
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "xlgw",
+                       "the results of xlgw")
         assert app.searching.results, "xlgw finds 心灵港湾 in the seeds"
         await pilot.press("enter")
         await pilot.pause()
@@ -48,15 +42,10 @@ async def test_seeds_pinyin_search_opens_the_passage(seeds):
 async def test_seeds_traditional_query_and_section_walk(seeds):
     app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(500):
-            if app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.index is not None, "the index")
         await pilot.press("slash", *"工會改革")
-        for _ in range(500):
-            if app.searching.response is not None and app.searching.response.query == "工會改革":
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "工會改革",
+                       "the results of 工會改革")
         assert app.searching.results
         await pilot.press("enter")
         await pilot.pause()
@@ -78,16 +67,11 @@ async def test_seeds_results_fit_one_line_each_at_80_columns(seeds):
 
     app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(500):
-            if app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.index is not None, "the index")
         await pilot.press("j", "j", "enter", "tab")  # open a document, back to the list
         await pilot.press("slash", *"kczl")
-        for _ in range(500):
-            if app.searching.response is not None and app.searching.response.query == "kczl":
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "kczl",
+                       "the results of kczl")
         await pilot.pause()
         assert app.searching.results
         lines = app_plain(app).splitlines()[1:-1]

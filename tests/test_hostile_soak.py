@@ -304,23 +304,30 @@ async def test_enter_twice_in_the_palette_does_not_crash():
     """Two Enters in one burst (a fast double press, or one SSH packet):
     the first runs the command and closes the palette, the second must not
     close the main screen."""
-    from app_support import make_app, wait_index
+    from textual.command import CommandList, CommandPalette
+
+    from app_support import drain, make_app, wait_for, wait_index
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+
+        def commands_listed() -> bool:
+            screen = app.screen
+            return isinstance(screen, CommandPalette) and screen.query_one(CommandList).option_count > 0
+
+        await wait_for(pilot, commands_listed, "the palette and its commands")
         for k in ("enter", "enter"):
             app.post_message(key_event(k))
-        await pilot.pause(0.5)
+        await drain(pilot)
         assert app.is_running
 
 
 async def test_page_keys_while_the_palette_refills_do_not_crash():
     """Page keys arriving while the palette's list is being refilled (its
     search runs as you type).  Timing-dependent, so replayed a few times."""
-    from app_support import make_app, wait_index
+    from app_support import drain, make_app, wait_index
 
     for attempt in range(8):
         rng = random.Random(0)
@@ -333,28 +340,38 @@ async def test_page_keys_while_the_palette_refills_do_not_crash():
                 app.post_message(key_event(k))
                 if rng.random() < 0.5:
                     await pilot.pause(rng.choice([0, 0.01, 0.05]))
-            await pilot.pause(0.3)
+            await drain(pilot)
             assert app.is_running
 
 
 async def test_switching_panes_does_not_leak_footer_keys():
     from textual.widgets._footer import FooterKey
 
-    from app_support import make_app, wait_index
+    from app_support import drain, make_app, wait_index
 
     def detached() -> int:
         gc.collect()
         return sum(1 for o in gc.get_objects() if isinstance(o, FooterKey) and not o.is_attached)
 
+    async def settled() -> int:
+        """The count once the footer's recomposes are done: the same after
+        another round of every queued message handled."""
+        count = -1
+        for _ in range(20):
+            await drain(pilot)
+            now = detached()
+            if now == count:
+                return now
+            count = now
+        raise AssertionError("the footer kept recomposing")
+
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
-        await pilot.pause(0.2)
-        before = detached()
+        before = await settled()
         for _ in range(20):
             await pilot.press("tab")
-        await pilot.pause(0.5)
-        after = detached()
+        after = await settled()
     assert after - before < 10, f"{after - before} detached FooterKey widgets kept after 20 Tabs"
 
 

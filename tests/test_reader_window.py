@@ -8,6 +8,8 @@ import random
 
 import pytest
 
+from app_support import wait_for
+
 from tui.app.layout import layout
 from tui.app.reader import BIG_DOCUMENT, Reader
 from tui.corpus import parse_document
@@ -87,10 +89,7 @@ async def test_first_screen_of_a_big_document_comes_before_the_whole_layout(big_
         top = reader.top_offset()
         assert top <= target < top + 2000
         shown = big_doc.text[top : top + 6]
-        for _ in range(400):
-            if not reader.laying_out:
-                break
-            await pilot.pause(0.025)
+        await wait_for(pilot, lambda: not reader.laying_out, "the whole layout", timeout=10)
         assert not reader.laying_out and not reader.lay.partial
         assert len(reader.lay) > 1000
         assert big_doc.text[reader.top_offset() : reader.top_offset() + 6] == shown

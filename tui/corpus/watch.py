@@ -39,6 +39,8 @@ class CorpusWatcher:
     ``on_error(message)`` is called once if watching is impossible (no
     inotify watches left, a root vanished...); the corpus then simply stops
     reloading.  ``stop()`` ends the threads within about ``step`` ms.
+    ``watching`` is true once every watch is set up: a change made after
+    that is seen.
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class CorpusWatcher:
         self.force_polling = force_polling
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._set_up: list[threading.Event] = []  # one per thread: its watch is in place
         dirs: list[str] = []
         files: dict[str, set[str]] = {}  # parent dir -> file paths named
         for r in roots:
@@ -90,17 +93,24 @@ class CorpusWatcher:
         return self._stop.is_set()
 
     @property
+    def watching(self) -> bool:
+        """Every watch is set up (and none has ended)."""
+        return bool(self._set_up) and all(e.is_set() for e in self._set_up) and self.running
+
+    @property
     def running(self) -> bool:
         return any(t.is_alive() for t in self._threads)
 
     def _spawn(self, paths: list[str], recursive: bool, wanted: set[str] | None) -> None:
+        set_up = threading.Event()
         t = threading.Thread(
-            target=self._run, args=(paths, recursive, wanted), name="yuelan-watch", daemon=True
+            target=self._run, args=(paths, recursive, wanted, set_up), name="yuelan-watch", daemon=True
         )
         self._threads.append(t)
+        self._set_up.append(set_up)
         t.start()
 
-    def _run(self, paths: list[str], recursive: bool, wanted: set[str] | None) -> None:
+    def _run(self, paths: list[str], recursive: bool, wanted: set[str] | None, set_up: threading.Event) -> None:
         try:
             from watchfiles import watch
         except ImportError:  # pragma: no cover - a declared dependency
@@ -124,7 +134,7 @@ class CorpusWatcher:
                 watch_filter=keep,
                 debounce=self.debounce_ms,
                 step=self.step_ms,
-                stop_event=self._stop,
+                stop_event=_StopAsked(self._stop, set_up),
                 recursive=recursive,
                 raise_interrupt=False,
                 force_polling=self.force_polling,
@@ -149,6 +159,20 @@ class CorpusWatcher:
                 self.on_error(message)
             except Exception:  # noqa: BLE001, S110 - an error reporter must not raise into the watcher
                 pass
+
+
+class _StopAsked:
+    """The ``stop_event`` given to watchfiles: ``stop``'s answer, and the
+    sign that the watch is set up (watchfiles asks only once its watches
+    are in place, then every ``step`` ms)."""
+
+    def __init__(self, stop: threading.Event, set_up: threading.Event) -> None:
+        self._stop = stop
+        self._set_up = set_up
+
+    def is_set(self) -> bool:
+        self._set_up.set()
+        return self._stop.is_set()
 
 
 def follow_offset(old_text: str, new_text: str, offset: int, context: int = 24) -> int:

@@ -1,0 +1,50 @@
+"""Start-up: what the app does before its first frame.
+
+The first frame (the document tree) must come within 1.3x of a bare Textual
+app's (benchmarks/first_frame_tmux.py measures it); these tests keep the
+parts of that which can regress silently.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from tui.corpus import gc_paused, pause_gc, resume_gc
+
+
+def test_gc_pauses_overlapping_in_threads_resume_when_the_last_ends():
+    """The app's start-up pauses collections while the corpus loads beside it
+    in a thread, under its own pause: whichever ends first must not turn
+    collections back on under the other."""
+    assert gc.isenabled()
+    started, release = threading.Event(), threading.Event()
+
+    def load():
+        with gc_paused():
+            started.set()
+            release.wait(10)
+
+    pause_gc()  # the start-up
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        assert started.wait(10)
+        resume_gc()  # the start-up ends first: the load still runs
+        assert not gc.isenabled()
+    finally:
+        release.set()
+        loader.join()
+    assert gc.isenabled()
+
+
+def test_gc_pause_keeps_collections_off_when_they_were_off():
+    gc.disable()
+    try:
+        with gc_paused():
+            with gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
