@@ -407,6 +407,35 @@ def test_settle_merges_what_a_build_left_and_releases_the_writer(cache, tmp_path
     assert not third.readonly and third.search("星河观测站").total == 1
 
 
+def test_a_long_build_commits_less_and_less_often(cache, tmp_path, monkeypatch):
+    """Each commit writes a segment that is merged again later: a long first
+    build commits at a growing interval (half the time it has taken so far),
+    not every COMMIT_SECONDS.  A clock that moves 1 s per document stands
+    for a long build."""
+    import tui.search.index as index_mod
+
+    d = tmp_path / "long"
+    d.mkdir()
+    n = 120
+    for i in range(n):
+        (d / f"{i:03d}.txt").write_text(f"第{i}号报告\n\n工会第{i}次会议。\n", encoding="utf-8")
+    docs = load(d)
+    clock = [0.0]
+
+    def monotonic():
+        clock[0] += 0.5  # read twice per document
+        return clock[0]
+
+    monkeypatch.setattr(index_mod.time, "monotonic", monotonic)
+    commits = []
+    real = index_mod.SearchIndex._commit
+    monkeypatch.setattr(index_mod.SearchIndex, "_commit", lambda self: (commits.append(clock[0]), real(self)))
+    index = SearchIndex.build(docs)
+    # Every 1.5 s would be 80 commits; growing by half, about a dozen.
+    assert 2 <= len(commits) <= 16, commits
+    assert index.search("工会").total == n
+
+
 def test_an_indexed_document_no_longer_holds_its_fold(cache, corpus_dir):
     """Parsing folds each whole document (as big as its text); once it is
     indexed the fold is dropped, and hits still map back exactly."""
