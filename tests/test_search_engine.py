@@ -431,7 +431,7 @@ def test_a_long_build_commits_less_and_less_often(cache, tmp_path, monkeypatch):
     real = index_mod.SearchIndex._commit
     monkeypatch.setattr(index_mod.SearchIndex, "_commit", lambda self: (commits.append(clock[0]), real(self)))
     index = SearchIndex.build(docs)
-    # Every 1.5 s would be 80 commits; growing by half, about a dozen.
+    # Every 1.5 s would be about 40 commits here (41 measured); growing by half, about a dozen.
     assert 2 <= len(commits) <= 16, commits
     assert index.search("工会").total == n
 
