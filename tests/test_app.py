@@ -9,9 +9,11 @@ import pytest
 
 from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
-from tui.app.reader import Reader
+from tui.app.widgets.reader import Reader
 from tui.app.screens import HelpScreen, KEYS
-from tui.app.widgets import DocTree, NodeRef, ResultList, SearchInput
+from tui.app.widgets.doc_tree import DocTree, NodeRef
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.result_list import ResultList
 
 
 async def search(pilot, app, query: str) -> None:
@@ -592,7 +594,7 @@ async def test_quit_keys():
 
 
 async def test_long_document_is_laid_out_in_a_thread(monkeypatch):
-    import tui.app.reader as reader_mod
+    import tui.app.widgets.reader as reader_mod
 
     monkeypatch.setattr(reader_mod, "BIG_DOCUMENT", 100)
     app = make_app()

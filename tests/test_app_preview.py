@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from app_support import FakeIndex, app_plain, make_app, wait_index, wait_results, wait_settled
 from test_app_reading import data, open_doc, wait_for
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree, ResultList, SearchInput, cell_len
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.display import cell_len
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.result_list import ResultList
 
 
 async def search(pilot, app, query: str) -> None:

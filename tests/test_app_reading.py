@@ -11,9 +11,11 @@ from concurrent.futures import Future
 
 from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import THEMES, YuelanApp
-from tui.app.reader import DENSITY, HitStrip, Reader
+from tui.app.widgets.hit_strip import DENSITY, HitStrip
+from tui.app.widgets.reader import Reader
 from tui.app.screens import BookmarksScreen, HelpScreen, KEYS, NoteScreen, help_text
-from tui.app.widgets import DocTree, FindInput
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import FindInput
 from tui.state import Roots
 
 

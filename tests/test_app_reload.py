@@ -7,8 +7,8 @@ import os
 
 from app_support import wait_for
 from tui.app.app import YuelanApp
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.doc_tree import DocTree
 
 SECTIONS = ["一、总体情况", "二、主要做法", "三、存在问题", "四、下一步打算"]
 

@@ -12,7 +12,7 @@ import pytest
 from app_support import wait_for
 from conftest import SEEDS
 from tui.app.app import YuelanApp
-from tui.app.widgets import DocTree
+from tui.app.widgets.doc_tree import DocTree
 from tui.session import CorpusStream
 
 DOCS = 40

@@ -139,7 +139,7 @@ async def soak(tmp_path, monkeypatch, n_keys: int, seed: int, paced: bool = True
     otherwise keys arrive in bursts of up to 30 (pasted text, one SSH packet
     with many keys)."""
     from tui.app.app import MainScreen
-    from tui.app.widgets import SearchInput
+    from tui.app.widgets.inputs import SearchInput
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

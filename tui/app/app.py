@@ -32,8 +32,13 @@ from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
 from tui.app.searching import Searching
-from tui.app.reader import HitStrip, Reader
-from tui.app.widgets import DocTree, FindInput, LeanFooter, ResultList, SearchInput, safe
+from tui.app.widgets.hit_strip import HitStrip
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.display import safe
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.footer import LeanFooter
+from tui.app.widgets.inputs import FindInput, SearchInput
+from tui.app.widgets.result_list import ResultList
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory

@@ -19,8 +19,9 @@ from textual import on
 from textual.message_pump import MessagePump
 
 from tui.app.messages import CorpusReloaded, FilesChanged, ReloadFailed, WatchError
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree, NodeRef, safe
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.display import safe
+from tui.app.widgets.doc_tree import DocTree, NodeRef
 
 RELOAD_SETTLE = 0.3  # seconds of quiet before a reload starts
 

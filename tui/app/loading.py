@@ -27,7 +27,9 @@ import time
 
 from textual.message_pump import MessagePump
 
-from tui.app.widgets import DocTree, SearchInput
+from tui.app.widgets.doc_tree import DocTree
+
+from tui.app.widgets.inputs import SearchInput
 from tui.session import CorpusStream
 
 STREAM_TICK = 0.3  # seconds between the app's looks at what arrived

@@ -8,8 +8,8 @@ from textual import on
 from textual.message_pump import MessagePump
 
 from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, OpenDocument
-from tui.app.reader import Reader
-from tui.app.widgets import clip, safe, title_section
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.display import clip, safe, title_section
 from tui.state import Bookmark, excerpt
 
 

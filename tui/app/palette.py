@@ -11,7 +11,7 @@ from textual.app import SystemCommand
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 
-from tui.app.reader import Reader
+from tui.app.widgets.reader import Reader
 
 # The themes 't' cycles through: (label, Textual theme name).
 THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]

@@ -13,10 +13,15 @@ from textual.message_pump import MessagePump
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
-from tui.app.reader import HitStrip, Reader
+from tui.app.widgets.hit_strip import HitStrip
+
+from tui.app.widgets.reader import Reader
 from tui.app.state.find import step as find_step
 from tui.app.state.navigation import hit_index, next_document
-from tui.app.widgets import DocTree, FindInput, NodeRef, ResultList, clip, safe, title_section
+from tui.app.widgets.display import clip, safe, title_section
+from tui.app.widgets.doc_tree import DocTree, NodeRef
+from tui.app.widgets.inputs import FindInput
+from tui.app.widgets.result_list import ResultList
 from tui.state import Place
 
 SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, OpenDocument
-from tui.app.widgets import SEP, clip, safe
+from tui.app.widgets.display import SEP, clip, safe
 
 # Every key, as the help screen shows it.  ASCII only (no ambiguous glyphs).
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [

@@ -17,9 +17,11 @@ from textual.message_pump import MessagePump
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
-from tui.app.reader import Reader
+from tui.app.widgets.reader import Reader
 from tui.app.state.navigation import hit_index
-from tui.app.widgets import ResultList, SearchInput, cell_len, clip, safe
+from tui.app.widgets.display import cell_len, clip, safe
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.result_list import ResultList
 
 SEARCH_LIMIT = 50
 DEBOUNCE = 0.03  # coalesces a burst of keys (one SSH packet); typing is slower than this
