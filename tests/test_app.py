@@ -10,7 +10,7 @@ import pytest
 from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
 from tui.app.widgets.reader import Reader
-from tui.app.screens import HelpScreen, KEYS
+from tui.app.screens.help import KEYS, HelpScreen
 from tui.app.widgets.doc_tree import DocTree, NodeRef
 from tui.app.widgets.inputs import SearchInput
 from tui.app.widgets.result_list import ResultList
@@ -453,7 +453,7 @@ def test_palette_matcher_reads_every_pronunciation_and_traditional_titles():
     polyphonic character (重: zhong and chong), Traditional characters, the
     syllable being typed; positions point at the matched characters."""
     pytest.importorskip("pypinyin")
-    from tui.app.screens import match
+    from tui.app.screens.commands import match
 
     assert match("cq", "去重庆开会") == (0.8, [1, 2])
     assert match("zhongqing", "重慶市")[1] == [0, 1]

@@ -13,7 +13,9 @@ from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_inde
 from tui.app.app import THEMES, YuelanApp
 from tui.app.widgets.hit_strip import DENSITY, HitStrip
 from tui.app.widgets.reader import Reader
-from tui.app.screens import BookmarksScreen, HelpScreen, KEYS, NoteScreen, help_text
+from tui.app.screens.bookmarks import BookmarksScreen
+from tui.app.screens.help import KEYS, HelpScreen, help_text
+from tui.app.screens.note import NoteScreen
 from tui.app.widgets.doc_tree import DocTree
 from tui.app.widgets.inputs import FindInput
 from tui.state import Roots

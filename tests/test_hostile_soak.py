@@ -55,7 +55,7 @@ def binding_keys() -> set[str]:
     import tui.app as pkg
 
     classes: set[type] = {CommandPalette}
-    for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+    for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if issubclass(obj, DOMNode) and obj.__module__.startswith("tui.app"):

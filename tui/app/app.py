@@ -17,13 +17,12 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Input
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload, ReloadHandlers
@@ -31,51 +30,22 @@ from tui.app.loading import Loading
 from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
+from tui.app.screens.main import MIN_H, MIN_W, READER_MIN, WIDE, MainScreen
 from tui.app.searching import Searching
-from tui.app.widgets.hit_strip import HitStrip
-from tui.app.widgets.reader import Reader
-from tui.app.widgets.display import safe
-from tui.app.widgets.doc_tree import DocTree
-from tui.app.widgets.footer import LeanFooter
-from tui.app.widgets.inputs import FindInput, SearchInput
-from tui.app.widgets.result_list import ResultList
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory
 from tui.app.state.search import QueryHistory, SearchState
+from tui.app.widgets.display import safe
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.result_list import ResultList
 from tui.session import CorpusStream
 from tui.state import Place, Roots, StateStore
 
-WIDE = 100  # columns from which both panes are shown side by side
-READER_MIN = 60  # columns the reader keeps beside the results
-MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
 # Actions that make no sense over a dialog (help, palette, bookmarks).
 MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
-
-
-class MainScreen(Screen):
-    """The one screen of the app; Tab switches panes instead of walking focus."""
-
-    BINDINGS = [
-        # One of these two is active: the footer says where Tab goes.
-        Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
-        Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        # Size classes before the first layout: changing them later restyles
-        # every widget, which costs start-up time.
-        width, height = self.app.size
-        self.set_class(width < MIN_W or height < MIN_H, "too-small", update=False)
-        self.set_class(width < WIDE, "narrow", update=False)
-        self.set_class(False, "show-reader", update=False)
-        self.set_class(True, "show-left", update=False)
-        yield from self.app.compose_main()
-
-    def on_mount(self) -> None:
-        # The composed children are mounted by now: fill the tree before the
-        # first frame when the corpus is already loaded.
-        self.app.main_mounted()
 
 
 class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App):
@@ -232,29 +202,6 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
-
-    def compose_main(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield Static("/", id="top-label")
-            yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
-            yield Static("loading...", id="search-status", markup=False)
-        with Horizontal(id="main"):
-            with ContentSwitcher(initial="tree", id="left"):
-                yield DocTree(id="tree")
-                yield ResultList(id="results")
-            with Vertical(id="right"):
-                with Horizontal(id="reader-row"):
-                    reader = Reader(id="reader")
-                    yield reader
-                    yield HitStrip(reader, id="hitstrip")
-                yield FindInput(placeholder="find in this document (Enter; Esc closes)", id="find", compact=True)
-                yield Static("", id="status", markup=False)
-        yield Static(
-            f"Terminal too small.\nyuelan needs at least {MIN_W}x{MIN_H}.",
-            id="too-small",
-            markup=False,
-        )
-        yield LeanFooter()
 
     def main_mounted(self) -> None:
         self._apply_size(self.size.width, self.size.height)
@@ -505,7 +452,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
             return
-        from tui.app.screens import HelpScreen
+        from tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 

@@ -38,12 +38,12 @@ class Marks(MessagePump):
             self._show_state_notices()
             self.notify(clip(f"Bookmarked: {safe(note or snippet)}", 120), markup=False, timeout=3)
 
-        from tui.app.screens import NoteScreen
+        from tui.app.screens.note import NoteScreen
 
         self.push_screen(NoteScreen("Bookmark this passage", safe(f"{snippet}  ({where})")), done)
 
     def action_bookmarks(self) -> None:
-        from tui.app.screens import BookmarksScreen
+        from tui.app.screens.bookmarks import BookmarksScreen
 
         self.push_screen(BookmarksScreen(self.bookmark_rows()))
 
@@ -94,7 +94,7 @@ class Marks(MessagePump):
 
     def _bookmarks_changed(self, keep: int) -> None:
         self._show_state_notices()
-        from tui.app.screens import BookmarksScreen
+        from tui.app.screens.bookmarks import BookmarksScreen
 
         if isinstance(self.screen, BookmarksScreen):
             self.screen.show_rows(self.bookmark_rows(), keep)

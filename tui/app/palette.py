@@ -24,7 +24,7 @@ class Palette(MessagePump):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        from tui.app.screens import SafeCommandPalette
+        from tui.app.screens.commands import SafeCommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
@@ -38,7 +38,7 @@ class Palette(MessagePump):
         """Textual's theme picker, with an ASCII placeholder (no ambiguous glyphs)."""
         from textual.theme import ThemeProvider
 
-        from tui.app.screens import SafeCommandPalette
+        from tui.app.screens.commands import SafeCommandPalette
 
         self.push_screen(SafeCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
@@ -73,12 +73,12 @@ class Palette(MessagePump):
 
 
 def documents_provider():
-    from tui.app.screens import DocumentsProvider
+    from tui.app.screens.commands import DocumentsProvider
 
     return DocumentsProvider
 
 
 def sections_provider():
-    from tui.app.screens import SectionsProvider
+    from tui.app.screens.commands import SectionsProvider
 
     return SectionsProvider

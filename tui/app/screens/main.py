@@ -1,0 +1,65 @@
+"""The main screen: search bar, tree or results, reader, status, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Static
+
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.footer import LeanFooter
+from tui.app.widgets.hit_strip import HitStrip
+from tui.app.widgets.inputs import FindInput, SearchInput
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.result_list import ResultList
+
+WIDE = 100  # columns from which both panes are shown side by side
+READER_MIN = 60  # columns the reader keeps beside the results
+MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
+
+
+class MainScreen(Screen):
+    """The one screen of the app; Tab switches panes instead of walking focus."""
+
+    BINDINGS = [
+        # One of these two is active: the footer says where Tab goes.
+        Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
+        Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        # Size classes before the first layout: changing them later restyles
+        # every widget, which costs start-up time.
+        width, height = self.app.size
+        self.set_class(width < MIN_W or height < MIN_H, "too-small", update=False)
+        self.set_class(width < WIDE, "narrow", update=False)
+        self.set_class(False, "show-reader", update=False)
+        self.set_class(True, "show-left", update=False)
+        with Horizontal(id="top"):
+            yield Static("/", id="top-label")
+            yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
+            yield Static("loading...", id="search-status", markup=False)
+        with Horizontal(id="main"):
+            with ContentSwitcher(initial="tree", id="left"):
+                yield DocTree(id="tree")
+                yield ResultList(id="results")
+            with Vertical(id="right"):
+                with Horizontal(id="reader-row"):
+                    reader = Reader(id="reader")
+                    yield reader
+                    yield HitStrip(reader, id="hitstrip")
+                yield FindInput(placeholder="find in this document (Enter; Esc closes)", id="find", compact=True)
+                yield Static("", id="status", markup=False)
+        yield Static(
+            f"Terminal too small.\nyuelan needs at least {MIN_W}x{MIN_H}.",
+            id="too-small",
+            markup=False,
+        )
+        yield LeanFooter()
+
+    def on_mount(self) -> None:
+        # The composed children are mounted by now: fill the tree before the
+        # first frame when the corpus is already loaded.
+        self.app.main_mounted()
