@@ -63,6 +63,39 @@ async def test_one_pane_layout_previews_on_p_and_esc_comes_back():
         assert app.focused is results and results.highlighted == 2
 
 
+async def test_one_pane_tab_from_the_results_shows_the_result_under_the_cursor():
+    """Below 100 columns the reader is hidden while the cursor moves: Tab
+    must show the highlighted result, not the document an earlier search
+    left in the reader."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_index(pilot, app)
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        await search(pilot, app, "kczl")  # only the G60 document
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is reader and reader.doc is not None)
+        assert reader.doc.id == "003_g60"
+        await pilot.press("escape", "escape")  # the list, then the query is put away
+        await wait_for(pilot, lambda: not app.searching.query)
+        await search(pilot, app, "工会")  # not in the G60 document
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: app.focused is results and results.highlighted == 1)
+        hit = app.searching.results[results.highlighted]
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is reader)
+        assert reader.display and reader.doc is hit.doc
+        s, e = reader.hits[reader.current]
+        assert hit.start <= s < e <= hit.end
+        # Back and Tab again on the same result: the reader stays where it is.
+        await pilot.press("space")
+        top = reader.top_offset()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is results)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is reader)
+        assert reader.doc is hit.doc and reader.top_offset() == top
+
+
 async def test_results_take_45_percent_and_the_reader_keeps_60_columns():
     for width in (200, 120, 110, 100):
         expect = width * 45 // 100

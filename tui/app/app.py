@@ -409,6 +409,9 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         return True
 
     def action_switch_pane(self, pane: str) -> None:
+        if pane == "reader" and self.narrow and isinstance(self.focused, ResultList):
+            if self.show_highlighted_result():
+                return  # shown, and the reader has focus
         self._show_pane(pane)
 
     def action_focus_search(self) -> None:
@@ -428,7 +431,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         elif isinstance(focused, SearchInput):
             self._show_pane("left")
         else:
-            self._show_pane("reader")
+            self.action_switch_pane("reader")
 
     def action_back(self) -> None:
         focused = self.focused

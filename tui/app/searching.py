@@ -350,12 +350,17 @@ class Searching(MessagePump):
 
     def _preview_now(self) -> None:
         self._preview_timer = None
+        i = self._highlighted_result()
+        if i is not None:
+            self.open_result(i, focus=False, record=False)
+
+    def _highlighted_result(self) -> int | None:
+        """The result under the cursor of the results list, if any."""
         results = self._q(ResultList)
         if results.highlighted is None or not self.searching.results:
-            return
+            return None
         option = results.get_option_at_index(results.highlighted)
-        if option.id is not None:
-            self.open_result(int(option.id), focus=False, record=False)
+        return int(option.id) if option.id is not None else None
 
     @property
     def settled(self) -> bool:
@@ -365,12 +370,23 @@ class Searching(MessagePump):
     def action_preview(self) -> None:
         """p in the results: the highlighted passage in the reader (the one
         pane below 100 columns shows it; Esc comes back to the same result)."""
-        results = self._q(ResultList)
-        if results.highlighted is None:
-            return
-        option = results.get_option_at_index(results.highlighted)
-        if option.id is not None:
-            self.open_result(int(option.id), focus=self.narrow, record=False)
+        i = self._highlighted_result()
+        if i is not None:
+            self.open_result(i, focus=self.narrow, record=False)
+
+    def show_highlighted_result(self) -> bool:
+        """Tab from the results in the one-pane layout: the reader was hidden
+        while the cursor moved, so it shows the result under the cursor
+        (unless it already does: then it stays where the user left it).
+        False when there is no result to show."""
+        i = self._highlighted_result()
+        if i is None:
+            return False
+        hit = self.searching.results[i]
+        if self.searching.shown is hit and self._q(Reader).doc is hit.doc:
+            return False
+        self.open_result(i, record=False)
+        return True
 
     @on(SearchInput.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -419,6 +435,7 @@ class Searching(MessagePump):
         target = hit.start + min(s for s, _ in hit.highlights) if hit.highlights else hit.start
         first = (target, hit.start + min(e for s, e in hit.highlights if hit.start + s == target)) if hit.highlights else None
         self.current_hit_passage = (hit.start, hit.end)
+        self.searching.shown = hit
         if self.finding.active:
             self._end_find(quiet=True)  # a search result: the search's hits again
         self.open_document(doc_index, target, hit_target=target, focus=focus, record=record, current_span=first)
