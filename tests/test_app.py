@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 import pytest
+from textual.command import CommandPalette
 
-from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_for, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
 from tui.app.widgets.reader import Reader
 from tui.app.screens.help import KEYS, HelpScreen
@@ -209,11 +210,11 @@ async def test_query_typed_while_indexing_runs_when_ready():
 
     app = YuelanApp(state_dir=False, corpus=sample_corpus(), index_factory=slow_index)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.05)
-        assert app.index is None
+        await pilot.pause()
+        assert app.index is None  # held at the gate
         await pilot.press("slash", *"xlgw")
-        await pilot.pause(0.3)
-        assert "indexing" in app_plain(app).splitlines()[0]
+        await wait_for(pilot, lambda: app.searching.query == "xlgw" and "indexing" in app_plain(app).splitlines()[0],
+                       "the query waiting for the index")
         await pilot.press("enter")  # before the index is ready: opens when it is
         gate.set()
         await wait_index(pilot, app)
@@ -556,14 +557,15 @@ async def test_chrome_has_no_east_asian_ambiguous_glyphs():
         await pilot.pause()
         seen |= _chrome_chars(app)
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause(0.3)
+        assert "Open a document, go to a section" in await wait_text(pilot, app, "Open a document, go to a section")
         seen |= _chrome_chars(app)
         await pilot.press(*"xlgw")
-        await pilot.pause(0.5)
+        assert "Open: 心灵港湾" in await wait_text(pilot, app, "Open: 心灵港湾")
         seen |= _chrome_chars(app)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette closed")
         app.search_themes()
-        await pilot.pause(0.3)
+        assert "textual-light" in await wait_text(pilot, app, "textual-light")
         seen |= _chrome_chars(app)
         ambiguous = {c for c in seen if unicodedata.east_asian_width(c) == "A"}
         assert not ambiguous, sorted(ambiguous)

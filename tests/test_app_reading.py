@@ -89,7 +89,7 @@ async def test_resume_while_the_corpus_loads_in_the_background(tmp_path):
     future: Future = Future()
     app2 = YuelanApp(["/corpus"], corpus_future=future, index_factory=FakeIndex, state_dir=data(tmp_path))
     async with app2.run_test(size=(120, 30)) as pilot:
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app2.query(Reader))
         assert app2.query_one(Reader).doc is None  # still loading
         future.set_result(sample_corpus())
         await wait_for(pilot, lambda: app2.query_one(Reader).doc is not None)
@@ -200,8 +200,8 @@ async def test_bookmarks_add_list_jump_rename_delete_and_persist(tmp_path):
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert len(app.bookmarks) == 2 and not isinstance(app.screen, NoteScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteScreen))
+        assert len(app.bookmarks) == 2
 
         await pilot.press("apostrophe")
         await pilot.pause()
@@ -230,7 +230,7 @@ async def test_bookmarks_add_list_jump_rename_delete_and_persist(tmp_path):
         await pilot.pause()
         assert len(app.bookmarks) == 1
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
         await pilot.press("q")
     key = Roots(["/corpus"]).key
     saved = json.load(open(os.path.join(data(tmp_path), f"bookmarks-{key}.json")))
@@ -526,8 +526,7 @@ async def test_themes_cycle_and_persist(tmp_path):
         await pilot.press("ctrl+p", *"Theme: light")
         await wait_text(pilot, app2, "Use the light theme")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app2.theme == "textual-light"
+        await wait_for(pilot, lambda: app2.theme == "textual-light")
     assert json.load(open(os.path.join(data(tmp_path), "settings.json")))["theme"] == "textual-light"
 
 
@@ -551,7 +550,7 @@ async def test_help_and_palette_list_every_new_key():
         for k in NEW_KEYS:
             assert k in screen, k
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         for title, key in [("Find in document", "ctrl+f"), ("Bookmark", "(m)"), ("Bookmarks", "(')"),
                            ("Back", "ctrl+o"), ("Forward", "ctrl+i"), ("Copy section", "(Y)"),
@@ -604,7 +603,7 @@ async def test_new_chrome_has_no_east_asian_ambiguous_glyphs(tmp_path):
         await pilot.pause()
         seen |= _chrome(app)  # the bookmarks list
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
         await pilot.press("y", "t", "t")
         await pilot.pause()
         seen |= _chrome(app)  # notifications, the 16-colour theme
