@@ -16,7 +16,9 @@ import time
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from textual import work
+from dataclasses import replace
+
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -26,8 +28,8 @@ from textual.widgets import ContentSwitcher, Input
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload, ReloadHandlers
+from tui.app.messages import Request
 from tui.app.loading import Loading
-from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
 from tui.app.screens.main import MIN_H, MIN_W, READER_MIN, WIDE, MainScreen
@@ -45,15 +47,15 @@ from tui.session import CorpusStream
 from tui.state import Place, Roots, StateStore
 
 # Actions that make no sense over a dialog (help, palette, bookmarks).
-MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
+MAIN_ONLY = {"history", "find", "cycle_theme", "copy_section"}
 
 
-class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App):
+class YuelanApp(Searching, Reading, ReloadHandlers, Loading, Palette, App):
     """The app: layout, start-up (corpus, index), themes, keys.  Its other
     parts are the mixins: searching.py (search, results, preview),
-    reading.py (reader, places, find, copy), marks.py (bookmarks, export),
-    live.py (reload handlers), palette.py; state lives in the plain owners
-    of tui/app/state/."""
+    reading.py (reader, places, find, copy), live.py (reload handlers),
+    palette.py; the main screen decides the rest (tui/app/screens/main.py);
+    state lives in the plain owners of tui/app/state/."""
 
     TITLE = "yuelan"
     # Callables, so the dialogs module is imported when the palette first
@@ -109,13 +111,10 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         Binding("y", "copy", "Copy"),
         Binding("Y", "copy_section", "Copy section", show=False),
         Binding("ctrl+f", "find", "Find", show=False),
-        Binding("m", "bookmark", "Mark", show=False),
-        Binding("apostrophe", "bookmarks", "Marks", show=False),
         # ctrl+i is Tab on most terminals (the same byte); it only arrives as
         # ctrl+i where the terminal speaks the kitty keyboard protocol.
         Binding("ctrl+o,H", "history(-1)", "Back", show=False),
         Binding("ctrl+i,L", "history(1)", "Forward", show=False),
-        Binding("e", "export", "Export", show=False),
         Binding("t", "cycle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -200,13 +199,20 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
                 return
         super()._handle_exception(error)
 
+    @on(Request)
+    def _deliver(self, message: Request) -> None:
+        """Dialogs post their requests to the app: the main screen decides."""
+        main = self.get_screen_main()
+        if main is not None:
+            main.post_message(replace(message))
+
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
     def main_mounted(self) -> None:
         self._apply_size(self.size.width, self.size.height)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._show_state_notices()
+        self.show_state_notices()
         for notice in self.startup_notices:
             self.notify(safe(notice), title="Terminal", severity="warning", timeout=12, markup=False)
         if self.corpus is not None:
@@ -393,7 +399,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         if settings.get("theme") != name:
             settings["theme"] = name
             self.state.save_settings(settings)
-        self._show_state_notices()
+        self.show_state_notices()
 
     # --------------------------------------------------------------- keys
 

@@ -64,7 +64,7 @@ class Loading(MessagePump):
 
     def _stream_documents(self, arrived: list) -> None:
         first = not self.documents
-        # A new list, not extend(): lookups cached per list (_doc_at) see it.
+        # A new list, not extend(): lookups cached per list (doc_at) see it.
         self.documents = self.documents + arrived
         self._q(DocTree).append(arrived)
         if first:

@@ -43,6 +43,7 @@ class Palette(MessagePump):
         self.push_screen(SafeCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        main = self.get_screen_main()
         yield SystemCommand("Search", "Focus the search bar (/)", self.action_focus_search)
         yield SystemCommand("Next hit", "Go to the next hit of the search (n)", lambda: self.action_next_hit(1))
         yield SystemCommand("Previous hit", "Go to the previous hit (N)", lambda: self.action_next_hit(-1))
@@ -54,11 +55,11 @@ class Palette(MessagePump):
         yield SystemCommand("Copy passage", "Copy the current passage with its citation (y)", self.action_copy)
         yield SystemCommand("Copy section", "Copy the whole section with its citation (Y)", self.action_copy_section)
         yield SystemCommand("Find in document", "Find in the open document, less-style (ctrl+f)", self.action_find)
-        yield SystemCommand("Bookmark", "Bookmark the current passage, with a note (m)", self.action_bookmark)
-        yield SystemCommand("Bookmarks", "List bookmarks: jump, rename, delete (')", self.action_bookmarks)
+        yield SystemCommand("Bookmark", "Bookmark the current passage, with a note (m)", main.action_bookmark)
+        yield SystemCommand("Bookmarks", "List bookmarks: jump, rename, delete (')", main.action_bookmarks)
         yield SystemCommand("Back", "Back to the previous place (H, ctrl+o)", lambda: self.action_history(-1))
         yield SystemCommand("Forward", "Forward to the next place (L, ctrl+i)", lambda: self.action_history(1))
-        yield SystemCommand("Export results", "Write the current results to a Markdown file (e)", self.action_export)
+        yield SystemCommand("Export results", "Write the current results to a Markdown file (e)", main.action_export)
         reader = self._q(Reader)
         yield SystemCommand("Top of the document", "Scroll the reader to the top (g, Home)", reader.action_top)
         yield SystemCommand("Bottom of the document", "Scroll the reader to the end (G, End)", reader.action_bottom)

@@ -244,7 +244,7 @@ class Reading(MessagePump):
         if self.roots is not None:
             self.bookmarks.load()
         place = self.state.load_place(self.roots) if self.roots is not None else None
-        self._show_state_notices()
+        self.show_state_notices()
         if place is not None and self._open_place(place, final):
             return None
         self.open_document(0, 0, focus=False)
@@ -253,7 +253,7 @@ class Reading(MessagePump):
     def _open_place(self, place: Place, final: bool = True) -> bool:
         """Open the kept reading ``place``; False when its document is not
         (or, unless ``final``, not yet) in the corpus."""
-        di = self._doc_at(place.root, place.path)
+        di = self.doc_at(place.root, place.path)
         if di is None:
             if final:
                 self.notify("The last reading place is gone from this corpus: starting at the first document.",
@@ -266,7 +266,7 @@ class Reading(MessagePump):
             self._show_pane("reader")  # one pane: the kept place, not the tree
         return True
 
-    def _doc_at(self, root: int, rel: str) -> int | None:
+    def doc_at(self, root: int, rel: str) -> int | None:
         if self.roots is None:
             return None
         path = self.roots.resolve(root, rel)
@@ -321,9 +321,9 @@ class Reading(MessagePump):
         place = Place(loc[0], loc[1], here[1])
         if place != self._saved_place and self.state.save_place(self.roots, place):
             self._saved_place = place
-        self._show_state_notices()
+        self.show_state_notices()
 
-    def _show_state_notices(self) -> None:
+    def show_state_notices(self) -> None:
         for msg in self.state.take_notices():
             self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
 

@@ -407,7 +407,7 @@ class Searching(MessagePump):
         """Keep ``query`` in this corpus's search history (Up/Down recall it)."""
         if self.queries.add(query) and self.roots is not None:
             self.state.save_history(self.roots, self.queries.entries)
-            self._show_state_notices()
+            self.show_state_notices()
 
     def action_history_query(self, direction: int) -> None:
         """Up/Down in the search bar: older/newer queries of this corpus."""

@@ -1,13 +1,22 @@
-"""The main screen: search bar, tree or results, reader, status, footer."""
+"""The main screen: search bar, tree or results, reader, status, footer.
+
+Widgets and dialogs announce (``tui.app.messages``, Textual's own widget
+messages); this screen decides.  Its decisions are grouped per concern in
+plain objects it owns and wires (``marks.Marks``: bookmarks and export),
+not in mixins: each can be read on its own and none is a part of a bigger
+class.  The app delivers the dialogs' messages here.""" 
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, OpenDocument
+from tui.app.screens.marks import Marks
 from tui.app.widgets.doc_tree import DocTree
 from tui.app.widgets.footer import LeanFooter
 from tui.app.widgets.hit_strip import HitStrip
@@ -27,7 +36,14 @@ class MainScreen(Screen):
         # One of these two is active: the footer says where Tab goes.
         Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
         Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
+        Binding("m", "bookmark", "Mark", show=False),
+        Binding("apostrophe", "bookmarks", "Marks", show=False),
+        Binding("e", "export", "Export", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks = Marks(self)
 
     def compose(self) -> ComposeResult:
         # Size classes before the first layout: changing them later restyles
@@ -63,3 +79,31 @@ class MainScreen(Screen):
         # The composed children are mounted by now: fill the tree before the
         # first frame when the corpus is already loaded.
         self.app.main_mounted()
+
+    # ------------------------------------------------------------- marks
+
+    def action_bookmark(self) -> None:
+        self.marks.bookmark()
+
+    def action_bookmarks(self) -> None:
+        self.marks.show_list()
+
+    def action_export(self) -> None:
+        self.marks.export()
+
+    @on(BookmarkJump)
+    def _bookmark_jump(self, message: BookmarkJump) -> None:
+        self.marks.jump(message.index)
+
+    @on(BookmarkRename)
+    def _bookmark_rename(self, message: BookmarkRename) -> None:
+        self.marks.rename(message.index, message.note)
+
+    @on(BookmarkDelete)
+    def _bookmark_delete(self, message: BookmarkDelete) -> None:
+        self.marks.delete(message.index)
+
+    @on(OpenDocument)
+    def _open_document_requested(self, message: OpenDocument) -> None:
+        if 0 <= message.doc < len(self.app.documents):
+            self.app.open_document(message.doc, message.offset)
