@@ -27,8 +27,8 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
-from tui.app.live import LiveReload, ReloadHandlers
-from tui.app.messages import Request
+from tui.app.live import LiveReload
+from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
@@ -50,11 +50,10 @@ from tui.state import Place, Roots, StateStore
 MAIN_ONLY = {"history", "find", "cycle_theme", "copy_section"}
 
 
-class YuelanApp(Searching, Reading, ReloadHandlers, Loading, Palette, App):
+class YuelanApp(Searching, Reading, Loading, Palette, App):
     """The app: layout, start-up (corpus, index), themes, keys.  Its other
     parts are the mixins: searching.py (search, results, preview),
-    reading.py (reader, places, find, copy), live.py (reload handlers),
-    palette.py; the main screen decides the rest (tui/app/screens/main.py);
+    reading.py (reader, places, find, copy), palette.py; the main screen decides the rest (tui/app/screens/main.py);
     state lives in the plain owners of tui/app/state/."""
 
     TITLE = "yuelan"
@@ -199,6 +198,19 @@ class YuelanApp(Searching, Reading, ReloadHandlers, Loading, Palette, App):
                 return
         super()._handle_exception(error)
 
+    @on(FilesChanged)
+    def _files_changed(self) -> None:
+        self.live.files_changed(self.corpus)
+
+    @on(WatchError)
+    def _watch_error(self, message: WatchError) -> None:
+        self.notify(safe(message.text), title="Live reload", severity="warning", markup=False)
+
+    @on(ReloadFailed)
+    def _reload_failed(self, message: ReloadFailed) -> None:
+        self.live.finished(False)
+        self.notify(safe(f"could not reload: {message.error}"), title="Live reload", severity="error", markup=False)
+
     @on(Request)
     def _deliver(self, message: Request) -> None:
         """Dialogs post their requests to the app: the main screen decides."""
@@ -321,7 +333,7 @@ class YuelanApp(Searching, Reading, ReloadHandlers, Loading, Palette, App):
         self.error_message = f"yuelan: {exc}"
         self.exit(return_code=1, message=self.error_message)
 
-    def _show_notices(self, title: str, notices) -> None:
+    def show_notices(self, title: str, notices) -> None:
         """What the session core reported (a cache rebuilt, a directory unreadable...)."""
         for notice in notices:
             self.notify(safe(notice), title=title, severity="warning", markup=False)
@@ -345,13 +357,13 @@ class YuelanApp(Searching, Reading, ReloadHandlers, Loading, Palette, App):
         """The whole corpus is on screen (``documents``, the tree): keep it,
         show its notices, follow its files.  False when it has no document."""
         self.corpus = corpus
-        self._show_notices("Documents", corpus.notices)
+        self.show_notices("Documents", corpus.notices)
         self.live.start()
         if self.documents:
             return True
         self._set_search_status("no readable documents")
         self._q(Reader).clear_document()
-        self._update_status()
+        self.update_status()
         return False
 
     # ---------------------------------------------------------------- search

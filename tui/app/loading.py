@@ -106,7 +106,7 @@ class Loading(MessagePump):
             if isinstance(stream.error, PathError):
                 self._fail(stream.error)
             else:  # open it the plain way: parse, then index
-                self._show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
+                self.show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
                 self._load_corpus()
             return
         corpus, index = stream.corpus, stream.index

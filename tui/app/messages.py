@@ -15,7 +15,8 @@ from textual.message import Message
 
 
 class Request(Message, bubble=False):
-    """A dialog's request (or the palette's).  Dialogs post it to the app,
+    """What the main screen decides on, posted to the app by a dialog, the
+    palette or a worker (live reload).  They post it to the app,
     which hands it to the main screen (the screen decides); it does not
     bubble back from there (each subclass says ``bubble=False`` too: Textual
     sets ``bubble`` per class)."""
@@ -46,7 +47,7 @@ class BookmarkDelete(Request, bubble=False):
 
 
 @dataclass
-class CorpusReloaded(Message):
+class CorpusReloaded(Request, bubble=False):
     """Live reload read the files again (only new and changed ones)."""
 
     corpus: Any

@@ -40,7 +40,7 @@ class Reading(MessagePump):
             self._end_find(quiet=True)
         self.current_doc = doc_index
         reader = self._q(Reader)
-        spans = self._doc_spans(doc)
+        spans = self.doc_spans(doc)
         current = None
         if current_span is not None and current_span in spans:
             current = spans.index(current_span)
@@ -49,13 +49,13 @@ class Reading(MessagePump):
         reader.show(doc, offset, hits=spans, current=current, center=hit_target is not None)
         if self.searching.query and doc.id not in self.searching.counted and self.index is not None:
             # Not counted yet (or not among the ranked results): find its hits in the background.
-            self._find_hits(doc, self.searching.query)
-        self._update_status()
+            self.find_hits(doc, self.searching.query)
+        self.update_status()
         if focus:
             self._show_pane("reader")
 
     @work(thread=True, exclusive=True, group="find")
-    def _find_hits(self, doc, query: str) -> None:
+    def find_hits(self, doc, query: str) -> None:
         try:
             spans = sorted(self.index.find_in_document(doc, query))
         except Exception:  # noqa: BLE001 - highlights are a bonus here
@@ -70,7 +70,7 @@ class Reading(MessagePump):
         if reader.doc is doc and spans and not self.finding.is_in(doc.id):
             cur = reader.hits[reader.current] if reader.current is not None and reader.current < len(reader.hits) else None
             reader.set_hits(spans, spans.index(cur) if cur in spans else None)
-            self._update_status()
+            self.update_status()
         if doc.id in self.searching.docs:
             self._q(ResultList).set_counts(self._counts())
 
@@ -94,7 +94,7 @@ class Reading(MessagePump):
 
     @on(Reader.Moved)
     def _reader_moved(self) -> None:
-        self._update_status()
+        self.update_status()
         if self.current_doc is None:
             return
         self._save_place_soon()
@@ -115,7 +115,7 @@ class Reading(MessagePump):
         section = doc.section_at(reader.reading_offset()) if doc.sections else None
         tree.reveal(NodeRef(self.current_doc, section))
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
         try:
             status = self._q("#status", Static)
         except NoMatches:  # shutting down
@@ -200,7 +200,7 @@ class Reading(MessagePump):
     def _goto_hit(self, i: int | None) -> None:
         reader = self._q(Reader)
         reader.set_current(i, center=True)
-        self._update_status()
+        self.update_status()
 
     def action_section(self, direction: int) -> None:
         reader = self._q(Reader)
@@ -226,7 +226,7 @@ class Reading(MessagePump):
                 return
             i = cands[-1]
         reader.go_to(starts[i])
-        self._update_status()
+        self.update_status()
 
     def _open_first_place(self, final: bool = True) -> Place | None:
         """Open where the user left this corpus last time, else the first document.
@@ -379,7 +379,7 @@ class Reading(MessagePump):
         reader.set_hits(self.finding.spans, None)
         i = reader.hit_index_at_or_after(reader.top_offset())
         reader.set_current(i, center=True)
-        self._update_status()
+        self.update_status()
 
     def _next_find(self, direction: int) -> None:
         reader = self._q(Reader)
@@ -398,8 +398,8 @@ class Reading(MessagePump):
         had = self.finding.end()
         reader = self._q(Reader)
         if reader.doc is not None and not quiet:
-            reader.set_hits(self._doc_spans(reader.doc), None)
-        self._update_status()
+            reader.set_hits(self.doc_spans(reader.doc), None)
+        self.update_status()
         if had and not quiet:
             self.notify("Find ended: n/N step the search hits again.", markup=False, timeout=2)
 

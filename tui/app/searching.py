@@ -40,7 +40,7 @@ class Searching(MessagePump):
     def _start_index(self) -> None:
         self._index_started = time.monotonic()
         self._progress_timer = self.set_interval(0.25, self._index_progress)
-        self._build_index()
+        self.build_index()
 
     def _index_progress(self) -> None:
         if (self.index is not None and not self._index_partial) or self.index_error:
@@ -59,7 +59,7 @@ class Searching(MessagePump):
         self._set_search_status(f"indexing {done}/{total} docs{size}{eta}{waiting}")
 
     @work(thread=True, exclusive=True, group="index")
-    def _build_index(self) -> None:
+    def build_index(self) -> None:
         worker = get_current_worker()
         documents = self.documents
         previous = self.index  # a reload: unchanged documents keep their pieces
@@ -115,7 +115,7 @@ class Searching(MessagePump):
     def _index_ready(self, index) -> None:
         self._index_partial = False
         self.index = index
-        self._show_notices("Search index", index.notices)
+        self.show_notices("Search index", index.notices)
         if self._progress_timer is not None:
             self._progress_timer.stop()
         n = len(self.documents)
@@ -184,7 +184,7 @@ class Searching(MessagePump):
         reader = self._q(Reader)
         reader.set_hits([], None)
         self.current_hit_passage = None
-        self._update_status()
+        self.update_status()
 
     def _run_search(self) -> None:
         if self.index is None or not self.searching.query:
@@ -269,7 +269,7 @@ class Searching(MessagePump):
                 if cur is not None and spans:
                     current = spans.index(cur) if cur in spans else hit_index(spans, cur[0])
                 reader.set_hits(spans, current)
-        self._update_status()
+        self.update_status()
 
     def _search_failed(self, query: str, exc: Exception) -> None:
         if not self.searching.is_current(query):
@@ -313,11 +313,11 @@ class Searching(MessagePump):
         doc = self.documents[self.current_doc]
         if self.finding.is_in(doc.id):
             return  # the find's matches stay on screen
-        spans = self._doc_spans(doc)
+        spans = self.doc_spans(doc)
         self._q(Reader).set_hits(spans, None)
-        self._update_status()
+        self.update_status()
 
-    def _doc_spans(self, doc) -> list[tuple[int, int]]:
+    def doc_spans(self, doc) -> list[tuple[int, int]]:
         """What the reader highlights in ``doc``: the find's matches, else the search's hits."""
         if self.finding.is_in(doc.id):
             return self.finding.spans

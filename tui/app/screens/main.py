@@ -2,7 +2,8 @@
 
 Widgets and dialogs announce (``tui.app.messages``, Textual's own widget
 messages); this screen decides.  Its decisions are grouped per concern in
-plain objects it owns and wires (``marks.Marks``: bookmarks and export),
+plain objects it owns and wires (``marks.Marks``: bookmarks and export;
+``reload.Reload``: a live reload's answer on screen),
 not in mixins: each can be read on its own and none is a part of a bigger
 class.  The app delivers the dialogs' messages here.""" 
 
@@ -15,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, OpenDocument
+from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, CorpusReloaded, OpenDocument
 from tui.app.screens.marks import Marks
+from tui.app.screens.reload import Reload
 from tui.app.widgets.doc_tree import DocTree
 from tui.app.widgets.footer import LeanFooter
 from tui.app.widgets.hit_strip import HitStrip
@@ -44,6 +46,7 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.marks = Marks(self)
+        self.reload = Reload(self)
 
     def compose(self) -> ComposeResult:
         # Size classes before the first layout: changing them later restyles
@@ -107,3 +110,7 @@ class MainScreen(Screen):
     def _open_document_requested(self, message: OpenDocument) -> None:
         if 0 <= message.doc < len(self.app.documents):
             self.app.open_document(message.doc, message.offset)
+
+    @on(CorpusReloaded)
+    def _corpus_reloaded(self, message: CorpusReloaded) -> None:
+        self.reload.apply(message.corpus)
