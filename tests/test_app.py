@@ -145,7 +145,7 @@ async def test_a_key_after_a_pause_searches_at_once_and_a_burst_searches_once(mo
     """The debounce waits only within a burst: the first key after a pause
     is searched without waiting (30 ms on every keystroke before), the keys
     that follow it closely wait for the burst to end, then one search."""
-    import tui.app.searching as searching_mod
+    import tui.app.screens.search as searching_mod
 
     monkeypatch.setattr(searching_mod, "DEBOUNCE", 30.0)  # a burst lasts as long as the test
     app = make_app()
@@ -160,15 +160,16 @@ async def test_a_key_after_a_pause_searches_at_once_and_a_burst_searches_once(mo
 
         monkeypatch.setattr(app.index, "search", recording)
         await pilot.press("slash")
-        app._last_query_key = 0.0  # a long pause before the first key
+        flow = app.get_screen_main().search
+        flow.last_query_key = 0.0  # a long pause before the first key
         await pilot.press("x")
         await wait_results(pilot, app, "x")  # long before DEBOUNCE
         await pilot.press("l", "g", "w")  # within the burst: no search yet
         await pilot.pause()
         assert asked == ["x"]
-        assert app._search_timer is not None
-        app._search_timer.stop()
-        app._run_search()  # the burst's end
+        assert flow.search_timer is not None
+        flow.search_timer.stop()
+        flow.run()  # the burst's end
         await wait_results(pilot, app, "xlgw")
         assert asked[1:] == ["xlgw"]
 
@@ -191,7 +192,7 @@ async def test_each_keystroke_searches_and_stale_results_are_dropped():
         first = list(app.searching.results)
         # A late answer for an old query must not replace the current one.
         old = app.index.search("工会")
-        app._search_done("工会", old)
+        app.get_screen_main().search.search_done("工会", old)
         await pilot.pause()
         assert app.searching.results == first
         await pilot.press("backspace", "backspace")

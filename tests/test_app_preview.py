@@ -147,7 +147,7 @@ async def test_snippet_is_centred_on_the_first_hit():
 
 
 async def test_the_list_grows_as_the_cursor_passes_the_last_result(monkeypatch):
-    import tui.app.searching as appmod
+    import tui.app.screens.search as appmod
 
     monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
     monkeypatch.setattr(appmod, "MORE_AHEAD", 1)
@@ -246,7 +246,7 @@ async def test_notices_never_hide_the_status_line():
 
 
 async def test_the_header_status_shortens_instead_of_being_cut(monkeypatch):
-    import tui.app.searching as appmod
+    import tui.app.screens.search as appmod
 
     monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
     monkeypatch.setattr(appmod, "MORE_AHEAD", 0)

@@ -699,7 +699,7 @@ async def test_results_come_first_and_every_hit_in_the_documents_follows(monkeyp
         top = app.searching.results[0]
         first_spans = list(app.searching.hits[top.doc_id])
         assert first_spans  # the passage's own highlights meanwhile
-        app.open_result(0)
+        app.get_screen_main().search.open_result(0)
         await pilot.pause()
         reader = app.query_one(Reader)
         cur = reader.hits[reader.current]

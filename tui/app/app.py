@@ -33,7 +33,6 @@ from tui.app.loading import Loading
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
 from tui.app.reading import Reading
 from tui.app.screens.main import MIN_H, MIN_W, READER_MIN, WIDE, MainScreen
-from tui.app.searching import Searching
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory
@@ -50,9 +49,9 @@ from tui.state import Place, Roots, StateStore
 MAIN_ONLY = {"history", "find", "cycle_theme", "copy_section"}
 
 
-class YuelanApp(Searching, Reading, Loading, Palette, App):
+class YuelanApp(Reading, Loading, Palette, App):
     """The app: layout, start-up (corpus, index), themes, keys.  Its other
-    parts are the mixins: searching.py (search, results, preview),
+    parts are the mixins: loading.py (the corpus stream, the index),
     reading.py (reader, places, find, copy), palette.py; the main screen decides the rest (tui/app/screens/main.py);
     state lives in the plain owners of tui/app/state/."""
 
@@ -169,14 +168,11 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
         self._index_partial = False  # searchable on what a long build indexed so far
         self._index_started = 0.0
         self._index_counts: tuple[int, int, int, int] | None = None
-        self._search_timer: Timer | None = None
-        self._preview_timer: Timer | None = None
         self._progress_timer: Timer | None = None
         self.current_doc: int | None = None
         self.current_hit_passage: tuple[int, int] | None = None
         self.pane = "left"  # in narrow layouts: which pane is shown
         self.error_message: str | None = None
-        self._open_when_ready: str | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -268,6 +264,17 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
                 return s
         return None
 
+    @property
+    def search_flow(self):
+        """The main screen's search (``tui.app.screens.search``)."""
+        return self.get_screen_main().search
+
+    @property
+    def settled(self) -> bool:
+        """No preview waiting and every result document counted (tests wait on it)."""
+        main = self.get_screen_main()
+        return main is not None and main.search.settled
+
     def _apply_pane(self, screen: Screen | None = None) -> None:
         screen = screen or self.get_screen_main()
         if screen is None:
@@ -345,7 +352,7 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
             return
         self._open_first_place()
         n = len(self.documents)
-        self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
+        self.search_flow.set_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: its thread starts
         # after the frame with the tree is drawn (a plain timer could fire
         # in the middle of that first layout, and the thread would take the
@@ -361,7 +368,7 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
         self.live.start()
         if self.documents:
             return True
-        self._set_search_status("no readable documents")
+        self.search_flow.set_status("no readable documents")
         self._q(Reader).clear_document()
         self.update_status()
         return False
@@ -428,7 +435,7 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
 
     def action_switch_pane(self, pane: str) -> None:
         if pane == "reader" and self.narrow and isinstance(self.focused, ResultList):
-            if self.show_highlighted_result():
+            if self.search_flow.show_highlighted_result():
                 return  # shown, and the reader has focus
         self._show_pane(pane)
 
@@ -460,7 +467,7 @@ class YuelanApp(Searching, Reading, Loading, Palette, App):
         if isinstance(focused, SearchInput):
             self._show_pane("left")
         elif isinstance(focused, ResultList):
-            self._remember_query(self.searching.query)  # Up in the search bar brings it back
+            self.search_flow.remember_query(self.searching.query)  # Up in the search bar brings it back
             self._q(SearchInput).value = ""
             switcher.current = "tree"
             self._show_pane("left")

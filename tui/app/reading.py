@@ -40,7 +40,7 @@ class Reading(MessagePump):
             self._end_find(quiet=True)
         self.current_doc = doc_index
         reader = self._q(Reader)
-        spans = self.doc_spans(doc)
+        spans = self.search_flow.doc_spans(doc)
         current = None
         if current_span is not None and current_span in spans:
             current = spans.index(current_span)
@@ -72,7 +72,7 @@ class Reading(MessagePump):
             reader.set_hits(spans, spans.index(cur) if cur in spans else None)
             self.update_status()
         if doc.id in self.searching.docs:
-            self._q(ResultList).set_counts(self._counts())
+            self._q(ResultList).set_counts(self.search_flow.counts())
 
     @on(DocTree.NodeSelected, "#tree")
     def _tree_selected(self, event: DocTree.NodeSelected) -> None:
@@ -398,7 +398,7 @@ class Reading(MessagePump):
         had = self.finding.end()
         reader = self._q(Reader)
         if reader.doc is not None and not quiet:
-            reader.set_hits(self.doc_spans(reader.doc), None)
+            reader.set_hits(self.search_flow.doc_spans(reader.doc), None)
         self.update_status()
         if had and not quiet:
             self.notify("Find ended: n/N step the search hits again.", markup=False, timeout=2)

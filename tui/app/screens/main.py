@@ -2,7 +2,8 @@
 
 Widgets and dialogs announce (``tui.app.messages``, Textual's own widget
 messages); this screen decides.  Its decisions are grouped per concern in
-plain objects it owns and wires (``marks.Marks``: bookmarks and export;
+plain objects it owns and wires (``search.Search``: the query, results and
+preview; ``marks.Marks``: bookmarks and export;
 ``reload.Reload``: a live reload's answer on screen),
 not in mixins: each can be read on its own and none is a part of a bigger
 class.  The app delivers the dialogs' messages here.""" 
@@ -19,6 +20,7 @@ from textual.widgets import ContentSwitcher, Static
 from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, CorpusReloaded, OpenDocument
 from tui.app.screens.marks import Marks
 from tui.app.screens.reload import Reload
+from tui.app.screens.search import Search
 from tui.app.widgets.doc_tree import DocTree
 from tui.app.widgets.footer import LeanFooter
 from tui.app.widgets.hit_strip import HitStrip
@@ -45,6 +47,7 @@ class MainScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        self.search = Search(self)
         self.marks = Marks(self)
         self.reload = Reload(self)
 
@@ -82,6 +85,32 @@ class MainScreen(Screen):
         # The composed children are mounted by now: fill the tree before the
         # first frame when the corpus is already loaded.
         self.app.main_mounted()
+
+    # ------------------------------------------------------------ search
+
+    @on(SearchInput.Changed, "#search")
+    def _query_changed(self, event: SearchInput.Changed) -> None:
+        self.search.query_changed(event.value)
+
+    @on(SearchInput.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.search.submitted()
+
+    @on(ResultList.OptionSelected, "#results")
+    def _result_selected(self, event: ResultList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.search.open_result(int(event.option.id))
+
+    @on(ResultList.OptionHighlighted, "#results")
+    def _result_highlighted(self, event: ResultList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.search.result_highlighted(int(event.option.id))
+
+    def action_preview(self) -> None:
+        self.search.preview()
+
+    def action_history_query(self, direction: int) -> None:
+        self.search.history_query(direction)
 
     # ------------------------------------------------------------- marks
 

@@ -84,7 +84,7 @@ class Reload:
                 from tui.corpus.watch import follow_offset
 
                 offset = follow_offset(old_doc.text, doc.text, top)
-                reader.show(doc, offset, hits=app.doc_spans(doc))
+                reader.show(doc, offset, hits=self.main.search.doc_spans(doc))
                 if app.searching.query and app.index is not None:
                     app.find_hits(doc, app.searching.query)
             tree.reveal(NodeRef(i, doc.section_at(reader.reading_offset()) if doc.sections else None))

@@ -11,8 +11,8 @@ class SearchInput(Input):
     past the newest goes to the results)."""
 
     BINDINGS = [
-        Binding("up", "app.history_query(-1)", "Earlier query", show=False),
-        Binding("down", "app.history_query(1)", "Results", show=False),
+        Binding("up", "screen.history_query(-1)", "Earlier query", show=False),
+        Binding("down", "screen.history_query(1)", "Results", show=False),
     ]
 
 

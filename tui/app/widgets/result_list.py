@@ -26,7 +26,7 @@ class ResultList(OptionList):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "first", "Top", show=False),
         Binding("G", "last", "Bottom", show=False),
-        Binding("p", "app.preview", "Preview", show=False),
+        Binding("p", "screen.preview", "Preview", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
