@@ -679,7 +679,7 @@ async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
         await pilot.press("escape")  # to the results, query kept
         app.searching.hits.pop("003_g60")  # as if it ranked below the shown results
         app.searching.counted.discard("003_g60")
-        app.open_document(2)
+        app.reading.open_document(2)
         reader = app.query_one(Reader)
         for _ in range(1000):
             if reader.hits:

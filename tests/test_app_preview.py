@@ -217,7 +217,7 @@ async def test_restart_at_any_size_shows_the_kept_place(tmp_path):
         for _ in range(6):
             await pilot.press("space")
         kept = first.query_one(Reader).top_offset()
-        first.save_place()
+        first.reading.save_place()
     for size in ((80, 24), (120, 36)):
         app = make_app(state_dir=data(tmp_path))
         async with app.run_test(size=size) as pilot:

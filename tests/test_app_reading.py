@@ -85,7 +85,7 @@ async def test_resume_while_the_corpus_loads_in_the_background(tmp_path):
         await open_doc(pilot, app, 1)
         await pilot.press("space")
         top = app.query_one(Reader).top_offset()
-        app.save_place()
+        app.reading.save_place()
     future: Future = Future()
     app2 = YuelanApp(["/corpus"], corpus_future=future, index_factory=FakeIndex, state_dir=data(tmp_path))
     async with app2.run_test(size=(120, 30)) as pilot:
@@ -619,7 +619,7 @@ async def test_narrow_find_and_bookmark_work_from_the_list(tmp_path):
         assert isinstance(app.focused, DocTree)  # the list pane is shown, the reader hidden
         await pilot.press("ctrl+f")  # shows the reader and its find bar
         await pilot.pause()
-        assert app.pane == "reader" and isinstance(app.focused, FindInput)
+        assert app.get_screen_main().pane == "reader" and isinstance(app.focused, FindInput)
         await pilot.press(*"心灵港湾", "enter")
         await wait_for(pilot, lambda: app.finding.doc == "001_harbour")
         reader = app.query_one(Reader)
@@ -665,7 +665,7 @@ async def test_a_reloaded_corpus_keeps_the_reader_where_it_is():
 
 
 def test_find_before_the_index_is_ready_still_folds():
-    from tui.app.reading import find_spans
+    from tui.app.screens.reading import find_spans
 
     doc = sample_corpus().documents[1]
     spans = find_spans(None, doc, "工会")  # no index yet: a folded literal scan

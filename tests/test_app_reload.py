@@ -40,7 +40,7 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         doc = app.documents[ia]
         target = doc.text.index("第3部分第2段")
-        app.open_document(ia, target)
+        app.reading.open_document(ia, target)
         reader = app.query_one(Reader)
         await wait_for(pilot, lambda: reader.lay is not None, "layout")
         await pilot.pause(0.1)
@@ -72,7 +72,7 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
         # the index follows: the new file is found, the removed one is not
         await wait_for(pilot, lambda: app.index is not None and any(d.path.endswith("c.txt") for d in app.index.documents), "new index")
         resp = await search(pilot, app, "心理疏导站点")
-        assert resp.results and any(app.documents[app._doc_index(h.doc_id)].path.endswith("c.txt") for h in resp.results)
+        assert resp.results and any(app.documents[app.doc_index(h.doc_id)].path.endswith("c.txt") for h in resp.results)
         resp = await search(pilot, app, "说明情况")
         assert not resp.results
         resp = await search(pilot, app, "前言")
@@ -89,7 +89,7 @@ async def test_removing_the_open_document_clears_the_reader(tmp_path):
         await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None, "index and watcher")
         await pilot.pause(0.3)
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
-        app.open_document(ia, 0)
+        app.reading.open_document(ia, 0)
         await pilot.pause(0.1)
         (docs / "a.txt").unlink()
         await wait_for(pilot, lambda: len(app.documents) == 1, "the reload")

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import Future
 from typing import Any, Callable
 
+import os
 from dataclasses import replace
 
 from textual import on, work
@@ -24,36 +25,31 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import Input
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload
 from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
-from tui.app.reading import Reading
-from tui.app.screens.main import MIN_H, MIN_W, READER_MIN, WIDE, MainScreen
+from tui.app.screens.main import MainScreen
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory
 from tui.app.state.search import QueryHistory, SearchState
-from tui.app.widgets.display import safe
+from tui.app.widgets.display import clip, safe
 from tui.app.widgets.doc_tree import DocTree
-from tui.app.widgets.inputs import SearchInput
 from tui.app.widgets.reader import Reader
-from tui.app.widgets.result_list import ResultList
 from tui.session import CorpusStream
-from tui.state import Place, Roots, StateStore
+from tui.state import Roots, StateStore
 
-# Actions that make no sense over a dialog (help, palette, bookmarks).
-MAIN_ONLY = {"history", "find", "cycle_theme", "copy_section"}
-
-
-class YuelanApp(Reading, Loading, Palette, App):
-    """The app: layout, start-up (corpus, index), themes, keys.  Its other
-    parts are the mixins: loading.py (the corpus stream, the index),
-    reading.py (reader, places, find, copy), palette.py; the main screen decides the rest (tui/app/screens/main.py);
-    state lives in the plain owners of tui/app/state/."""
+class YuelanApp(Loading, Palette, App):
+    """The app: CSS, the app-wide keys, themes, the corpus and the index
+    (loading.py starts their workers), the plain state owners of
+    tui/app/state/ (it creates them; the main screen uses them) and the
+    palette's commands (palette.py).  What the screen shows, and what a key,
+    a click or a dialog's request means, the main screen decides
+    (tui/app/screens/main.py)."""
 
     TITLE = "yuelan"
     # Callables, so the dialogs module is imported when the palette first
@@ -101,18 +97,10 @@ class YuelanApp(Reading, Loading, Palette, App):
         # Priority: handled as the key arrives, so keys typed right behind it
         # (one SSH packet: "/xlgw") are already routed to the search bar.
         Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "back", "Back", show=False),
-        Binding("n", "next_hit(1)", "Next hit"),
-        Binding("N", "next_hit(-1)", "Prev hit", show=False),
-        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
-        Binding("right_square_bracket", "section(1)", "Next section", show=False),
-        Binding("y", "copy", "Copy"),
-        Binding("Y", "copy_section", "Copy section", show=False),
-        Binding("ctrl+f", "find", "Find", show=False),
-        # ctrl+i is Tab on most terminals (the same byte); it only arrives as
-        # ctrl+i where the terminal speaks the kitty keyboard protocol.
-        Binding("ctrl+o,H", "history(-1)", "Back", show=False),
-        Binding("ctrl+i,L", "history(1)", "Forward", show=False),
+        # The main screen's actions; bound here so the footer keeps its order
+        # (the app's keys first). Over a dialog they are not active.
+        Binding("n", "screen.next_hit(1)", "Next hit"),
+        Binding("y", "screen.copy", "Copy"),
         Binding("t", "cycle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -151,8 +139,6 @@ class YuelanApp(Reading, Loading, Palette, App):
         self.finding = FindState()
         self.searching = SearchState()
         self.queries = QueryHistory(self.state.load_history(self.roots) if self.roots is not None else [])
-        self._saved_place: Place | None = None
-        self._save_timer: Timer | None = None
         saved_theme = self.state.load_settings().get("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -169,9 +155,7 @@ class YuelanApp(Reading, Loading, Palette, App):
         self._index_started = 0.0
         self._index_counts: tuple[int, int, int, int] | None = None
         self._progress_timer: Timer | None = None
-        self.current_doc: int | None = None
-        self.current_hit_passage: tuple[int, int] | None = None
-        self.pane = "left"  # in narrow layouts: which pane is shown
+        self.current_doc: int | None = None  # the document in the reader (an index into documents)
         self.error_message: str | None = None
 
     # ---------------------------------------------------------------- layout
@@ -218,7 +202,8 @@ class YuelanApp(Reading, Loading, Palette, App):
         return MainScreen()
 
     def main_mounted(self) -> None:
-        self._apply_size(self.size.width, self.size.height)
+        main = self.get_screen_main()
+        main.apply_size(self.size.width, self.size.height)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.show_state_notices()
         for notice in self.startup_notices:
@@ -231,32 +216,12 @@ class YuelanApp(Reading, Loading, Palette, App):
             self._take_future()
         else:
             self._load_corpus()
-        self._focus(self._q(DocTree))
+        main.focus_now(main.query_one(DocTree))
 
     def on_resize(self, event) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        screen = self.screen
-        if not isinstance(screen, MainScreen):
-            screen = self.get_screen_main()
-            if screen is None:
-                return
-        screen.set_class(width < MIN_W or height < MIN_H, "too-small")
-        screen.set_class(width < WIDE, "narrow")
-        # While a query is active the results take about 45 % (the reader
-        # keeps READER_MIN columns); otherwise the tree's 40 % (CSS).
-        try:
-            left = screen.query_one("#left")
-        except NoMatches:
-            return
-        if width >= WIDE and self.searching.query:
-            left.styles.width = max(30, min(width * 45 // 100, width - READER_MIN))
-            left.styles.max_width = "100%"
-        else:
-            left.styles.width = None
-            left.styles.max_width = None
-        self._apply_pane(screen)
+        main = self.get_screen_main()
+        if main is not None:
+            main.apply_size(event.size.width, event.size.height)
 
     def get_screen_main(self) -> MainScreen | None:
         for s in self.screen_stack:
@@ -270,45 +235,15 @@ class YuelanApp(Reading, Loading, Palette, App):
         return self.get_screen_main().search
 
     @property
+    def reading(self):
+        """The main screen's reading (``tui.app.screens.reading``)."""
+        return self.get_screen_main().reading
+
+    @property
     def settled(self) -> bool:
         """No preview waiting and every result document counted (tests wait on it)."""
         main = self.get_screen_main()
         return main is not None and main.search.settled
-
-    def _apply_pane(self, screen: Screen | None = None) -> None:
-        screen = screen or self.get_screen_main()
-        if screen is None:
-            return
-        screen.set_class(self.pane == "reader", "show-reader")
-        screen.set_class(self.pane != "reader", "show-left")
-
-    @property
-    def narrow(self) -> bool:
-        return self.size.width < WIDE
-
-    def _show_pane(self, pane: str, focus: bool = True) -> None:
-        self.pane = pane
-        self._apply_pane()
-        if pane == "reader":
-            self.call_after_refresh(self._q(Reader).ensure_layout)
-        if focus:
-            if pane == "reader":
-                self._focus(self._q(Reader))
-            else:
-                self._focus(self._left_widget())
-
-    def _focus(self, widget) -> None:
-        """Focus now, not after the queued events: keys typed right after
-        '/' (one SSH packet: "/xlgw") must land in the search bar."""
-        screen = self.get_screen_main()
-        if screen is not None:
-            screen.set_focus(widget)
-        else:
-            widget.focus()
-
-    def _left_widget(self):
-        switcher = self._q("#left", ContentSwitcher)
-        return self._q(ResultList) if switcher.current == "results" else self._q(DocTree)
 
     # ---------------------------------------------------------------- corpus
 
@@ -350,7 +285,7 @@ class YuelanApp(Reading, Loading, Palette, App):
         self._q(DocTree).populate(self.documents, corpus.skipped)
         if not self._corpus_settled(corpus):
             return
-        self._open_first_place()
+        self.reading.open_first_place()
         n = len(self.documents)
         self.search_flow.set_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: its thread starts
@@ -370,10 +305,30 @@ class YuelanApp(Reading, Loading, Palette, App):
             return True
         self.search_flow.set_status("no readable documents")
         self._q(Reader).clear_document()
-        self.update_status()
+        self.reading.update_status()
         return False
 
-    # ---------------------------------------------------------------- search
+    def doc_index(self, doc_id: str) -> int | None:
+        for i, d in enumerate(self.documents):
+            if d.id == doc_id:
+                return i
+        return None
+
+    def doc_at(self, root: int, rel: str) -> int | None:
+        """The document at ``rel`` under corpus root ``root``, if it is open."""
+        if self.roots is None:
+            return None
+        path = self.roots.resolve(root, rel)
+        if path is None:
+            return None
+        if not hasattr(self, "_paths_index") or self._paths_index[0] is not self.documents:
+            self._paths_index = (self.documents, {os.path.realpath(d.path): i for i, d in enumerate(self.documents)})
+        return self._paths_index[1].get(path)
+
+    def show_state_notices(self) -> None:
+        """What the state store reported (a file unreadable, a write failed)."""
+        for msg in self.state.take_notices():
+            self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
 
     def _q(self, selector, expect_type=None):
         """``query_one`` on the main screen, also while a dialog (help, palette)
@@ -382,21 +337,16 @@ class YuelanApp(Reading, Loading, Palette, App):
         base = screen if screen is not None else self
         return base.query_one(selector, expect_type) if expect_type else base.query_one(selector)
 
-    # ------------------------------------------------------------- reading
-
-    # ------------------------------------------------------- resume, history
-
     async def action_quit(self) -> None:
         self.live.stop()
-        if self._save_timer is not None:
-            self._save_timer.stop()
         try:
-            self.save_place()
+            reading = self.reading
+            if reading.save_timer is not None:
+                reading.save_timer.stop()
+            reading.save_place()
         except Exception:  # noqa: BLE001 - quitting must never fail
             pass
         self.exit()
-
-    # ------------------------------------------------------ find in document
 
     # ---------------------------------------------------------------- themes
 
@@ -423,59 +373,13 @@ class YuelanApp(Reading, Loading, Palette, App):
     # --------------------------------------------------------------- keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MAIN_ONLY:
-            return isinstance(self.screen, MainScreen)
         if action == "focus_search":
             # '/' types itself into any input, and does nothing over dialogs.
             return isinstance(self.screen, MainScreen) and not isinstance(self.focused, Input)
-        if action == "switch_pane":
-            in_reader = isinstance(self.focused, Reader)
-            return in_reader if parameters and parameters[0] == "left" else not in_reader
         return True
 
-    def action_switch_pane(self, pane: str) -> None:
-        if pane == "reader" and self.narrow and isinstance(self.focused, ResultList):
-            if self.search_flow.show_highlighted_result():
-                return  # shown, and the reader has focus
-        self._show_pane(pane)
-
     def action_focus_search(self) -> None:
-        if self.narrow:
-            self._show_pane("left", focus=False)
-        self._focus(self._q(SearchInput))
-
-    def action_focus_results(self) -> None:
-        switcher = self._q("#left", ContentSwitcher)
-        if switcher.current == "results":
-            self._show_pane("left")
-
-    def action_next_pane(self, direction: int = 1) -> None:
-        focused = self.focused
-        if isinstance(focused, Reader):
-            self._show_pane("left")
-        elif isinstance(focused, SearchInput):
-            self._show_pane("left")
-        else:
-            self.action_switch_pane("reader")
-
-    def action_back(self) -> None:
-        focused = self.focused
-        switcher = self._q("#left", ContentSwitcher)
-        if isinstance(focused, Reader) and self.finding.active:
-            self._end_find()  # less-style: Esc ends the find first
-            return
-        if isinstance(focused, SearchInput):
-            self._show_pane("left")
-        elif isinstance(focused, ResultList):
-            self.search_flow.remember_query(self.searching.query)  # Up in the search bar brings it back
-            self._q(SearchInput).value = ""
-            switcher.current = "tree"
-            self._show_pane("left")
-        elif isinstance(focused, Reader):
-            self._show_pane("left")
-        elif self.searching.query:
-            switcher.current = "results"
-            self._show_pane("left")
+        self.screen.focus_search()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
@@ -485,10 +389,3 @@ class YuelanApp(Reading, Loading, Palette, App):
         self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------- palette
-
-
-
-
-
-
-

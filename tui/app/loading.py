@@ -161,7 +161,7 @@ class Loading(MessagePump):
         self.documents = self.documents + arrived
         self._q(DocTree).append(arrived)
         if first:
-            self._pending_place = self._open_first_place(final=False)
+            self._pending_place = self.reading.open_first_place(final=False)
         elif self._pending_place is not None:
             self._try_pending_place(final=False)
 
@@ -169,13 +169,13 @@ class Loading(MessagePump):
         """The kept reading place, once its document has arrived, unless the
         user has left the first document's top meanwhile."""
         place = self._pending_place
-        here = self._reader_place()  # None while laying out: not moved
+        here = self.reading.reader_place()  # None while laying out: not moved
         if self.current_doc != 0 or (here is not None and here != (self.documents[0].id, 0)):
             self._pending_place = None
             return
-        if self.narrow and isinstance(self.focused, SearchInput):
+        if self.get_screen_main().narrow and isinstance(self.focused, SearchInput):
             return  # typing a query: not now
-        if self._open_place(place, final) or final:
+        if self.reading.open_place(place, final) or final:
             self._pending_place = None
 
     def _stream_progress(self, stream: CorpusStream) -> None:
@@ -214,13 +214,13 @@ class Loading(MessagePump):
             self.documents = documents
             tree.populate(documents, corpus.skipped)
             self.current_doc = next((i for i, d in enumerate(documents) if d.path == current), None)
-            self._reveal_in_tree()
+            self.reading.reveal_in_tree()
         if not self._corpus_settled(corpus):
             return
         if self._pending_place is not None:
             self._try_pending_place(final=True)
         if self.current_doc is None:
-            self._open_first_place()
+            self.reading.open_first_place()
         try:
             index.warm(wait=False)
         except Exception:  # noqa: BLE001 - warming is an optimisation only

@@ -1,12 +1,17 @@
 """The main screen: search bar, tree or results, reader, status, footer.
 
 Widgets and dialogs announce (``tui.app.messages``, Textual's own widget
-messages); this screen decides.  Its decisions are grouped per concern in
-plain objects it owns and wires (``search.Search``: the query, results and
-preview; ``marks.Marks``: bookmarks and export;
-``reload.Reload``: a live reload's answer on screen),
-not in mixins: each can be read on its own and none is a part of a bigger
-class.  The app delivers the dialogs' messages here.""" 
+messages); this screen decides.  Its ``@on`` handlers and actions hand each
+decision to one of the plain objects it owns, one per concern:
+``search.Search`` (the query, results, preview), ``reading.Reading`` (the
+reader, places, find, copy), ``marks.Marks`` (bookmarks, export) and
+``reload.Reload`` (a live reload's answer on screen).  Objects rather than
+mixins: each can be read and changed on its own, none is a part of a bigger
+class, and they reach each other only through the screen.  The screen
+itself keeps the layout: which pane shows (one pane below ``WIDE``
+columns), where focus goes, what Esc and Tab do.  The app delivers the
+dialogs' requests here.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, CorpusReloaded, OpenDocument
 from tui.app.screens.marks import Marks
+from tui.app.screens.reading import Reading
 from tui.app.screens.reload import Reload
 from tui.app.screens.search import Search
 from tui.app.widgets.doc_tree import DocTree
@@ -38,16 +45,28 @@ class MainScreen(Screen):
 
     BINDINGS = [
         # One of these two is active: the footer says where Tab goes.
-        Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
-        Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
+        Binding("tab,shift+tab", "switch_pane('reader')", "Reader"),
+        Binding("tab,shift+tab", "switch_pane('left')", "List"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("N", "next_hit(-1)", "Prev hit", show=False),
+        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
+        Binding("right_square_bracket", "section(1)", "Next section", show=False),
+        Binding("Y", "copy_section", "Copy section", show=False),
+        Binding("ctrl+f", "find", "Find", show=False),
         Binding("m", "bookmark", "Mark", show=False),
         Binding("apostrophe", "bookmarks", "Marks", show=False),
+        # ctrl+i is Tab on most terminals (the same byte); it only arrives as
+        # ctrl+i where the terminal speaks the kitty keyboard protocol.
+        Binding("ctrl+o,H", "history(-1)", "Back", show=False),
+        Binding("ctrl+i,L", "history(1)", "Forward", show=False),
         Binding("e", "export", "Export", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        self.pane = "left"  # in the one-pane layout: which pane is shown
         self.search = Search(self)
+        self.reading = Reading(self)
         self.marks = Marks(self)
         self.reload = Reload(self)
 
@@ -85,6 +104,134 @@ class MainScreen(Screen):
         # The composed children are mounted by now: fill the tree before the
         # first frame when the corpus is already loaded.
         self.app.main_mounted()
+
+    # ------------------------------------------------------------ layout
+
+    @property
+    def narrow(self) -> bool:
+        return self.app.size.width < WIDE
+
+    def apply_size(self, width: int, height: int) -> None:
+        self.set_class(width < MIN_W or height < MIN_H, "too-small")
+        self.set_class(width < WIDE, "narrow")
+        # While a query is active the results take about 45 % (the reader
+        # keeps READER_MIN columns); otherwise the tree's 40 % (CSS).
+        try:
+            left = self.query_one("#left")
+        except NoMatches:
+            return
+        if width >= WIDE and self.app.searching.query:
+            left.styles.width = max(30, min(width * 45 // 100, width - READER_MIN))
+            left.styles.max_width = "100%"
+        else:
+            left.styles.width = None
+            left.styles.max_width = None
+        self._apply_pane()
+
+    def _apply_pane(self) -> None:
+        self.set_class(self.pane == "reader", "show-reader")
+        self.set_class(self.pane != "reader", "show-left")
+
+    def show_pane(self, pane: str, focus: bool = True) -> None:
+        self.pane = pane
+        self._apply_pane()
+        if pane == "reader":
+            self.call_after_refresh(self.query_one(Reader).ensure_layout)
+        if focus:
+            self.focus_now(self.query_one(Reader) if pane == "reader" else self._left_widget())
+
+    def focus_now(self, widget) -> None:
+        """Focus now, not after the queued events: keys typed right after
+        '/' (one SSH packet: "/xlgw") must land in the search bar."""
+        self.set_focus(widget)
+
+    def _left_widget(self):
+        switcher = self.query_one("#left", ContentSwitcher)
+        return self.query_one(ResultList) if switcher.current == "results" else self.query_one(DocTree)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_pane":
+            in_reader = isinstance(self.focused, Reader)
+            return in_reader if parameters and parameters[0] == "left" else not in_reader
+        return True
+
+    def action_switch_pane(self, pane: str) -> None:
+        if pane == "reader" and self.narrow and isinstance(self.focused, ResultList):
+            if self.search.show_highlighted_result():
+                return  # shown, and the reader has focus
+        self.show_pane(pane)
+
+    def focus_search(self) -> None:
+        """'/': the search bar (the list pane in the one-pane layout)."""
+        if self.narrow:
+            self.show_pane("left", focus=False)
+        self.focus_now(self.query_one(SearchInput))
+
+    def focus_results(self) -> None:
+        if self.query_one("#left", ContentSwitcher).current == "results":
+            self.show_pane("left")
+
+    def action_next_pane(self) -> None:
+        if isinstance(self.focused, (Reader, SearchInput)):
+            self.show_pane("left")
+        else:
+            self.action_switch_pane("reader")
+
+    def action_back(self) -> None:
+        """Esc: find > reader > list > document tree."""
+        focused = self.focused
+        switcher = self.query_one("#left", ContentSwitcher)
+        searching = self.app.searching
+        if isinstance(focused, Reader) and self.app.finding.active:
+            self.reading.end_find()  # less-style: Esc ends the find first
+            return
+        if isinstance(focused, SearchInput):
+            self.show_pane("left")
+        elif isinstance(focused, ResultList):
+            self.search.remember_query(searching.query)  # Up in the search bar brings it back
+            self.query_one(SearchInput).value = ""
+            switcher.current = "tree"
+            self.show_pane("left")
+        elif isinstance(focused, Reader):
+            self.show_pane("left")
+        elif searching.query:
+            switcher.current = "results"
+            self.show_pane("left")
+
+    # ----------------------------------------------------------- reading
+
+    @on(DocTree.NodeSelected, "#tree")
+    def _tree_selected(self, event: DocTree.NodeSelected) -> None:
+        self.reading.tree_selected(event.node)
+
+    @on(Reader.Moved)
+    def _reader_moved(self) -> None:
+        self.reading.reader_moved()
+
+    @on(FindInput.Submitted, "#find")
+    def _find_submitted(self, event: FindInput.Submitted) -> None:
+        self.reading.find_submitted(event.value)
+
+    def action_next_hit(self, direction: int = 1) -> None:
+        self.reading.next_hit(direction)
+
+    def action_section(self, direction: int) -> None:
+        self.reading.section(direction)
+
+    def action_history(self, delta: int) -> None:
+        self.reading.history(delta)
+
+    def action_find(self) -> None:
+        self.reading.find()
+
+    def action_close_find(self) -> None:
+        self.reading.close_find()
+
+    def action_copy(self) -> None:
+        self.reading.copy()
+
+    def action_copy_section(self) -> None:
+        self.reading.copy_section()
 
     # ------------------------------------------------------------ search
 
@@ -138,7 +285,7 @@ class MainScreen(Screen):
     @on(OpenDocument)
     def _open_document_requested(self, message: OpenDocument) -> None:
         if 0 <= message.doc < len(self.app.documents):
-            self.app.open_document(message.doc, message.offset)
+            self.reading.open_document(message.doc, message.offset)
 
     @on(CorpusReloaded)
     def _corpus_reloaded(self, message: CorpusReloaded) -> None:

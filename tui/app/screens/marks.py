@@ -35,7 +35,7 @@ class Marks:
             app.notify("This document is outside the corpus folders: it cannot be bookmarked.", markup=False)
             return
         offset = reader.reading_offset()
-        where = app.citation(doc, offset)
+        where = self.main.reading.citation(doc, offset)
         snippet = excerpt(doc.text, offset)
 
         def done(note: str | None) -> None:
@@ -90,7 +90,7 @@ class Marks:
         if di is None:
             app.notify(clip(f"Bookmark {safe(mark.path)} is {stale}.", 120), severity="warning", markup=False)
             return
-        app.open_document(di, mark.offset)
+        self.main.reading.open_document(di, mark.offset)
 
     def rename(self, index: int, note: str) -> None:
         if self.app.bookmarks.rename(index, note):

@@ -86,9 +86,9 @@ class Reload:
                 offset = follow_offset(old_doc.text, doc.text, top)
                 reader.show(doc, offset, hits=self.main.search.doc_spans(doc))
                 if app.searching.query and app.index is not None:
-                    app.find_hits(doc, app.searching.query)
+                    self.main.reading.find_hits(doc, app.searching.query)
             tree.reveal(NodeRef(i, doc.section_at(reader.reading_offset()) if doc.sections else None))
-        app.update_status()
+        self.main.reading.update_status()
         # The old index keeps answering (it holds the old documents) until
         # the new one, built incrementally, replaces it and reruns the query.
         app.build_index()

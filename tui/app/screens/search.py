@@ -98,14 +98,14 @@ class Search:
             self.main.workers.cancel_group(self.main, "search")
             self.clear_results()
             switcher.current = "tree"
-            app._reveal_in_tree()
-            app._apply_size(app.size.width, app.size.height)
+            self.main.reading.reveal_in_tree()
+            self.main.apply_size(app.size.width, app.size.height)
             n = len(app.documents)
             if app.index is not None:
                 self.set_status(f"{n} document{'s' if n != 1 else ''}")
             return
         switcher.current = "results"
-        app._apply_size(app.size.width, app.size.height)
+        self.main.apply_size(app.size.width, app.size.height)
         if app.index is None:
             app.index_progress()
             return
@@ -127,8 +127,8 @@ class Search:
         self.state.clear()
         self.main.query_one(ResultList).show_results("", [], {})
         self.main.query_one(Reader).set_hits([], None)
-        self.app.current_hit_passage = None
-        self.app.update_status()
+        self.main.reading.hit_passage = None
+        self.main.reading.update_status()
 
     def run(self) -> None:
         """Search for the current query (when the index is there)."""
@@ -216,7 +216,7 @@ class Search:
                 if cur is not None and spans:
                     current = spans.index(cur) if cur in spans else hit_index(spans, cur[0])
                 reader.set_hits(spans, current)
-        app.update_status()
+        self.main.reading.update_status()
 
     def _search_failed(self, query: str, exc: Exception) -> None:
         if not self.state.is_current(query):
@@ -235,7 +235,7 @@ class Search:
             self.open_when_ready = None
             if self.state.results:
                 self.open_result(0)
-        elif self.state.results and not self.app.narrow:
+        elif self.state.results and not self.main.narrow:
             self._preview_soon()
 
     def _refresh_reader_hits(self) -> None:
@@ -246,7 +246,7 @@ class Search:
         if app.finding.is_in(doc.id):
             return  # the find's matches stay on screen
         self.main.query_one(Reader).set_hits(self.doc_spans(doc), None)
-        app.update_status()
+        self.main.reading.update_status()
 
     def doc_spans(self, doc) -> list[tuple[int, int]]:
         """What the reader highlights in ``doc``: the find's matches, else the search's hits."""
@@ -265,7 +265,7 @@ class Search:
             query = self.state.query
             self.main.run_worker(lambda: self._search_more(query, offset), thread=True, exclusive=True,
                                  group="search-more")
-        if not self.app.narrow:
+        if not self.main.narrow:
             self._preview_soon()
 
     def _preview_soon(self) -> None:
@@ -297,7 +297,7 @@ class Search:
         pane below 100 columns shows it; Esc comes back to the same result)."""
         i = self._highlighted_result()
         if i is not None:
-            self.open_result(i, focus=self.app.narrow, record=False)
+            self.open_result(i, focus=self.main.narrow, record=False)
 
     def show_highlighted_result(self) -> bool:
         """Tab from the results in the one-pane layout: the reader was hidden
@@ -344,7 +344,7 @@ class Search:
         else:
             text = self.app.queries.newer()
             if text is None:
-                self.app.action_focus_results()
+                self.main.focus_results()
                 return
         if text is not None:
             bar.value = text
@@ -355,15 +355,15 @@ class Search:
         if not (0 <= i < len(self.state.results)):
             return
         hit = self.state.results[i]
-        doc_index = app._doc_index(hit.doc_id)
+        doc_index = app.doc_index(hit.doc_id)
         if doc_index is None:
             return
         if record:
             self.remember_query(self.state.query)
         target = hit.start + min(s for s, _ in hit.highlights) if hit.highlights else hit.start
         first = (target, hit.start + min(e for s, e in hit.highlights if hit.start + s == target)) if hit.highlights else None
-        app.current_hit_passage = (hit.start, hit.end)
+        self.main.reading.hit_passage = (hit.start, hit.end)
         self.state.shown = hit
         if app.finding.active:
-            app._end_find(quiet=True)  # a search result: the search's hits again
-        app.open_document(doc_index, target, hit_target=target, focus=focus, record=record, current_span=first)
+            self.main.reading.end_find(quiet=True)  # a search result: the search's hits again
+        self.main.reading.open_document(doc_index, target, hit_target=target, focus=focus, record=record, current_span=first)

@@ -20,5 +20,5 @@ class FindInput(Input):
     """The find-in-document bar (ctrl+f): Enter finds, Esc closes it."""
 
     BINDINGS = [
-        Binding("escape", "app.close_find", "Close", show=False),
+        Binding("escape", "screen.close_find", "Close", show=False),
     ]

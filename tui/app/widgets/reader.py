@@ -108,6 +108,11 @@ class Reader(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ state
 
+    @property
+    def pending_offset(self) -> int | None:
+        """Where the reader is about to go (a jump waiting for its layout), or None."""
+        return self._pending_offset[0] if self._pending_offset is not None else None
+
     def show(self, doc, offset: int = 0, *, hits=None, current: int | None = None, center: bool = False) -> None:
         """Show ``doc`` with ``offset`` in view (centred a third down if ``center``)."""
         if doc is not self.doc:
