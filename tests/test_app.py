@@ -11,6 +11,7 @@ from textual.command import CommandPalette
 from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_for, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
 from tui.app.widgets.reader import Reader
+from tui.app.screens.bookmarks import BookmarksScreen
 from tui.app.screens.help import KEYS, HelpScreen
 from tui.app.widgets.doc_tree import DocTree, NodeRef
 from tui.app.widgets.inputs import SearchInput
@@ -476,6 +477,28 @@ async def test_palette_has_theme_and_key_commands():
         await pilot.press("ctrl+p")
         await pilot.press(*"theme")
         assert "Switch the colour theme" in await wait_text(pilot, app, "Switch the colour theme")
+
+
+
+async def test_palette_commands_act_on_the_main_screen():
+    """A command runs as the palette closes: it must reach the main screen
+    (its objects, its dialogs), not the palette."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        await pilot.press("enter")
+        reader = app.query_one(Reader)
+        await wait_for(pilot, lambda: app.focused is reader and reader.current is not None, "the first result open")
+        first = reader.current
+        await pilot.press("ctrl+p", *"Next hit")
+        assert "Go to the next hit of the search" in await wait_text(pilot, app, "Go to the next hit of the search")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: reader.current == first + 1, "the next hit")
+        await pilot.press("ctrl+p", *"Bookmarks")
+        assert "List bookmarks: jump" in await wait_text(pilot, app, "List bookmarks: jump")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen), "the bookmarks dialog")
 
 
 # ---------------------------------------------------------------------- copy

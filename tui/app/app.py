@@ -379,7 +379,9 @@ class YuelanApp(Loading, Palette, App):
         return True
 
     def action_focus_search(self) -> None:
-        self.screen.focus_search()
+        # Also from the palette's command, which may run before the palette
+        # is off the screen stack.
+        self.get_screen_main().focus_search()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
