@@ -40,7 +40,7 @@ class _SectionNodes:
         if nodes is None:
             if not 0 <= di < len(self._tree.doc_nodes):
                 raise IndexError(di)
-            nodes = self._built[di] = self._tree._add_sections(di)
+            nodes = self._built[di] = self._tree.add_sections(di)
         return nodes
 
 
@@ -113,7 +113,8 @@ class DocTree(Tree[NodeRef]):
             for sk in skipped[:500]:
                 snode.add_leaf(Text(clip(safe(f"{sk.path}: {sk.reason}"), 200), style="dim"))
 
-    def _add_sections(self, di: int) -> list:
+    def add_sections(self, di: int) -> list:
+        """Add the section nodes of document ``di`` (once: see ``section_nodes``)."""
         node = self.doc_nodes[di]
         doc = self._documents[di]
         count = len(doc.sections)
