@@ -6,12 +6,16 @@ import re
 import unicodedata
 
 import pytest
+from textual.command import CommandPalette
 
-from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_for, wait_index, wait_results, wait_text
 from tui.app.app import YuelanApp
-from tui.app.reader import Reader
-from tui.app.screens import HelpScreen, KEYS
-from tui.app.widgets import DocTree, NodeRef, ResultList, SearchInput
+from tui.app.widgets.reader import Reader
+from tui.app.screens.bookmarks import BookmarksScreen
+from tui.app.screens.help import KEYS, HelpScreen
+from tui.app.widgets.doc_tree import DocTree, NodeRef
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.result_list import ResultList
 
 
 async def search(pilot, app, query: str) -> None:
@@ -142,7 +146,7 @@ async def test_a_key_after_a_pause_searches_at_once_and_a_burst_searches_once(mo
     """The debounce waits only within a burst: the first key after a pause
     is searched without waiting (30 ms on every keystroke before), the keys
     that follow it closely wait for the burst to end, then one search."""
-    import tui.app.searching as searching_mod
+    import tui.app.screens.search as searching_mod
 
     monkeypatch.setattr(searching_mod, "DEBOUNCE", 30.0)  # a burst lasts as long as the test
     app = make_app()
@@ -157,15 +161,16 @@ async def test_a_key_after_a_pause_searches_at_once_and_a_burst_searches_once(mo
 
         monkeypatch.setattr(app.index, "search", recording)
         await pilot.press("slash")
-        app._last_query_key = 0.0  # a long pause before the first key
+        flow = app.get_screen_main().search
+        flow.last_query_key = 0.0  # a long pause before the first key
         await pilot.press("x")
         await wait_results(pilot, app, "x")  # long before DEBOUNCE
         await pilot.press("l", "g", "w")  # within the burst: no search yet
         await pilot.pause()
         assert asked == ["x"]
-        assert app._search_timer is not None
-        app._search_timer.stop()
-        app._run_search()  # the burst's end
+        assert flow.search_timer is not None
+        flow.search_timer.stop()
+        flow.run()  # the burst's end
         await wait_results(pilot, app, "xlgw")
         assert asked[1:] == ["xlgw"]
 
@@ -188,7 +193,7 @@ async def test_each_keystroke_searches_and_stale_results_are_dropped():
         first = list(app.searching.results)
         # A late answer for an old query must not replace the current one.
         old = app.index.search("工会")
-        app._search_done("工会", old)
+        app.get_screen_main().search.search_done("工会", old)
         await pilot.pause()
         assert app.searching.results == first
         await pilot.press("backspace", "backspace")
@@ -207,11 +212,11 @@ async def test_query_typed_while_indexing_runs_when_ready():
 
     app = YuelanApp(state_dir=False, corpus=sample_corpus(), index_factory=slow_index)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.05)
-        assert app.index is None
+        await pilot.pause()
+        assert app.index is None  # held at the gate
         await pilot.press("slash", *"xlgw")
-        await pilot.pause(0.3)
-        assert "indexing" in app_plain(app).splitlines()[0]
+        await wait_for(pilot, lambda: app.searching.query == "xlgw" and "indexing" in app_plain(app).splitlines()[0],
+                       "the query waiting for the index")
         await pilot.press("enter")  # before the index is ready: opens when it is
         gate.set()
         await wait_index(pilot, app)
@@ -451,7 +456,7 @@ def test_palette_matcher_reads_every_pronunciation_and_traditional_titles():
     polyphonic character (重: zhong and chong), Traditional characters, the
     syllable being typed; positions point at the matched characters."""
     pytest.importorskip("pypinyin")
-    from tui.app.screens import match
+    from tui.app.screens.commands import match
 
     assert match("cq", "去重庆开会") == (0.8, [1, 2])
     assert match("zhongqing", "重慶市")[1] == [0, 1]
@@ -472,6 +477,28 @@ async def test_palette_has_theme_and_key_commands():
         await pilot.press("ctrl+p")
         await pilot.press(*"theme")
         assert "Switch the colour theme" in await wait_text(pilot, app, "Switch the colour theme")
+
+
+
+async def test_palette_commands_act_on_the_main_screen():
+    """A command runs as the palette closes: it must reach the main screen
+    (its objects, its dialogs), not the palette."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "工会")
+        await pilot.press("enter")
+        reader = app.query_one(Reader)
+        await wait_for(pilot, lambda: app.focused is reader and reader.current is not None, "the first result open")
+        first = reader.current
+        await pilot.press("ctrl+p", *"Next hit")
+        assert "Go to the next hit of the search" in await wait_text(pilot, app, "Go to the next hit of the search")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: reader.current == first + 1, "the next hit")
+        await pilot.press("ctrl+p", *"Bookmarks")
+        assert "List bookmarks: jump" in await wait_text(pilot, app, "List bookmarks: jump")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen), "the bookmarks dialog")
 
 
 # ---------------------------------------------------------------------- copy
@@ -554,14 +581,15 @@ async def test_chrome_has_no_east_asian_ambiguous_glyphs():
         await pilot.pause()
         seen |= _chrome_chars(app)
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause(0.3)
+        assert "Open a document, go to a section" in await wait_text(pilot, app, "Open a document, go to a section")
         seen |= _chrome_chars(app)
         await pilot.press(*"xlgw")
-        await pilot.pause(0.5)
+        assert "Open: 心灵港湾" in await wait_text(pilot, app, "Open: 心灵港湾")
         seen |= _chrome_chars(app)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette closed")
         app.search_themes()
-        await pilot.pause(0.3)
+        assert "textual-light" in await wait_text(pilot, app, "textual-light")
         seen |= _chrome_chars(app)
         ambiguous = {c for c in seen if unicodedata.east_asian_width(c) == "A"}
         assert not ambiguous, sorted(ambiguous)
@@ -592,7 +620,7 @@ async def test_quit_keys():
 
 
 async def test_long_document_is_laid_out_in_a_thread(monkeypatch):
-    import tui.app.reader as reader_mod
+    import tui.app.widgets.reader as reader_mod
 
     monkeypatch.setattr(reader_mod, "BIG_DOCUMENT", 100)
     app = make_app()
@@ -674,7 +702,7 @@ async def test_document_opened_from_the_tree_during_a_search_gets_its_hits():
         await pilot.press("escape")  # to the results, query kept
         app.searching.hits.pop("003_g60")  # as if it ranked below the shown results
         app.searching.counted.discard("003_g60")
-        app.open_document(2)
+        app.reading.open_document(2)
         reader = app.query_one(Reader)
         for _ in range(1000):
             if reader.hits:

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from app_support import build_doc, sample_corpus
 from tui.app.layout import CLOSE, OPEN, layout, wrap
-from tui.app.reader import display_text
+from tui.app.widgets.reader import display_text
 
 
 def test_cjk_wraps_at_cell_width():

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from app_support import FakeIndex, app_plain, make_app, wait_index, wait_results, wait_settled
 from test_app_reading import data, open_doc, wait_for
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree, ResultList, SearchInput, cell_len
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.display import cell_len
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import SearchInput
+from tui.app.widgets.result_list import ResultList
 
 
 async def search(pilot, app, query: str) -> None:
@@ -60,6 +63,39 @@ async def test_one_pane_layout_previews_on_p_and_esc_comes_back():
         assert app.focused is results and results.highlighted == 2
 
 
+async def test_one_pane_tab_from_the_results_shows_the_result_under_the_cursor():
+    """Below 100 columns the reader is hidden while the cursor moves: Tab
+    must show the highlighted result, not the document an earlier search
+    left in the reader."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_index(pilot, app)
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        await search(pilot, app, "kczl")  # only the G60 document
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is reader and reader.doc is not None)
+        assert reader.doc.id == "003_g60"
+        await pilot.press("escape", "escape")  # the list, then the query is put away
+        await wait_for(pilot, lambda: not app.searching.query)
+        await search(pilot, app, "工会")  # not in the G60 document
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: app.focused is results and results.highlighted == 1)
+        hit = app.searching.results[results.highlighted]
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is reader)
+        assert reader.display and reader.doc is hit.doc
+        s, e = reader.hits[reader.current]
+        assert hit.start <= s < e <= hit.end
+        # Back and Tab again on the same result: the reader stays where it is.
+        await pilot.press("space")
+        top = reader.top_offset()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is results)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is reader)
+        assert reader.doc is hit.doc and reader.top_offset() == top
+
+
 async def test_results_take_45_percent_and_the_reader_keeps_60_columns():
     for width in (200, 120, 110, 100):
         expect = width * 45 // 100
@@ -111,7 +147,7 @@ async def test_snippet_is_centred_on_the_first_hit():
 
 
 async def test_the_list_grows_as_the_cursor_passes_the_last_result(monkeypatch):
-    import tui.app.searching as appmod
+    import tui.app.screens.search as appmod
 
     monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
     monkeypatch.setattr(appmod, "MORE_AHEAD", 1)
@@ -181,7 +217,7 @@ async def test_restart_at_any_size_shows_the_kept_place(tmp_path):
         for _ in range(6):
             await pilot.press("space")
         kept = first.query_one(Reader).top_offset()
-        first.save_place()
+        first.reading.save_place()
     for size in ((80, 24), (120, 36)):
         app = make_app(state_dir=data(tmp_path))
         async with app.run_test(size=size) as pilot:
@@ -210,7 +246,7 @@ async def test_notices_never_hide_the_status_line():
 
 
 async def test_the_header_status_shortens_instead_of_being_cut(monkeypatch):
-    import tui.app.searching as appmod
+    import tui.app.screens.search as appmod
 
     monkeypatch.setattr(appmod, "SEARCH_LIMIT", 3)
     monkeypatch.setattr(appmod, "MORE_AHEAD", 0)

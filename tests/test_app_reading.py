@@ -11,9 +11,13 @@ from concurrent.futures import Future
 
 from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
 from tui.app.app import THEMES, YuelanApp
-from tui.app.reader import DENSITY, HitStrip, Reader
-from tui.app.screens import BookmarksScreen, HelpScreen, KEYS, NoteScreen, help_text
-from tui.app.widgets import DocTree, FindInput
+from tui.app.widgets.hit_strip import DENSITY, HitStrip
+from tui.app.widgets.reader import Reader
+from tui.app.screens.bookmarks import BookmarksScreen
+from tui.app.screens.help import KEYS, HelpScreen, help_text
+from tui.app.screens.note import NoteScreen
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import FindInput
 from tui.state import Roots
 
 
@@ -81,11 +85,11 @@ async def test_resume_while_the_corpus_loads_in_the_background(tmp_path):
         await open_doc(pilot, app, 1)
         await pilot.press("space")
         top = app.query_one(Reader).top_offset()
-        app.save_place()
+        app.reading.save_place()
     future: Future = Future()
     app2 = YuelanApp(["/corpus"], corpus_future=future, index_factory=FakeIndex, state_dir=data(tmp_path))
     async with app2.run_test(size=(120, 30)) as pilot:
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app2.query(Reader))
         assert app2.query_one(Reader).doc is None  # still loading
         future.set_result(sample_corpus())
         await wait_for(pilot, lambda: app2.query_one(Reader).doc is not None)
@@ -196,8 +200,8 @@ async def test_bookmarks_add_list_jump_rename_delete_and_persist(tmp_path):
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert len(app.bookmarks) == 2 and not isinstance(app.screen, NoteScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteScreen))
+        assert len(app.bookmarks) == 2
 
         await pilot.press("apostrophe")
         await pilot.pause()
@@ -226,7 +230,7 @@ async def test_bookmarks_add_list_jump_rename_delete_and_persist(tmp_path):
         await pilot.pause()
         assert len(app.bookmarks) == 1
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
         await pilot.press("q")
     key = Roots(["/corpus"]).key
     saved = json.load(open(os.path.join(data(tmp_path), f"bookmarks-{key}.json")))
@@ -522,8 +526,7 @@ async def test_themes_cycle_and_persist(tmp_path):
         await pilot.press("ctrl+p", *"Theme: light")
         await wait_text(pilot, app2, "Use the light theme")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app2.theme == "textual-light"
+        await wait_for(pilot, lambda: app2.theme == "textual-light")
     assert json.load(open(os.path.join(data(tmp_path), "settings.json")))["theme"] == "textual-light"
 
 
@@ -547,7 +550,7 @@ async def test_help_and_palette_list_every_new_key():
         for k in NEW_KEYS:
             assert k in screen, k
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         for title, key in [("Find in document", "ctrl+f"), ("Bookmark", "(m)"), ("Bookmarks", "(')"),
                            ("Back", "ctrl+o"), ("Forward", "ctrl+i"), ("Copy section", "(Y)"),
@@ -600,7 +603,7 @@ async def test_new_chrome_has_no_east_asian_ambiguous_glyphs(tmp_path):
         await pilot.pause()
         seen |= _chrome(app)  # the bookmarks list
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
         await pilot.press("y", "t", "t")
         await pilot.pause()
         seen |= _chrome(app)  # notifications, the 16-colour theme
@@ -616,7 +619,7 @@ async def test_narrow_find_and_bookmark_work_from_the_list(tmp_path):
         assert isinstance(app.focused, DocTree)  # the list pane is shown, the reader hidden
         await pilot.press("ctrl+f")  # shows the reader and its find bar
         await pilot.pause()
-        assert app.pane == "reader" and isinstance(app.focused, FindInput)
+        assert app.get_screen_main().pane == "reader" and isinstance(app.focused, FindInput)
         await pilot.press(*"心灵港湾", "enter")
         await wait_for(pilot, lambda: app.finding.doc == "001_harbour")
         reader = app.query_one(Reader)
@@ -662,7 +665,7 @@ async def test_a_reloaded_corpus_keeps_the_reader_where_it_is():
 
 
 def test_find_before_the_index_is_ready_still_folds():
-    from tui.app.reading import find_spans
+    from tui.app.screens.reading import find_spans
 
     doc = sample_corpus().documents[1]
     spans = find_spans(None, doc, "工会")  # no index yet: a folded literal scan
@@ -696,7 +699,7 @@ async def test_results_come_first_and_every_hit_in_the_documents_follows(monkeyp
         top = app.searching.results[0]
         first_spans = list(app.searching.hits[top.doc_id])
         assert first_spans  # the passage's own highlights meanwhile
-        app.open_result(0)
+        app.get_screen_main().search.open_result(0)
         await pilot.pause()
         reader = app.query_one(Reader)
         cur = reader.hits[reader.current]

@@ -7,8 +7,8 @@ import os
 
 from app_support import wait_for
 from tui.app.app import YuelanApp
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.doc_tree import DocTree
 
 SECTIONS = ["一、总体情况", "二、主要做法", "三、存在问题", "四、下一步打算"]
 
@@ -40,7 +40,7 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
         doc = app.documents[ia]
         target = doc.text.index("第3部分第2段")
-        app.open_document(ia, target)
+        app.reading.open_document(ia, target)
         reader = app.query_one(Reader)
         await wait_for(pilot, lambda: reader.doc is doc and reader.lay is not None
                        and "第3部分" in doc.text[reader.top_offset() : reader.top_offset() + 40],
@@ -73,7 +73,7 @@ async def test_reload_updates_tree_index_and_keeps_the_reading_place(tmp_path):
         # the index follows: the new file is found, the removed one is not
         await wait_for(pilot, lambda: app.index is not None and any(d.path.endswith("c.txt") for d in app.index.documents), "new index")
         resp = await search(pilot, app, "心理疏导站点")
-        assert resp.results and any(app.documents[app._doc_index(h.doc_id)].path.endswith("c.txt") for h in resp.results)
+        assert resp.results and any(app.documents[app.doc_index(h.doc_id)].path.endswith("c.txt") for h in resp.results)
         resp = await search(pilot, app, "说明情况")
         assert not resp.results
         resp = await search(pilot, app, "前言")
@@ -90,7 +90,7 @@ async def test_removing_the_open_document_clears_the_reader(tmp_path):
         await wait_for(pilot, lambda: app.index is not None and app.live.watcher is not None
                        and app.live.watcher.watching, "index and the watch set up")
         ia = next(i for i, d in enumerate(app.documents) if d.path.endswith("a.txt"))
-        app.open_document(ia, 0)
+        app.reading.open_document(ia, 0)
         reader = app.query_one(Reader)
         await wait_for(pilot, lambda: reader.doc is app.documents[ia] and reader.lay is not None, "a.txt open")
         (docs / "a.txt").unlink()

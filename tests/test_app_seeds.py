@@ -6,8 +6,8 @@ import pytest
 
 from app_support import app_plain, wait_for
 from tui.app.app import YuelanApp
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.doc_tree import DocTree
 
 search_mod = pytest.importorskip("tui.search")
 
@@ -63,7 +63,7 @@ async def test_seeds_traditional_query_and_section_walk(seeds):
 
 async def test_seeds_results_fit_one_line_each_at_80_columns(seeds):
     """A result's first line must never wrap: it would push the snippet out."""
-    from tui.app.widgets import ResultList
+    from tui.app.widgets.result_list import ResultList
 
     app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app_support import make_app, wait_index, wait_results, wait_settled
-from tui.app.widgets import SearchInput
+from tui.app.widgets.inputs import SearchInput
 
 
 @pytest.fixture(autouse=True)

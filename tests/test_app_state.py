@@ -29,6 +29,22 @@ def test_search_state_drops_stale_answers():
     assert st.results == [] and st.response is None
 
 
+def test_the_shown_result_is_forgotten_with_its_answer():
+    idx = index()
+    st = SearchState()
+    st.set_query("工会")
+    st.accept("工会", idx.search("工会"))
+    st.shown = st.results[1]
+    st.extend("工会", idx.search("工会", offset=len(st.results)))
+    assert st.shown is st.results[1]  # a later page keeps it
+    st.set_query("心灵")
+    st.accept("心灵", idx.search("心灵"))
+    assert st.shown is None  # a new answer: nothing of it is in the reader yet
+    st.shown = st.results[0]
+    st.set_query("")
+    assert st.shown is None
+
+
 def test_counts_are_shown_only_once_final():
     idx = index()
     st = SearchState()

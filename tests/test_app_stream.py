@@ -12,7 +12,7 @@ import pytest
 from app_support import wait_for
 from conftest import SEEDS
 from tui.app.app import YuelanApp
-from tui.app.widgets import DocTree
+from tui.app.widgets.doc_tree import DocTree
 from tui.session import CorpusStream
 
 DOCS = 40
@@ -139,13 +139,13 @@ async def test_the_kept_reading_place_opens_when_its_document_arrives(tmp_path, 
     app = YuelanApp([str(docs)], corpus_stream=stream, state_dir=str(state))
     async with app.run_test(size=(120, 30)) as pilot:
         tree = app.query_one(DocTree)
-        await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF and app._reader_place() is not None, "half")
-        assert app._reader_place() == ("doc000", 0)  # the kept place's document is not there yet
+        await wait_for(pilot, lambda: len(tree.doc_nodes) == HALF and app.reading.reader_place() is not None, "half")
+        assert app.reading.reader_place() == ("doc000", 0)  # the kept place's document is not there yet
         gated[HALF].set()
         gated[MORE].set()
         await wait_for(pilot, lambda: app.current_doc is not None and app.documents[app.current_doc].id == "doc035",
                        "the kept place")
         await wait_for(pilot, lambda: app._stream is None, "the stream's end")
-        here = app._reader_place()
+        here = app.reading.reader_place()
         assert here is not None and here[0] == "doc035" and 0 < here[1] <= 400
         assert tree.cursor_node.data.doc == app.current_doc

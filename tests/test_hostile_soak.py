@@ -55,7 +55,7 @@ def binding_keys() -> set[str]:
     import tui.app as pkg
 
     classes: set[type] = {CommandPalette}
-    for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+    for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if issubclass(obj, DOMNode) and obj.__module__.startswith("tui.app"):
@@ -139,7 +139,7 @@ async def soak(tmp_path, monkeypatch, n_keys: int, seed: int, paced: bool = True
     otherwise keys arrive in bursts of up to 30 (pasted text, one SSH packet
     with many keys)."""
     from tui.app.app import MainScreen
-    from tui.app.widgets import SearchInput
+    from tui.app.widgets.inputs import SearchInput
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

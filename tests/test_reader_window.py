@@ -11,7 +11,7 @@ import pytest
 from app_support import wait_for
 
 from tui.app.layout import layout
-from tui.app.reader import BIG_DOCUMENT, Reader
+from tui.app.widgets.reader import BIG_DOCUMENT, Reader
 from tui.corpus import parse_document
 
 WORDS = "工会 职工 服务 改革 建设 推进 心灵 港湾 技能 竞赛 法律 援助 长三角 一体化 劳模 工匠".split()

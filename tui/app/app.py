@@ -16,69 +16,40 @@ import time
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from textual import work
-from textual.app import App, ComposeResult
+import os
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
-from tui.app.live import LiveReload, ReloadHandlers
+from tui.app.live import LiveReload
+from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
-from tui.app.marks import Marks
 from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
-from tui.app.reading import Reading
-from tui.app.searching import Searching
-from tui.app.reader import HitStrip, Reader
-from tui.app.widgets import DocTree, FindInput, LeanFooter, ResultList, SearchInput, safe
+from tui.app.screens.main import MainScreen
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
 from tui.app.state.navigation import PlaceHistory
 from tui.app.state.search import QueryHistory, SearchState
+from tui.app.widgets.display import clip, safe
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.reader import Reader
 from tui.session import CorpusStream
-from tui.state import Place, Roots, StateStore
+from tui.state import Roots, StateStore
 
-WIDE = 100  # columns from which both panes are shown side by side
-READER_MIN = 60  # columns the reader keeps beside the results
-MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
-# Actions that make no sense over a dialog (help, palette, bookmarks).
-MAIN_ONLY = {"bookmark", "bookmarks", "history", "find", "export", "cycle_theme", "copy_section"}
-
-
-class MainScreen(Screen):
-    """The one screen of the app; Tab switches panes instead of walking focus."""
-
-    BINDINGS = [
-        # One of these two is active: the footer says where Tab goes.
-        Binding("tab,shift+tab", "app.switch_pane('reader')", "Reader"),
-        Binding("tab,shift+tab", "app.switch_pane('left')", "List"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        # Size classes before the first layout: changing them later restyles
-        # every widget, which costs start-up time.
-        width, height = self.app.size
-        self.set_class(width < MIN_W or height < MIN_H, "too-small", update=False)
-        self.set_class(width < WIDE, "narrow", update=False)
-        self.set_class(False, "show-reader", update=False)
-        self.set_class(True, "show-left", update=False)
-        yield from self.app.compose_main()
-
-    def on_mount(self) -> None:
-        # The composed children are mounted by now: fill the tree before the
-        # first frame when the corpus is already loaded.
-        self.app.main_mounted()
-
-
-class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App):
-    """The app: layout, start-up (corpus, index), themes, keys.  Its other
-    parts are the mixins: searching.py (search, results, preview),
-    reading.py (reader, places, find, copy), marks.py (bookmarks, export),
-    live.py (reload handlers), palette.py; state lives in the plain owners
-    of tui/app/state/."""
+class YuelanApp(Loading, Palette, App):
+    """The app: CSS, the app-wide keys, themes, the corpus and the index
+    (loading.py starts their workers), the plain state owners of
+    tui/app/state/ (it creates them; the main screen uses them) and the
+    palette's commands (palette.py).  What the screen shows, and what a key,
+    a click or a dialog's request means, the main screen decides
+    (tui/app/screens/main.py)."""
 
     TITLE = "yuelan"
     # Callables, so the dialogs module is imported when the palette first
@@ -126,21 +97,10 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         # Priority: handled as the key arrives, so keys typed right behind it
         # (one SSH packet: "/xlgw") are already routed to the search bar.
         Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "back", "Back", show=False),
-        Binding("n", "next_hit(1)", "Next hit"),
-        Binding("N", "next_hit(-1)", "Prev hit", show=False),
-        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
-        Binding("right_square_bracket", "section(1)", "Next section", show=False),
-        Binding("y", "copy", "Copy"),
-        Binding("Y", "copy_section", "Copy section", show=False),
-        Binding("ctrl+f", "find", "Find", show=False),
-        Binding("m", "bookmark", "Mark", show=False),
-        Binding("apostrophe", "bookmarks", "Marks", show=False),
-        # ctrl+i is Tab on most terminals (the same byte); it only arrives as
-        # ctrl+i where the terminal speaks the kitty keyboard protocol.
-        Binding("ctrl+o,H", "history(-1)", "Back", show=False),
-        Binding("ctrl+i,L", "history(1)", "Forward", show=False),
-        Binding("e", "export", "Export", show=False),
+        # The main screen's actions; bound here so the footer keeps its order
+        # (the app's keys first). Over a dialog they are not active.
+        Binding("n", "screen.next_hit(1)", "Next hit"),
+        Binding("y", "screen.copy", "Copy"),
         Binding("t", "cycle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -179,8 +139,6 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         self.finding = FindState()
         self.searching = SearchState()
         self.queries = QueryHistory(self.state.load_history(self.roots) if self.roots is not None else [])
-        self._saved_place: Place | None = None
-        self._save_timer: Timer | None = None
         saved_theme = self.state.load_settings().get("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -196,14 +154,9 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         self._index_partial = False  # searchable on what a long build indexed so far
         self._index_started = 0.0
         self._index_counts: tuple[int, int, int, int] | None = None
-        self._search_timer: Timer | None = None
-        self._preview_timer: Timer | None = None
         self._progress_timer: Timer | None = None
-        self.current_doc: int | None = None
-        self.current_hit_passage: tuple[int, int] | None = None
-        self.pane = "left"  # in narrow layouts: which pane is shown
+        self.current_doc: int | None = None  # the document in the reader (an index into documents)
         self.error_message: str | None = None
-        self._open_when_ready: str | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -225,36 +178,34 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
                 return
         super()._handle_exception(error)
 
+    @on(FilesChanged)
+    def _files_changed(self) -> None:
+        self.live.files_changed(self.corpus)
+
+    @on(WatchError)
+    def _watch_error(self, message: WatchError) -> None:
+        self.notify(safe(message.text), title="Live reload", severity="warning", markup=False)
+
+    @on(ReloadFailed)
+    def _reload_failed(self, message: ReloadFailed) -> None:
+        self.live.finished(False)
+        self.notify(safe(f"could not reload: {message.error}"), title="Live reload", severity="error", markup=False)
+
+    @on(Request)
+    def _deliver(self, message: Request) -> None:
+        """Dialogs post their requests to the app: the main screen decides."""
+        main = self.get_screen_main()
+        if main is not None:
+            main.post_message(replace(message))
+
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
-    def compose_main(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield Static("/", id="top-label")
-            yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
-            yield Static("loading...", id="search-status", markup=False)
-        with Horizontal(id="main"):
-            with ContentSwitcher(initial="tree", id="left"):
-                yield DocTree(id="tree")
-                yield ResultList(id="results")
-            with Vertical(id="right"):
-                with Horizontal(id="reader-row"):
-                    reader = Reader(id="reader")
-                    yield reader
-                    yield HitStrip(reader, id="hitstrip")
-                yield FindInput(placeholder="find in this document (Enter; Esc closes)", id="find", compact=True)
-                yield Static("", id="status", markup=False)
-        yield Static(
-            f"Terminal too small.\nyuelan needs at least {MIN_W}x{MIN_H}.",
-            id="too-small",
-            markup=False,
-        )
-        yield LeanFooter()
-
     def main_mounted(self) -> None:
-        self._apply_size(self.size.width, self.size.height)
+        main = self.get_screen_main()
+        main.apply_size(self.size.width, self.size.height)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._show_state_notices()
+        self.show_state_notices()
         for notice in self.startup_notices:
             self.notify(safe(notice), title="Terminal", severity="warning", timeout=12, markup=False)
         if self.corpus is not None:
@@ -265,32 +216,12 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
             self._take_future()
         else:
             self._load_corpus()
-        self._focus(self._q(DocTree))
+        main.focus_now(main.query_one(DocTree))
 
     def on_resize(self, event) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        screen = self.screen
-        if not isinstance(screen, MainScreen):
-            screen = self.get_screen_main()
-            if screen is None:
-                return
-        screen.set_class(width < MIN_W or height < MIN_H, "too-small")
-        screen.set_class(width < WIDE, "narrow")
-        # While a query is active the results take about 45 % (the reader
-        # keeps READER_MIN columns); otherwise the tree's 40 % (CSS).
-        try:
-            left = screen.query_one("#left")
-        except NoMatches:
-            return
-        if width >= WIDE and self.searching.query:
-            left.styles.width = max(30, min(width * 45 // 100, width - READER_MIN))
-            left.styles.max_width = "100%"
-        else:
-            left.styles.width = None
-            left.styles.max_width = None
-        self._apply_pane(screen)
+        main = self.get_screen_main()
+        if main is not None:
+            main.apply_size(event.size.width, event.size.height)
 
     def get_screen_main(self) -> MainScreen | None:
         for s in self.screen_stack:
@@ -298,40 +229,21 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
                 return s
         return None
 
-    def _apply_pane(self, screen: Screen | None = None) -> None:
-        screen = screen or self.get_screen_main()
-        if screen is None:
-            return
-        screen.set_class(self.pane == "reader", "show-reader")
-        screen.set_class(self.pane != "reader", "show-left")
+    @property
+    def search_flow(self):
+        """The main screen's search (``tui.app.screens.search``)."""
+        return self.get_screen_main().search
 
     @property
-    def narrow(self) -> bool:
-        return self.size.width < WIDE
+    def reading(self):
+        """The main screen's reading (``tui.app.screens.reading``)."""
+        return self.get_screen_main().reading
 
-    def _show_pane(self, pane: str, focus: bool = True) -> None:
-        self.pane = pane
-        self._apply_pane()
-        if pane == "reader":
-            self.call_after_refresh(self._q(Reader).ensure_layout)
-        if focus:
-            if pane == "reader":
-                self._focus(self._q(Reader))
-            else:
-                self._focus(self._left_widget())
-
-    def _focus(self, widget) -> None:
-        """Focus now, not after the queued events: keys typed right after
-        '/' (one SSH packet: "/xlgw") must land in the search bar."""
-        screen = self.get_screen_main()
-        if screen is not None:
-            screen.set_focus(widget)
-        else:
-            widget.focus()
-
-    def _left_widget(self):
-        switcher = self._q("#left", ContentSwitcher)
-        return self._q(ResultList) if switcher.current == "results" else self._q(DocTree)
+    @property
+    def settled(self) -> bool:
+        """No preview waiting and every result document counted (tests wait on it)."""
+        main = self.get_screen_main()
+        return main is not None and main.search.settled
 
     # ---------------------------------------------------------------- corpus
 
@@ -363,7 +275,7 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         self.error_message = f"yuelan: {exc}"
         self.exit(return_code=1, message=self.error_message)
 
-    def _show_notices(self, title: str, notices) -> None:
+    def show_notices(self, title: str, notices) -> None:
         """What the session core reported (a cache rebuilt, a directory unreadable...)."""
         for notice in notices:
             self.notify(safe(notice), title=title, severity="warning", markup=False)
@@ -373,9 +285,9 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         self._q(DocTree).populate(self.documents, corpus.skipped)
         if not self._corpus_settled(corpus):
             return
-        self._open_first_place()
+        self.reading.open_first_place()
         n = len(self.documents)
-        self._set_search_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
+        self.search_flow.set_status(f"indexing {n} doc{'s' if n != 1 else ''}...")
         # The first frame must not wait for the index: its thread starts
         # after the frame with the tree is drawn (a plain timer could fire
         # in the middle of that first layout, and the thread would take the
@@ -387,16 +299,36 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         """The whole corpus is on screen (``documents``, the tree): keep it,
         show its notices, follow its files.  False when it has no document."""
         self.corpus = corpus
-        self._show_notices("Documents", corpus.notices)
+        self.show_notices("Documents", corpus.notices)
         self.live.start()
         if self.documents:
             return True
-        self._set_search_status("no readable documents")
+        self.search_flow.set_status("no readable documents")
         self._q(Reader).clear_document()
-        self._update_status()
+        self.reading.update_status()
         return False
 
-    # ---------------------------------------------------------------- search
+    def doc_index(self, doc_id: str) -> int | None:
+        for i, d in enumerate(self.documents):
+            if d.id == doc_id:
+                return i
+        return None
+
+    def doc_at(self, root: int, rel: str) -> int | None:
+        """The document at ``rel`` under corpus root ``root``, if it is open."""
+        if self.roots is None:
+            return None
+        path = self.roots.resolve(root, rel)
+        if path is None:
+            return None
+        if not hasattr(self, "_paths_index") or self._paths_index[0] is not self.documents:
+            self._paths_index = (self.documents, {os.path.realpath(d.path): i for i, d in enumerate(self.documents)})
+        return self._paths_index[1].get(path)
+
+    def show_state_notices(self) -> None:
+        """What the state store reported (a file unreadable, a write failed)."""
+        for msg in self.state.take_notices():
+            self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
 
     def _q(self, selector, expect_type=None):
         """``query_one`` on the main screen, also while a dialog (help, palette)
@@ -405,21 +337,16 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         base = screen if screen is not None else self
         return base.query_one(selector, expect_type) if expect_type else base.query_one(selector)
 
-    # ------------------------------------------------------------- reading
-
-    # ------------------------------------------------------- resume, history
-
     async def action_quit(self) -> None:
         self.live.stop()
-        if self._save_timer is not None:
-            self._save_timer.stop()
         try:
-            self.save_place()
+            reading = self.reading
+            if reading.save_timer is not None:
+                reading.save_timer.stop()
+            reading.save_place()
         except Exception:  # noqa: BLE001 - quitting must never fail
             pass
         self.exit()
-
-    # ------------------------------------------------------ find in document
 
     # ---------------------------------------------------------------- themes
 
@@ -441,74 +368,26 @@ class YuelanApp(Searching, Reading, Marks, ReloadHandlers, Loading, Palette, App
         if settings.get("theme") != name:
             settings["theme"] = name
             self.state.save_settings(settings)
-        self._show_state_notices()
+        self.show_state_notices()
 
     # --------------------------------------------------------------- keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MAIN_ONLY:
-            return isinstance(self.screen, MainScreen)
         if action == "focus_search":
             # '/' types itself into any input, and does nothing over dialogs.
             return isinstance(self.screen, MainScreen) and not isinstance(self.focused, Input)
-        if action == "switch_pane":
-            in_reader = isinstance(self.focused, Reader)
-            return in_reader if parameters and parameters[0] == "left" else not in_reader
         return True
 
-    def action_switch_pane(self, pane: str) -> None:
-        self._show_pane(pane)
-
     def action_focus_search(self) -> None:
-        if self.narrow:
-            self._show_pane("left", focus=False)
-        self._focus(self._q(SearchInput))
-
-    def action_focus_results(self) -> None:
-        switcher = self._q("#left", ContentSwitcher)
-        if switcher.current == "results":
-            self._show_pane("left")
-
-    def action_next_pane(self, direction: int = 1) -> None:
-        focused = self.focused
-        if isinstance(focused, Reader):
-            self._show_pane("left")
-        elif isinstance(focused, SearchInput):
-            self._show_pane("left")
-        else:
-            self._show_pane("reader")
-
-    def action_back(self) -> None:
-        focused = self.focused
-        switcher = self._q("#left", ContentSwitcher)
-        if isinstance(focused, Reader) and self.finding.active:
-            self._end_find()  # less-style: Esc ends the find first
-            return
-        if isinstance(focused, SearchInput):
-            self._show_pane("left")
-        elif isinstance(focused, ResultList):
-            self._remember_query(self.searching.query)  # Up in the search bar brings it back
-            self._q(SearchInput).value = ""
-            switcher.current = "tree"
-            self._show_pane("left")
-        elif isinstance(focused, Reader):
-            self._show_pane("left")
-        elif self.searching.query:
-            switcher.current = "results"
-            self._show_pane("left")
+        # Also from the palette's command, which may run before the palette
+        # is off the screen stack.
+        self.get_screen_main().focus_search()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, MainScreen):
             return
-        from tui.app.screens import HelpScreen
+        from tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------- palette
-
-
-
-
-
-
-

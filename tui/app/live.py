@@ -5,22 +5,17 @@ from its own thread, which become a ``FilesChanged`` message; once things
 settle, a thread worker reloads the corpus through the session core
 (``open_corpus(previous=...)``: only new and changed files are read) and
 posts ``CorpusReloaded`` or ``ReloadFailed``.  It writes none of the app's
-fields: the app decides what a reload means for the screen (it keeps the
-tree's expansion and the reader where it was, with ``follow_offset``, and
-rebuilds the search index incrementally; until the new index is ready the
-old one keeps answering).
+fields: the main screen decides what a reload means for the screen
+(``tui.app.screens.reload``: it keeps the tree's expansion and the reader
+where it was, with ``follow_offset``, and rebuilds the search index
+incrementally; until the new index is ready the old one keeps answering).
 """
 
 from __future__ import annotations
 
 import os
 
-from textual import on
-from textual.message_pump import MessagePump
-
 from tui.app.messages import CorpusReloaded, FilesChanged, ReloadFailed, WatchError
-from tui.app.reader import Reader
-from tui.app.widgets import DocTree, NodeRef, safe
 
 RELOAD_SETTLE = 0.3  # seconds of quiet before a reload starts
 
@@ -107,95 +102,3 @@ class LiveReload:
         if changed:
             self.reloads += 1
         return self._again
-
-
-class ReloadHandlers(MessagePump):
-    """The app's side of live reload: what a reload means for the screen
-    (a part of ``YuelanApp``)."""
-
-    @on(FilesChanged)
-    def _files_changed(self) -> None:
-        self.live.files_changed(self.corpus)
-
-    @on(WatchError)
-    def _watch_error(self, message: WatchError) -> None:
-        self.notify(safe(message.text), title="Live reload", severity="warning", markup=False)
-
-    @on(ReloadFailed)
-    def _reload_failed(self, message: ReloadFailed) -> None:
-        self.live.finished(False)
-        self.notify(safe(f"could not reload: {message.error}"), title="Live reload", severity="error", markup=False)
-
-    @on(CorpusReloaded)
-    def _corpus_reloaded(self, message: CorpusReloaded) -> None:
-        corpus = message.corpus
-        self._show_notices("Live reload", corpus.notices)
-        changes = corpus.changes
-        new, changed, removed = changes.get("new", []), changes.get("changed", []), changes.get("removed", [])
-        touched = bool(new or changed or removed)
-        if touched:
-            self._swap_corpus(corpus)
-            parts = [f"{len(x)} {name}" for x, name in ((changed, "changed"), (new, "new"), (removed, "removed")) if x]
-            self.notify(", ".join(parts), title="Files changed", timeout=4, markup=False)
-        else:
-            self.corpus = corpus  # same documents, fresh file keys
-        if self.live.finished(touched):
-            self.live.files_changed(self.corpus)
-
-    def _swap_corpus(self, corpus) -> None:
-        """Put a reloaded corpus on screen: the tree keeps its expansion and
-        cursor, the reader its place; then the index is rebuilt."""
-        reader = self._q(Reader)
-        tree = self._q(DocTree)
-        old_doc = self.documents[self.current_doc] if self.current_doc is not None else None
-        top = reader.top_offset() if old_doc is not None else 0
-        expanded = {
-            self.documents[node.data.doc].path
-            for node in tree.doc_nodes
-            if node.is_expanded and node.data is not None and node.data.doc < len(self.documents)
-        }
-        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
-        cursor_path = (
-            self.documents[cursor.doc].path if cursor is not None and cursor.doc < len(self.documents) else None
-        )
-
-        kept = {id(d) for d in self.documents}
-        self.corpus = corpus
-        self.documents = list(corpus.documents)
-        by_path = {d.path: i for i, d in enumerate(self.documents)}
-        # Hits of changed or removed documents point into old texts: only
-        # documents that are the very same objects keep theirs.
-        unchanged = {d.id for d in self.documents if id(d) in kept}
-        self.searching.keep_documents(unchanged)
-
-        tree.populate(self.documents, corpus.skipped)
-        for path in expanded:
-            i = by_path.get(path)
-            if i is not None:
-                tree.doc_nodes[i].expand()
-
-        if old_doc is None:
-            if cursor_path in by_path:
-                tree.reveal(NodeRef(by_path[cursor_path]))
-        elif old_doc.path not in by_path:
-            self.current_doc = None
-            reader.clear_document()
-            self.notify(
-                safe(f"{os.path.basename(old_doc.path)} was removed"), title="Files changed", markup=False
-            )
-        else:
-            i = by_path[old_doc.path]
-            self.current_doc = i
-            doc = self.documents[i]
-            if doc is not old_doc:
-                from tui.corpus.watch import follow_offset
-
-                offset = follow_offset(old_doc.text, doc.text, top)
-                reader.show(doc, offset, hits=self._doc_spans(doc))
-                if self.searching.query and self.index is not None:
-                    self._find_hits(doc, self.searching.query)
-            tree.reveal(NodeRef(i, doc.section_at(reader.reading_offset()) if doc.sections else None))
-        self._update_status()
-        # The old index keeps answering (it holds the old documents) until
-        # the new one, built incrementally, replaces it and reruns the query.
-        self._build_index()

@@ -25,16 +25,111 @@ from __future__ import annotations
 
 import time
 
+from textual import work
 from textual.message_pump import MessagePump
+from textual.worker import get_current_worker
 
-from tui.app.widgets import DocTree, SearchInput
+from tui.app.widgets.display import safe
+from tui.app.widgets.doc_tree import DocTree
+from tui.app.widgets.inputs import SearchInput
 from tui.session import CorpusStream
 
 STREAM_TICK = 0.3  # seconds between the app's looks at what arrived
 
 
 class Loading(MessagePump):
-    """The app's side of a streaming first open (a part of ``YuelanApp``)."""
+    """The app's side of loading: the search index (built in a worker, or
+    arriving with a streaming first open) and the stream itself (a part of
+    ``YuelanApp``: starting the corpus and index workers is the app's job;
+    what the screen shows of them, the main screen's)."""
+
+    # ----------------------------------------------------------------- index
+
+    def _start_index(self) -> None:
+        self._index_started = time.monotonic()
+        self._progress_timer = self.set_interval(0.25, self.index_progress)
+        self.build_index()
+
+    def index_progress(self) -> None:
+        if (self.index is not None and not self._index_partial) or self.index_error:
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+            return
+        elapsed = time.monotonic() - self._index_started
+        waiting = " (your search runs when ready)" if self.searching.query else ""
+        done, total, done_bytes, total_bytes = self._index_counts or (0, len(self.documents), 0, 0)
+        eta = ""
+        if 0 < done_bytes < total_bytes and elapsed > 1:
+            eta = f", {(total_bytes - done_bytes) * elapsed / done_bytes:.0f}s left"
+        size = f" {done_bytes / 1e6:.0f}/{total_bytes / 1e6:.0f} MB" if total_bytes >= 2e6 else ""
+        if self._index_partial:
+            waiting = ", searching what is indexed"
+        self.search_flow.set_status(f"indexing {done}/{total} docs{size}{eta}{waiting}")
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self) -> None:
+        worker = get_current_worker()
+        documents = self.documents
+        previous = self.index  # a reload: unchanged documents keep their pieces
+
+        def progress(done: int, total: int, done_bytes: int, total_bytes: int) -> None:
+            self._index_counts = (done, total, done_bytes, total_bytes)
+
+        self._index_counts = None
+        try:
+            if self._index_factory is not None:
+                index = self._index_factory(documents)
+            else:
+                from tui.session import open_index
+
+                # From the persistent store: only new and changed documents
+                # are indexed again.  Its notices are shown by _index_ready.
+                def searchable(partial) -> None:
+                    if not worker.is_cancelled:
+                        self.call_from_thread(self._index_searchable, partial)
+
+                index = open_index(documents, progress=progress, cancelled=lambda: worker.is_cancelled, previous=previous,
+                                   roots=self.corpus.roots if self.corpus is not None else None, searchable=searchable)
+                if index is None:  # cancelled
+                    return
+        except Exception as exc:  # noqa: BLE001 - the reader still works without search
+            self.call_from_thread(self._index_failed, exc)
+            return
+        if worker.is_cancelled:
+            return
+        # Searchable now; jieba and the pinyin tables load in the background
+        # (a query that needs one of them waits for that one only).
+        try:
+            index.warm(wait=False)
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
+        self.call_from_thread(self._index_ready, index)
+
+    def _index_failed(self, exc: Exception) -> None:
+        self.index_error = f"search unavailable: {exc}"
+        self.search_flow.set_status(self.index_error)
+        self.notify(safe(self.index_error), severity="error", markup=False)
+
+    def _index_searchable(self, index) -> None:
+        """A long build committed its first documents: search answers on
+        what is indexed so far while the rest is indexed."""
+        if self.index is not None and not self._index_partial:
+            return  # a reload: the previous index answers meanwhile
+        self.index = index
+        self._index_partial = True
+        if self.searching.query:
+            self.search_flow.run()
+
+    def _index_ready(self, index) -> None:
+        self._index_partial = False
+        self.index = index
+        self.show_notices("Search index", index.notices)
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+        n = len(self.documents)
+        self.search_flow.set_status(f"{n} document{'s' if n != 1 else ''}")
+        if self.searching.query:
+            self.search_flow.run()
 
     def _follow_stream(self) -> None:
         self._stream.quiet()
@@ -62,11 +157,11 @@ class Loading(MessagePump):
 
     def _stream_documents(self, arrived: list) -> None:
         first = not self.documents
-        # A new list, not extend(): lookups cached per list (_doc_at) see it.
+        # A new list, not extend(): lookups cached per list (doc_at) see it.
         self.documents = self.documents + arrived
         self._q(DocTree).append(arrived)
         if first:
-            self._pending_place = self._open_first_place(final=False)
+            self._pending_place = self.reading.open_first_place(final=False)
         elif self._pending_place is not None:
             self._try_pending_place(final=False)
 
@@ -74,20 +169,20 @@ class Loading(MessagePump):
         """The kept reading place, once its document has arrived, unless the
         user has left the first document's top meanwhile."""
         place = self._pending_place
-        here = self._reader_place()  # None while laying out: not moved
+        here = self.reading.reader_place()  # None while laying out: not moved
         if self.current_doc != 0 or (here is not None and here != (self.documents[0].id, 0)):
             self._pending_place = None
             return
-        if self.narrow and isinstance(self.focused, SearchInput):
+        if self.get_screen_main().narrow and isinstance(self.focused, SearchInput):
             return  # typing a query: not now
-        if self._open_place(place, final) or final:
+        if self.reading.open_place(place, final) or final:
             self._pending_place = None
 
     def _stream_progress(self, stream: CorpusStream) -> None:
         parsed = stream.parsed
         if parsed is None:
             n = len(self.documents)
-            self._set_search_status(f"reading files... {n} doc{'s' if n != 1 else ''}" if n else "finding files...")
+            self.search_flow.set_status(f"reading files... {n} doc{'s' if n != 1 else ''}" if n else "finding files...")
             return
         files, total, done_bytes, total_bytes = parsed
         indexed = min(stream.indexed, total)
@@ -95,7 +190,7 @@ class Loading(MessagePump):
             self._index_started = time.monotonic()  # the time left counts from the first one indexed
         # Bytes indexed, estimated from the parsed share (the index lags the parse).
         self._index_counts = (indexed, total, done_bytes * indexed // max(1, files), total_bytes)
-        self._index_progress()
+        self.index_progress()
 
     def _stream_ended(self, stream: CorpusStream) -> None:
         from tui.corpus import PathError
@@ -104,7 +199,7 @@ class Loading(MessagePump):
             if isinstance(stream.error, PathError):
                 self._fail(stream.error)
             else:  # open it the plain way: parse, then index
-                self._show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
+                self.show_notices("Documents", [f"could not index while parsing ({stream.error!r}): parsing first"])
                 self._load_corpus()
             return
         corpus, index = stream.corpus, stream.index
@@ -119,13 +214,13 @@ class Loading(MessagePump):
             self.documents = documents
             tree.populate(documents, corpus.skipped)
             self.current_doc = next((i for i, d in enumerate(documents) if d.path == current), None)
-            self._reveal_in_tree()
+            self.reading.reveal_in_tree()
         if not self._corpus_settled(corpus):
             return
         if self._pending_place is not None:
             self._try_pending_place(final=True)
         if self.current_doc is None:
-            self._open_first_place()
+            self.reading.open_first_place()
         try:
             index.warm(wait=False)
         except Exception:  # noqa: BLE001 - warming is an optimisation only

@@ -1,7 +1,7 @@
 """The app's messages: widgets and dialogs announce, the app decides.
 
-A dialog never calls a domain method on the app; it posts one of these and
-the app (the main screen's owner of the state) acts on it.  Workers post
+A dialog never calls a domain method on the app; it posts a ``Request``
+and the main screen acts on it.  Workers post
 them too, from their threads (``post_message`` is thread-safe), instead of
 writing the app's fields.
 """
@@ -14,8 +14,16 @@ from typing import Any
 from textual.message import Message
 
 
+class Request(Message, bubble=False):
+    """What the main screen decides on, posted to the app by a dialog, the
+    palette or a worker (live reload).  They post it to the app,
+    which hands it to the main screen (the screen decides); it does not
+    bubble back from there (each subclass says ``bubble=False`` too: Textual
+    sets ``bubble`` per class)."""
+
+
 @dataclass
-class OpenDocument(Message):
+class OpenDocument(Request, bubble=False):
     """Open document ``doc`` (an index into the corpus) at ``offset``."""
 
     doc: int
@@ -23,23 +31,23 @@ class OpenDocument(Message):
 
 
 @dataclass
-class BookmarkJump(Message):
+class BookmarkJump(Request, bubble=False):
     index: int
 
 
 @dataclass
-class BookmarkRename(Message):
+class BookmarkRename(Request, bubble=False):
     index: int
     note: str
 
 
 @dataclass
-class BookmarkDelete(Message):
+class BookmarkDelete(Request, bubble=False):
     index: int
 
 
 @dataclass
-class CorpusReloaded(Message):
+class CorpusReloaded(Request, bubble=False):
     """Live reload read the files again (only new and changed ones)."""
 
     corpus: Any

@@ -11,7 +11,7 @@ from textual.app import SystemCommand
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 
-from tui.app.reader import Reader
+from tui.app.widgets.reader import Reader
 
 # The themes 't' cycles through: (label, Textual theme name).
 THEMES = [("dark", "textual-dark"), ("light", "textual-light"), ("16-colour", "ansi-dark")]
@@ -24,7 +24,7 @@ class Palette(MessagePump):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        from tui.app.screens import SafeCommandPalette
+        from tui.app.screens.commands import SafeCommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
@@ -38,28 +38,29 @@ class Palette(MessagePump):
         """Textual's theme picker, with an ASCII placeholder (no ambiguous glyphs)."""
         from textual.theme import ThemeProvider
 
-        from tui.app.screens import SafeCommandPalette
+        from tui.app.screens.commands import SafeCommandPalette
 
         self.push_screen(SafeCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        main = self.get_screen_main()
         yield SystemCommand("Search", "Focus the search bar (/)", self.action_focus_search)
-        yield SystemCommand("Next hit", "Go to the next hit of the search (n)", lambda: self.action_next_hit(1))
-        yield SystemCommand("Previous hit", "Go to the previous hit (N)", lambda: self.action_next_hit(-1))
-        yield SystemCommand("Next section", "Jump to the next section (])", lambda: self.action_section(1))
-        yield SystemCommand("Previous section", "Jump to the previous section ([)", lambda: self.action_section(-1))
-        yield SystemCommand("Next pane", "Switch between the list and the reader (Tab)", self.action_next_pane)
+        yield SystemCommand("Next hit", "Go to the next hit of the search (n)", lambda: main.action_next_hit(1))
+        yield SystemCommand("Previous hit", "Go to the previous hit (N)", lambda: main.action_next_hit(-1))
+        yield SystemCommand("Next section", "Jump to the next section (])", lambda: main.action_section(1))
+        yield SystemCommand("Previous section", "Jump to the previous section ([)", lambda: main.action_section(-1))
+        yield SystemCommand("Next pane", "Switch between the list and the reader (Tab)", main.action_next_pane)
         yield SystemCommand("Back to the list", "Reader to list, results to the tree; ends a find (Esc)",
-                            self.action_back)
-        yield SystemCommand("Copy passage", "Copy the current passage with its citation (y)", self.action_copy)
-        yield SystemCommand("Copy section", "Copy the whole section with its citation (Y)", self.action_copy_section)
-        yield SystemCommand("Find in document", "Find in the open document, less-style (ctrl+f)", self.action_find)
-        yield SystemCommand("Bookmark", "Bookmark the current passage, with a note (m)", self.action_bookmark)
-        yield SystemCommand("Bookmarks", "List bookmarks: jump, rename, delete (')", self.action_bookmarks)
-        yield SystemCommand("Back", "Back to the previous place (H, ctrl+o)", lambda: self.action_history(-1))
-        yield SystemCommand("Forward", "Forward to the next place (L, ctrl+i)", lambda: self.action_history(1))
-        yield SystemCommand("Export results", "Write the current results to a Markdown file (e)", self.action_export)
-        reader = self._q(Reader)
+                            main.action_back)
+        yield SystemCommand("Copy passage", "Copy the current passage with its citation (y)", main.action_copy)
+        yield SystemCommand("Copy section", "Copy the whole section with its citation (Y)", main.action_copy_section)
+        yield SystemCommand("Find in document", "Find in the open document, less-style (ctrl+f)", main.action_find)
+        yield SystemCommand("Bookmark", "Bookmark the current passage, with a note (m)", main.action_bookmark)
+        yield SystemCommand("Bookmarks", "List bookmarks: jump, rename, delete (')", main.action_bookmarks)
+        yield SystemCommand("Back", "Back to the previous place (H, ctrl+o)", lambda: main.action_history(-1))
+        yield SystemCommand("Forward", "Forward to the next place (L, ctrl+i)", lambda: main.action_history(1))
+        yield SystemCommand("Export results", "Write the current results to a Markdown file (e)", main.action_export)
+        reader = main.query_one(Reader)
         yield SystemCommand("Top of the document", "Scroll the reader to the top (g, Home)", reader.action_top)
         yield SystemCommand("Bottom of the document", "Scroll the reader to the end (G, End)", reader.action_bottom)
         yield SystemCommand("Page down", "Scroll the reader a page down (space, PageDown)", lambda: reader.action_page(1))
@@ -73,12 +74,12 @@ class Palette(MessagePump):
 
 
 def documents_provider():
-    from tui.app.screens import DocumentsProvider
+    from tui.app.screens.commands import DocumentsProvider
 
     return DocumentsProvider
 
 
 def sections_provider():
-    from tui.app.screens import SectionsProvider
+    from tui.app.screens.commands import SectionsProvider
 
     return SectionsProvider

@@ -31,6 +31,7 @@ class SearchState:
     counted: set[str] = field(default_factory=set)
     docs: list[str] = field(default_factory=list)  # doc ids with hits, in rank order
     loading_more: bool = False
+    shown: Any = None  # the result last opened in the reader (a Hit), if any
 
     def set_query(self, query: str) -> bool:
         """The search bar's value; True when it changed (results are then stale)."""
@@ -50,6 +51,7 @@ class SearchState:
         self.counted = set()
         self.docs = []
         self.loading_more = False
+        self.shown = None
 
     def is_current(self, query: str) -> bool:
         return bool(query) and query == self.query
@@ -65,6 +67,7 @@ class SearchState:
         self.counted = set()
         self.docs = []
         self.loading_more = False
+        self.shown = None
         self._add_passage_hits(self.results)
         return True
 

@@ -1,124 +1,135 @@
-"""Reading: opening documents, hits and sections, the reading place and
-history, find in the document, copying (a part of ``YuelanApp``).
-"""
+"""Reading: opening documents, hits and sections, the status line, the
+reading place and its history, find in the document, copying.  What the
+main screen decides when the user moves in the reader or the tree; a plain
+object the main screen owns."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from textual import on, work
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.message_pump import MessagePump
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
-from tui.app.reader import HitStrip, Reader
 from tui.app.state.find import step as find_step
 from tui.app.state.navigation import hit_index, next_document
-from tui.app.widgets import DocTree, FindInput, NodeRef, ResultList, clip, safe, title_section
+from tui.app.widgets.display import clip, safe, title_section
+from tui.app.widgets.doc_tree import DocTree, NodeRef
+from tui.app.widgets.hit_strip import HitStrip
+from tui.app.widgets.inputs import FindInput
+from tui.app.widgets.reader import Reader
+from tui.app.widgets.result_list import ResultList
 from tui.state import Place
+
+if TYPE_CHECKING:
+    from tui.app.screens.main import MainScreen
 
 SAVE_DELAY = 0.8  # seconds of quiet before the reading place is saved
 
 
-class Reading(MessagePump):
-    """Methods of ``YuelanApp``; see the module docstring.  A MessagePump so
-    that Textual registers its ``@on`` handlers (it does so per class)."""
+class Reading:
+    def __init__(self, main: MainScreen) -> None:
+        self.main = main
+        self.saved_place: Place | None = None  # the last place written
+        self.save_timer: Timer | None = None
+        self.hit_passage: tuple[int, int] | None = None  # the passage of the result last opened (y copies it)
+
+    @property
+    def app(self):
+        return self.main.app
 
     def open_document(self, doc_index: int, offset: int = 0, *, focus: bool = True, hit_target: int | None = None,
                       record: bool = True, current_span: tuple[int, int] | None = None) -> None:
-        doc = self.documents[doc_index]
+        doc = self.app.documents[doc_index]
         if record:
-            self.places.push((doc.id, offset), self._reader_place())
-        if self.finding.active and not self.finding.is_in(doc.id):
-            self._end_find(quiet=True)
-        self.current_doc = doc_index
-        reader = self._q(Reader)
-        spans = self._doc_spans(doc)
+            self.app.places.push((doc.id, offset), self.reader_place())
+        if self.app.finding.active and not self.app.finding.is_in(doc.id):
+            self.end_find(quiet=True)
+        self.app.current_doc = doc_index
+        reader = self.main.query_one(Reader)
+        spans = self.main.search.doc_spans(doc)
         current = None
         if current_span is not None and current_span in spans:
             current = spans.index(current_span)
         elif hit_target is not None and spans:
             current = hit_index(spans, hit_target)
         reader.show(doc, offset, hits=spans, current=current, center=hit_target is not None)
-        if self.searching.query and doc.id not in self.searching.counted and self.index is not None:
+        if self.app.searching.query and doc.id not in self.app.searching.counted and self.app.index is not None:
             # Not counted yet (or not among the ranked results): find its hits in the background.
-            self._find_hits(doc, self.searching.query)
-        self._update_status()
+            self.find_hits(doc, self.app.searching.query)
+        self.update_status()
         if focus:
-            self._show_pane("reader")
+            self.main.show_pane("reader")
 
-    @work(thread=True, exclusive=True, group="find")
+    def find_hits(self, doc, query: str) -> None:
+        """Every hit of the search in ``doc`` (a thread worker), then highlighted."""
+        self.main.run_worker(lambda: self._find_hits(doc, query), thread=True, exclusive=True, group="find")
+
     def _find_hits(self, doc, query: str) -> None:
         try:
-            spans = sorted(self.index.find_in_document(doc, query))
+            spans = sorted(self.app.index.find_in_document(doc, query))
         except Exception:  # noqa: BLE001 - highlights are a bonus here
             return
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._found_hits, doc, query, spans)
+            self.app.call_from_thread(self._found_hits, doc, query, spans)
 
     def _found_hits(self, doc, query: str, spans) -> None:
-        if not self.searching.add_document_hits(query, {doc.id: spans}):
+        if not self.app.searching.add_document_hits(query, {doc.id: spans}):
             return
-        reader = self._q(Reader)
-        if reader.doc is doc and spans and not self.finding.is_in(doc.id):
+        reader = self.main.query_one(Reader)
+        if reader.doc is doc and spans and not self.app.finding.is_in(doc.id):
             cur = reader.hits[reader.current] if reader.current is not None and reader.current < len(reader.hits) else None
             reader.set_hits(spans, spans.index(cur) if cur in spans else None)
-            self._update_status()
-        if doc.id in self.searching.docs:
-            self._q(ResultList).set_counts(self._counts())
+            self.update_status()
+        if doc.id in self.app.searching.docs:
+            self.main.query_one(ResultList).set_counts(self.main.search.counts())
 
-    @on(DocTree.NodeSelected, "#tree")
-    def _tree_selected(self, event: DocTree.NodeSelected) -> None:
-        ref = event.node.data
+    def tree_selected(self, node) -> None:
+        """Enter on a node of the tree: open its document (at the section)."""
+        ref = node.data
         if not isinstance(ref, NodeRef):
-            event.node.toggle()
+            node.toggle()
             return
-        doc = self.documents[ref.doc]
+        doc = self.app.documents[ref.doc]
         offset = doc.sections[ref.section].start if ref.section is not None else 0
-        if ref.section is None and event.node.allow_expand:
-            event.node.expand()
+        if ref.section is None and node.allow_expand:
+            node.expand()
         self.open_document(ref.doc, offset)
 
-    def _doc_index(self, doc_id: str) -> int | None:
-        for i, d in enumerate(self.documents):
-            if d.id == doc_id:
-                return i
-        return None
-
-    @on(Reader.Moved)
-    def _reader_moved(self) -> None:
-        self._update_status()
-        if self.current_doc is None:
+    def reader_moved(self) -> None:
+        self.update_status()
+        if self.app.current_doc is None:
             return
         self._save_place_soon()
-        self._reveal_in_tree()
+        self.reveal_in_tree()
 
-    def _reveal_in_tree(self) -> None:
+    def reveal_in_tree(self) -> None:
         """The tree's cursor on the reader's section, when the tree is shown
         (a preview from the results must not unfold the hidden tree)."""
         try:
-            reader = self._q(Reader)
-            tree = self._q(DocTree)
-            switcher = self._q("#left", ContentSwitcher)
+            reader = self.main.query_one(Reader)
+            tree = self.main.query_one(DocTree)
+            switcher = self.main.query_one("#left", ContentSwitcher)
         except NoMatches:  # a Moved still queued while the app shuts down
             return
-        if self.current_doc is None or not tree.doc_nodes or switcher.current != "tree":
+        if self.app.current_doc is None or not tree.doc_nodes or switcher.current != "tree":
             return
-        doc = self.documents[self.current_doc]
+        doc = self.app.documents[self.app.current_doc]
         section = doc.section_at(reader.reading_offset()) if doc.sections else None
-        tree.reveal(NodeRef(self.current_doc, section))
+        tree.reveal(NodeRef(self.app.current_doc, section))
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
         try:
-            status = self._q("#status", Static)
+            status = self.main.query_one("#status", Static)
         except NoMatches:  # shutting down
             return
-        reader = self._q(Reader)
+        reader = self.main.query_one(Reader)
         doc = reader.doc
         try:
-            self._q(HitStrip).refresh()
+            self.main.query_one(HitStrip).refresh()
         except NoMatches:
             pass
         if doc is None:
@@ -127,10 +138,10 @@ class Reading(MessagePump):
         offset = reader.reading_offset()
         si = doc.section_at(offset) if doc.sections else None
         parts = []
-        if self.finding.is_in(doc.id):
+        if self.app.finding.is_in(doc.id):
             i = reader.current
-            parts.append(f"find {clip(safe(self.finding.query), 16)!r} {i + 1 if i is not None else '-'}/{len(self.finding.spans)}")
-        elif self.searching.query:
+            parts.append(f"find {clip(safe(self.app.finding.query), 16)!r} {i + 1 if i is not None else '-'}/{len(self.app.finding.spans)}")
+        elif self.app.searching.query:
             if reader.hits:
                 i = reader.current
                 parts.append(f"hit {i + 1 if i is not None else '-'}/{len(reader.hits)}")
@@ -144,18 +155,18 @@ class Reading(MessagePump):
         where = title_section(safe(doc.title or doc.id), section, room)
         status.update(Content(where + right))
 
-    def action_next_hit(self, direction: int = 1) -> None:
-        reader = self._q(Reader)
-        if reader.doc is not None and self.finding.is_in(reader.doc.id):
+    def next_hit(self, direction: int = 1) -> None:
+        reader = self.main.query_one(Reader)
+        if reader.doc is not None and self.app.finding.is_in(reader.doc.id):
             self._next_find(direction)
             return
-        if not self.searching.query:
-            self.notify("No search yet: press / and type a query.", markup=False)
+        if not self.app.searching.query:
+            self.app.notify("No search yet: press / and type a query.", markup=False)
             return
-        if not self.searching.docs:
-            self.notify("No hits for this search.", markup=False)
+        if not self.app.searching.docs:
+            self.app.notify("No hits for this search.", markup=False)
             return
-        reader = self._q(Reader)
+        reader = self.main.query_one(Reader)
         doc = reader.doc
         if doc is not None and reader.hits:
             if reader.current is None:
@@ -170,45 +181,45 @@ class Reading(MessagePump):
                 self._goto_hit(j)
                 return
         # Past this document's end: continue in the next document with hits.
-        order = self.searching.docs
+        order = self.app.searching.docs
         step = next_document(order, doc.id if doc is not None else None, direction)
         if step is None:
             return
         next_id, wrapped = step
-        di = self._doc_index(next_id)
+        di = self.app.doc_index(next_id)
         if di is None:
             return
-        spans = self.searching.spans(next_id)
+        spans = self.app.searching.spans(next_id)
         if not spans:
             return
         target = spans[0][0] if direction > 0 else spans[-1][0]
-        self.open_document(di, target, hit_target=target, focus=not self.narrow or self.pane == "reader")
-        title = safe(self.documents[di].title or next_id)
+        self.open_document(di, target, hit_target=target, focus=not self.main.narrow or self.main.pane == "reader")
+        title = safe(self.app.documents[di].title or next_id)
         if len(order) == 1:
             msg = f"Wrapped to the {'first' if direction > 0 else 'last'} hit."
         elif wrapped:
             msg = f"Wrapped to the {'first' if direction > 0 else 'last'} document: {title}"
         else:
             msg = f"{'Next' if direction > 0 else 'Previous'} document: {title}"
-        self.notify(clip(msg, 120), markup=False, timeout=3)
+        self.app.notify(clip(msg, 120), markup=False, timeout=3)
 
     def _goto_hit(self, i: int | None) -> None:
-        reader = self._q(Reader)
+        reader = self.main.query_one(Reader)
         reader.set_current(i, center=True)
-        self._update_status()
+        self.update_status()
 
-    def action_section(self, direction: int) -> None:
-        reader = self._q(Reader)
+    def section(self, direction: int) -> None:
+        reader = self.main.query_one(Reader)
         doc = reader.doc
         if doc is None or not doc.sections:
-            self.notify("This document has no sections.", markup=False)
+            self.app.notify("This document has no sections.", markup=False)
             return
         top = reader.top_offset()
         starts = [s.start for s in doc.sections]
         if direction > 0:
             cands = [i for i, s in enumerate(starts) if s > top]
             if not cands:
-                self.notify("Last section.", markup=False, timeout=2)
+                self.app.notify("Last section.", markup=False, timeout=2)
                 return
             i = cands[0]
         else:
@@ -217,210 +228,198 @@ class Reading(MessagePump):
                 if top > 0:
                     reader.go_to(0)
                     return
-                self.notify("First section.", markup=False, timeout=2)
+                self.app.notify("First section.", markup=False, timeout=2)
                 return
             i = cands[-1]
         reader.go_to(starts[i])
-        self._update_status()
+        self.update_status()
 
-    def _open_first_place(self, final: bool = True) -> Place | None:
+    def open_first_place(self, final: bool = True) -> Place | None:
         """Open where the user left this corpus last time, else the first document.
 
         Called again with a reloaded corpus, it keeps the reader where it is.
         ``final``: False while documents are still arriving (a first open
         lists them as they are parsed): a kept place whose document has not
-        arrived is returned, to be tried again (``_open_place``)."""
-        here = self._reader_place()
+        arrived is returned, to be tried again (``open_place``)."""
+        here = self.reader_place()
         if here is not None:
-            di = self._doc_index(here[0])
+            di = self.app.doc_index(here[0])
             if di is not None:
-                self.open_document(di, min(here[1], len(self.documents[di].text)), focus=False, record=False)
+                self.open_document(di, min(here[1], len(self.app.documents[di].text)), focus=False, record=False)
                 return None
-        if self.roots is not None:
-            self.bookmarks.load()
-        place = self.state.load_place(self.roots) if self.roots is not None else None
-        self._show_state_notices()
-        if place is not None and self._open_place(place, final):
+        if self.app.roots is not None:
+            self.app.bookmarks.load()
+        place = self.app.state.load_place(self.app.roots) if self.app.roots is not None else None
+        self.app.show_state_notices()
+        if place is not None and self.open_place(place, final):
             return None
         self.open_document(0, 0, focus=False)
         return None if final else place
 
-    def _open_place(self, place: Place, final: bool = True) -> bool:
+    def open_place(self, place: Place, final: bool = True) -> bool:
         """Open the kept reading ``place``; False when its document is not
         (or, unless ``final``, not yet) in the corpus."""
-        di = self._doc_at(place.root, place.path)
+        di = self.app.doc_at(place.root, place.path)
         if di is None:
             if final:
-                self.notify("The last reading place is gone from this corpus: starting at the first document.",
+                self.app.notify("The last reading place is gone from this corpus: starting at the first document.",
                             markup=False, timeout=5)
             return False
         # A document that shrank since: its end, not another document.
-        self._saved_place = place
-        self.open_document(di, min(place.offset, len(self.documents[di].text)), focus=False)
-        if self.narrow:
-            self._show_pane("reader")  # one pane: the kept place, not the tree
+        self.saved_place = place
+        self.open_document(di, min(place.offset, len(self.app.documents[di].text)), focus=False)
+        if self.main.narrow:
+            self.main.show_pane("reader")  # one pane: the kept place, not the tree
         return True
 
-    def _doc_at(self, root: int, rel: str) -> int | None:
-        if self.roots is None:
-            return None
-        path = self.roots.resolve(root, rel)
-        if path is None:
-            return None
-        if not hasattr(self, "_paths_index") or self._paths_index[0] is not self.documents:
-            self._paths_index = (self.documents, {os.path.realpath(d.path): i for i, d in enumerate(self.documents)})
-        return self._paths_index[1].get(path)
-
-    def _reader_place(self) -> tuple[str, int] | None:
+    def reader_place(self) -> tuple[str, int] | None:
         """(doc id, offset of the top line) of the reader, or where it is about to go."""
         try:
-            reader = self._q(Reader)
+            reader = self.main.query_one(Reader)
         except NoMatches:
             return None
         if reader.doc is None:
             return None
-        pending = getattr(reader, "_pending_offset", None)
+        pending = reader.pending_offset
         if pending is not None:
-            return reader.doc.id, pending[0]
+            return reader.doc.id, pending
         if reader.lay is None:
             return None  # laying out: the position is not known yet
         return reader.doc.id, reader.top_offset()
 
-    def action_history(self, delta: int) -> None:
-        place = self.places.step(delta, self._reader_place())
+    def history(self, delta: int) -> None:
+        place = self.app.places.step(delta, self.reader_place())
         if place is None:
-            self.notify("No earlier place." if delta < 0 else "No later place.", markup=False, timeout=2)
+            self.app.notify("No earlier place." if delta < 0 else "No later place.", markup=False, timeout=2)
             return
-        di = self._doc_index(place[0])
+        di = self.app.doc_index(place[0])
         if di is not None:
             self.open_document(di, place[1], record=False)
 
     def _save_place_soon(self) -> None:
-        if not self.state.enabled:
+        if not self.app.state.enabled:
             return
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.save_place)
+        if self.save_timer is not None:
+            self.save_timer.stop()
+        self.save_timer = self.main.set_timer(SAVE_DELAY, self.save_place)
 
     def save_place(self) -> None:
         """Write the reading place now (if it changed)."""
-        if not self.state.enabled or self.roots is None or self.current_doc is None:
+        if not self.app.state.enabled or self.app.roots is None or self.app.current_doc is None:
             return
-        here = self._reader_place()
+        here = self.reader_place()
         if here is None:
             return
-        di = self._doc_index(here[0])
-        loc = self.roots.locate(self.documents[di].path) if di is not None else None
+        di = self.app.doc_index(here[0])
+        loc = self.app.roots.locate(self.app.documents[di].path) if di is not None else None
         if loc is None:
             return  # outside the corpus roots: nothing sensible to store
         place = Place(loc[0], loc[1], here[1])
-        if place != self._saved_place and self.state.save_place(self.roots, place):
-            self._saved_place = place
-        self._show_state_notices()
+        if place != self.saved_place and self.app.state.save_place(self.app.roots, place):
+            self.saved_place = place
+        self.app.show_state_notices()
 
-    def _show_state_notices(self) -> None:
-        for msg in self.state.take_notices():
-            self.notify(clip(safe(msg), 300), title="yuelan state", severity="warning", markup=False, timeout=10)
-
-    def action_find(self) -> None:
-        reader = self._q(Reader)
+    def find(self) -> None:
+        reader = self.main.query_one(Reader)
         if reader.doc is None:
-            self.notify("Open a document first.", markup=False)
+            self.app.notify("Open a document first.", markup=False)
             return
-        if self.narrow:
-            self._show_pane("reader", focus=False)
-        bar = self._q(FindInput)
+        if self.main.narrow:
+            self.main.show_pane("reader", focus=False)
+        bar = self.main.query_one(FindInput)
         bar.add_class("-active")
-        if self.finding.is_in(reader.doc.id):
-            bar.value = self.finding.query
-        self._focus(bar)
+        if self.app.finding.is_in(reader.doc.id):
+            bar.value = self.app.finding.query
+        self.main.focus_now(bar)
 
-    def action_close_find(self) -> None:
+    def close_find(self) -> None:
         """Esc in the find bar: close the prompt (an active find stays)."""
-        bar = self._q(FindInput)
+        bar = self.main.query_one(FindInput)
         bar.remove_class("-active")
-        self._focus(self._q(Reader))
+        self.main.focus_now(self.main.query_one(Reader))
 
-    @on(FindInput.Submitted, "#find")
-    def _find_submitted(self, event: FindInput.Submitted) -> None:
-        query = event.value.strip()
-        self.action_close_find()
-        doc = self._q(Reader).doc
+    def find_submitted(self, value: str) -> None:
+        query = value.strip()
+        self.close_find()
+        doc = self.main.query_one(Reader).doc
         if doc is None:
             return
         if not query:
-            self._end_find()
+            self.end_find()
             return
         self._find_in_doc(doc, query)
 
-    @work(thread=True, exclusive=True, group="docfind")
     def _find_in_doc(self, doc, query: str) -> None:
+        self.main.run_worker(lambda: self._find_in_doc_thread(doc, query), thread=True, exclusive=True,
+                             group="docfind")
+
+    def _find_in_doc_thread(self, doc, query: str) -> None:
         try:
-            spans = sorted(find_spans(self.index, doc, query))
+            spans = sorted(find_spans(self.app.index, doc, query))
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.call_from_thread(self.notify, clip(safe(f"Find failed: {exc}"), 120), markup=False)
+            self.app.call_from_thread(self.app.notify, clip(safe(f"Find failed: {exc}"), 120), markup=False)
             return
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._find_done, doc, query, spans)
+            self.app.call_from_thread(self._find_done, doc, query, spans)
 
     def _find_done(self, doc, query: str, spans: list[tuple[int, int]]) -> None:
-        reader = self._q(Reader)
+        reader = self.main.query_one(Reader)
         if reader.doc is not doc:
             return
         if not spans:
-            self.notify(clip(f"Not found in this document: {safe(query)}", 120), markup=False, timeout=3)
+            self.app.notify(clip(f"Not found in this document: {safe(query)}", 120), markup=False, timeout=3)
             return
-        self.finding.start(doc.id, query, spans)
-        reader.set_hits(self.finding.spans, None)
+        self.app.finding.start(doc.id, query, spans)
+        reader.set_hits(self.app.finding.spans, None)
         i = reader.hit_index_at_or_after(reader.top_offset())
         reader.set_current(i, center=True)
-        self._update_status()
+        self.update_status()
 
     def _next_find(self, direction: int) -> None:
-        reader = self._q(Reader)
+        reader = self.main.query_one(Reader)
         first = reader.hit_index_at_or_after(reader.top_offset()) if reader.current is None else None
         step = find_step(reader.current, len(reader.hits), direction, first)
         if step is None:
             return
         i, wrapped = step
         if wrapped:
-            self.notify("Find wrapped to the " + ("first" if direction > 0 else "last") + " match.",
+            self.app.notify("Find wrapped to the " + ("first" if direction > 0 else "last") + " match.",
                         markup=False, timeout=2)
         self._goto_hit(i)
 
-    def _end_find(self, quiet: bool = False) -> None:
-        self.workers.cancel_group(self, "docfind")
-        had = self.finding.end()
-        reader = self._q(Reader)
+    def end_find(self, quiet: bool = False) -> None:
+        self.main.workers.cancel_group(self.main, "docfind")
+        had = self.app.finding.end()
+        reader = self.main.query_one(Reader)
         if reader.doc is not None and not quiet:
-            reader.set_hits(self._doc_spans(reader.doc), None)
-        self._update_status()
+            reader.set_hits(self.main.search.doc_spans(reader.doc), None)
+        self.update_status()
         if had and not quiet:
-            self.notify("Find ended: n/N step the search hits again.", markup=False, timeout=2)
+            self.app.notify("Find ended: n/N step the search hits again.", markup=False, timeout=2)
 
-    def action_copy(self) -> None:
-        reader = self._q(Reader)
+    def copy(self) -> None:
+        reader = self.main.query_one(Reader)
         doc = reader.doc
         if doc is None:
-            self.notify("Nothing to copy.", markup=False)
+            self.app.notify("Nothing to copy.", markup=False)
             return
         offset = reader.reading_offset()
         start, end = passage_at(doc, offset)
-        if self.current_hit_passage and reader.current is not None:
-            hs, he = self.current_hit_passage
+        if self.hit_passage and reader.current is not None:
+            hs, he = self.hit_passage
             if hs <= offset < he:
                 start, end = hs, he
         passage = doc.text[start:end].strip()
         cite = self.citation(doc, start)
         text = f"{passage}\n\n({cite})"
-        self.copy_to_clipboard(escape_for_clipboard(text))
-        self.notify(clip(f"Copied {len(passage)} characters: {safe(cite)}", 120), markup=False, timeout=3)
+        self.app.copy_to_clipboard(escape_for_clipboard(text))
+        self.app.notify(clip(f"Copied {len(passage)} characters: {safe(cite)}", 120), markup=False, timeout=3)
 
-    def action_copy_section(self) -> None:
-        reader = self._q(Reader)
+    def copy_section(self) -> None:
+        reader = self.main.query_one(Reader)
         doc = reader.doc
         if doc is None:
-            self.notify("Nothing to copy.", markup=False)
+            self.app.notify("Nothing to copy.", markup=False)
             return
         si = doc.section_at(reader.reading_offset()) if doc.sections else None
         if si is None:
@@ -430,8 +429,8 @@ class Reading(MessagePump):
             start, end, what = sec.start, sec.end, "the section"
         body = doc.text[start:end].strip()
         cite = self.citation(doc, start)
-        self.copy_to_clipboard(escape_for_clipboard(f"{body}\n\n({cite})"))
-        self.notify(clip(f"Copied {what}, {len(body)} characters: {safe(cite)}", 120), markup=False, timeout=3)
+        self.app.copy_to_clipboard(escape_for_clipboard(f"{body}\n\n({cite})"))
+        self.app.notify(clip(f"Copied {what}, {len(body)} characters: {safe(cite)}", 120), markup=False, timeout=3)
 
     def citation(self, doc, offset: int) -> str:
         """'title \u203a section, file:line' for ``offset`` in ``doc``
@@ -441,9 +440,8 @@ class Reading(MessagePump):
         return f"{cite}, {self._doc_file(doc)}:{doc.text.count(chr(10), 0, offset) + 1}"
 
     def _doc_file(self, doc) -> str:
-        loc = self.roots.locate(doc.path) if self.roots is not None else None
+        loc = self.app.roots.locate(doc.path) if self.app.roots is not None else None
         return loc[1] if loc is not None else os.path.basename(doc.path)
-
 
 def passage_at(doc, offset: int) -> tuple[int, int]:
     """The paragraph (the search's passage unit) holding ``offset``."""

@@ -1,0 +1,169 @@
+"""The results list: ranked search results, two lines each."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.app.layout import char_width
+from tui.app.widgets.display import ELLIPSIS, cell_len, clip, safe, title_section
+
+RENDERED_OPTIONS = 256
+
+
+class ResultList(OptionList):
+    """Ranked search results: ``title › section`` on one line (cut in the
+    middle when it must be), then a snippet centred on the first hit.  A
+    document's hit count shows once, on its first row, and only when final;
+    partial matches say what they miss.  Moving the cursor announces
+    ``OptionHighlighted`` (the app previews the passage); pages are appended
+    with ``add_hits``."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+        Binding("p", "screen.preview", "Preview", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        # OptionList keeps 2 048 rendered options (two lines each here, a
+        # Strip with its own caches is ~1.3 KB): ~5 MB for a list the user
+        # pages through.  A few screens of the list are enough to redraw it.
+        from textual.cache import LRUCache
+
+        self._option_render_cache = LRUCache(maxsize=RENDERED_OPTIONS)
+        self.hits: list = []
+        self.counts: dict[str, int] = {}
+        self.query_text = ""
+        self._first_rows: dict[str, int] = {}  # doc id -> its first row
+
+    def show_results(self, query: str, hits: list, counts: dict[str, int], message: str | None = None) -> None:
+        self.query_text = query
+        self.hits = list(hits)
+        self.counts = dict(counts)
+        self.rebuild()
+
+    def _width(self) -> int:
+        # Two cells spare: a scroll bar may appear once the options are in,
+        # and a prompt that wraps would push its snippet out of view.
+        return max(10, (self.scrollable_content_region.width or 40) - 2)
+
+    def rebuild(self) -> None:
+        width = self._width()
+        keep = self.highlighted
+        self.clear_options()
+        self._first_rows = {}
+        if not self.hits:
+            if self.query_text:
+                self.add_option(Option(Content(clip(f"No results for {safe(self.query_text)!r}.", width * 3)), disabled=True))
+            return
+        self.add_options(self._make_options(0, self.hits, width))
+        self.highlighted = keep if keep is not None and keep < len(self.hits) else 0
+
+    def _make_options(self, start: int, hits: list, width: int) -> list[Option]:
+        out = []
+        for i, h in enumerate(hits, start):
+            self._first_rows.setdefault(h.doc_id, i)
+            out.append(Option(self._prompt(h, width, first=self._first_rows[h.doc_id] == i), id=str(i)))
+        return out
+
+    def add_hits(self, hits: list, counts: dict[str, int]) -> None:
+        """Append a later page (the cursor neared the end)."""
+        start = len(self.hits)
+        self.hits.extend(hits)
+        self.counts.update(counts)
+        self.add_options(self._make_options(start, hits, self._width()))
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Final hit counts arrived: redraw only the rows that show one."""
+        changed = [d for d, n in counts.items() if self.counts.get(d) != n]
+        self.counts.update(counts)
+        width = self._width()
+        for doc_id in changed:
+            row = self._first_rows.get(doc_id)
+            if row is not None and row < self.option_count:
+                self.replace_option_prompt_at_index(row, self._prompt(self.hits[row], width, first=True))
+
+    def _prompt(self, hit, width: int, first: bool = True) -> Content:
+        title = safe(hit.title or "")
+        section = safe(hit.section) if hit.section else ""
+        count = self.counts.get(hit.doc_id) if first else None
+        tail = f"  {count} hit{'s' if count != 1 else ''}" if count else ""
+        # Say how it matched only when that explains a surprise.
+        if hit.partial:
+            missing = " ".join(safe(m) for m in hit.missing)
+            kind = f" (partial: no {clip(missing, 12)})" if missing else " (partial)"
+        elif hit.match in ("pinyin", "fuzzy"):
+            kind = f" ({hit.match})"
+        else:
+            kind = ""
+        if hit.count > 1:
+            kind += f" x{hit.count}"
+        head_room = max(4, width - cell_len(tail) - cell_len(kind))
+        head = title_section(title, section, head_room)
+        first_line = Content.assemble((head, "bold"), (kind, "italic $text-muted"), (tail, "$text-muted"))
+        return first_line + Content("\n") + self._snippet(hit, width)
+
+    @staticmethod
+    def _snippet(hit, width: int) -> Content:
+        """One line of the passage, the first hit in the middle of it."""
+        passage = safe(hit.passage or "").replace("\u3000", " ")
+        if not passage:
+            return Content("")
+        spans = sorted(hit.highlights or [])
+        first, first_end = spans[0] if spans else (0, 0)
+        # Context before the hit: half of what the hit leaves of the line.
+        side = max(0, (width - cell_len(passage[first:first_end])) // 2)
+        start, room = first, side
+        while start > 0 and room - char_width(passage[start - 1]) >= len(ELLIPSIS):
+            room -= char_width(passage[start - 1])
+            start -= 1
+        prefix = ELLIPSIS if start > 0 else ""
+        piece = passage[start:]
+        cut = clip(piece, max(4, width - len(prefix)))
+        visible = len(cut) - (len(ELLIPSIS) if cut != piece else 0)
+        content = Content(prefix + cut)
+        for s, e in spans:
+            a, b = s - start, e - start
+            if b <= 0 or a >= visible:
+                continue
+            a, b = max(0, a), min(visible, b)
+            content = content.stylize("bold reverse", a + len(prefix), b + len(prefix))
+        return content
+
+    def on_resize(self) -> None:
+        if self.hits:
+            self.rebuild()
+
+    def action_page_down(self) -> None:
+        self._safe_page(1)
+
+    def action_page_up(self) -> None:
+        self._safe_page(-1)
+
+    def _safe_page(self, direction: int) -> None:
+        # Textual 8.2's OptionList raises KeyError paging before its line map
+        # is built (e.g. right after the options change while hidden).
+        try:
+            if direction > 0:
+                super().action_page_down()
+            else:
+                super().action_page_up()
+        except (KeyError, IndexError):
+            if self.option_count:
+                step = max(1, self.scrollable_content_region.height // 2)
+                current = self.highlighted or 0
+                self.highlighted = max(0, min(self.option_count - 1, current + direction * step))
+
+    def action_first(self) -> None:
+        if self.option_count:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.option_count:
+            self.highlighted = self.option_count - 1
