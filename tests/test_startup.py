@@ -48,3 +48,20 @@ def test_gc_pause_keeps_collections_off_when_they_were_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_what_waits_for_the_first_frame_runs_once_when_it_is_drawn():
+    """run() keeps collections paused until the first frame is on screen, via
+    the app's after_first_frame (see tui.app.run)."""
+    from app_support import wait_for
+    from conftest import SEEDS
+    from tui.app.app import YuelanApp
+
+    calls = []
+    app = YuelanApp([str(SEEDS)], state_dir=False)
+    app.after_first_frame = lambda: calls.append(app.query_one("#tree").is_mounted)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: calls, "the first frame")
+        await pilot.press("down", "down")
+        await pilot.pause()
+    assert calls == [True] and app.after_first_frame is None

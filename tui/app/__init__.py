@@ -106,8 +106,14 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
 
     app = YuelanApp(paths, encoding, corpus_future=future, corpus_stream=stream, watch_files=watch)
     app.startup_notices.extend(filter(None, [locale_warning()]))
-    gc.freeze()
-    resume_gc()
+
+    def first_frame_drawn() -> None:
+        gc.freeze()
+        resume_gc()
+
+    # Collections stay off until the first frame is on screen (81 more
+    # collections of young objects ran between the app built and the frame).
+    app.after_first_frame = first_frame_drawn
     # Like app.run(), but without asyncio.run()'s final wait for the default
     # executor: Textual's thread workers (index build, search) run there and
     # cannot be interrupted, so q would hang until they finished.  The app has

@@ -121,6 +121,7 @@ class YuelanApp(Loading, Palette, App):
         super().__init__()
         self.live = LiveReload(self, paths, encoding, watch_files)  # see live.py
         self.startup_notices: list[str] = []  # shown once the screen is up (e.g. the locale)
+        self.after_first_frame: Callable[[], None] | None = None  # run once, when the first frame is drawn
         # Persistent state: None is the user data dir, False turns it off.
         self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
         self.roots: Roots | None = None
@@ -159,6 +160,12 @@ class YuelanApp(Loading, Palette, App):
         self.error_message: str | None = None
 
     # ---------------------------------------------------------------- layout
+
+    def on_ready(self) -> None:
+        """The first frame is on screen."""
+        done, self.after_first_frame = self.after_first_frame, None
+        if done is not None:
+            done()
 
     def on_unmount(self) -> None:
         # However the app ends (q, ctrl+c, a test's run_test leaving): the

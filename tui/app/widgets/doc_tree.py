@@ -60,7 +60,9 @@ class DocTree(Tree[NodeRef]):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("documents", id=id)
+        # A Text, not a str: a str label goes through markup parsing, which
+        # loads rich's emoji table (~9 ms before the first frame).
+        super().__init__(Text("documents"), id=id)
         self.show_root = False
         self.show_guides = False
         self.guide_depth = 2
