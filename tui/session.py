@@ -110,8 +110,8 @@ def open_streaming(
     """Open a corpus and index it at once, as its files are parsed.
 
     Files are parsed (on every core) in a thread; each document is passed to
-    ``on_document`` (to show it) and indexed as soon as it is ready, with a
-    commit every ``COMMIT_SECONDS``, after the first of which
+    ``on_document`` (to show it) and indexed as soon as it is ready, with
+    commits as ``SearchIndex`` spaces them, after the first of which
     ``on_searchable(index)`` is called: search answers on what is indexed so
     far while the rest is parsed.  ``progress`` is the corpus's (files
     parsed), ``indexed`` the index's (documents indexed; their total is not

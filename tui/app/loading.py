@@ -5,7 +5,8 @@ Instead of waiting for the whole corpus and then indexing it,
 ``tui.session.CorpusStream`` runs ``open_streaming`` in a daemon thread,
 started before Textual (``tui.app.run``) so the parse pool can start its
 processes (``parallel.prepare``): each document is indexed as it is parsed,
-with a commit every ``COMMIT_SECONDS`` (the first sooner).  The index's
+with commits further apart as the build goes on (``SearchIndex`` says
+how; the first comes after 0.3 s).  The index's
 pinyin tables are loaded once the app has composed its screen (``quiet``:
 no two threads importing at once).  The stream only collects what
 arrives; the app (``Loading``) takes it every ``STREAM_TICK`` seconds on its
