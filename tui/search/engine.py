@@ -233,14 +233,10 @@ class Engine:
                     guard(_register, self.ix)
                     self._registered = True
                 if self._writer is None:
-                    # One indexing thread: documents get the same addresses
-                    # every time (ties rank the same way), and each commit
-                    # writes one segment, not one per thread.  Python making
-                    # the field texts is the bottleneck on the other core; a
-                    # second tantivy thread cost CPU (100 against 87 s at
-                    # 100 MB) and left twice the segments, each searched
-                    # apart (10 MB: 6 segments, 6.2 ms a query; 3, 3.4 ms).
-                    self._writer = guard(self.ix.writer, heap_size=WRITER_HEAP, num_threads=1)
+                    # In memory (small, tests): one indexing thread, so documents
+                    # get the same addresses every time and ties rank the same way.
+                    threads = 1 if self.path is None else 0
+                    self._writer = guard(self.ix.writer, heap_size=WRITER_HEAP, num_threads=threads)
         return self._writer
 
     @property
