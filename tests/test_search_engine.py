@@ -395,7 +395,8 @@ def test_settle_merges_what_a_build_left_and_releases_the_writer(cache, tmp_path
     n = 24
     for i in range(n):
         (d / f"{i:02d}.txt").write_text(f"第{i}号报告\n\n工会第{i}次会议讨论心灵港湾。\n", encoding="utf-8")
-    index = SearchIndex.build(load(d))
+    # Watched (a search bar waits on it): a commit per file.
+    index = SearchIndex.build(load(d), searchable=lambda ix: None)
     expected = signature(index, ["工会", "心灵港湾", "第7号"])
     index.settle()
     assert index.engine.searcher().num_segments < n
@@ -409,9 +410,10 @@ def test_settle_merges_what_a_build_left_and_releases_the_writer(cache, tmp_path
 
 def test_a_long_build_commits_less_and_less_often(cache, tmp_path, monkeypatch):
     """Each commit writes a segment that is merged again later: a long first
-    build commits at a growing interval (half the time it has taken so far),
-    not every COMMIT_SECONDS.  A clock that moves 1 s per document stands
-    for a long build."""
+    build that a search bar waits on commits at a growing interval (half the
+    time it has taken so far), not every COMMIT_SECONDS; one nobody searches
+    meanwhile, every COMMIT_UNWATCHED_SECONDS.  A clock that moves 1 s per
+    document stands for a long build."""
     import tui.search.index as index_mod
 
     d = tmp_path / "long"
@@ -430,9 +432,14 @@ def test_a_long_build_commits_less_and_less_often(cache, tmp_path, monkeypatch):
     commits = []
     real = index_mod.SearchIndex._commit
     monkeypatch.setattr(index_mod.SearchIndex, "_commit", lambda self: (commits.append(clock[0]), real(self)))
-    index = SearchIndex.build(docs)
+    index = SearchIndex.build(docs, searchable=lambda ix: None)
     # Every 1.5 s would be about 40 commits here (41 measured); growing by half, about a dozen.
     assert 2 <= len(commits) <= 16, commits
+    assert index.search("工会").total == n
+    commits.clear()
+    shutil.rmtree(index.store_path)
+    index = SearchIndex.build(load(d))
+    assert 1 <= len(commits) <= 3, commits  # 120 s: every 60 s, and the end
     assert index.search("工会").total == n
 
 

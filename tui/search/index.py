@@ -46,6 +46,11 @@ PROGRESS_INTERVAL = 0.05
 COMMIT_SECONDS = 1.5  # a first build commits this often, so search sees the documents indexed so far,
 COMMIT_GROWTH = 0.5  # ... or, later in a long build, after this share of the time it has taken so far
 FIRST_COMMIT_SECONDS = 0.3  # ...the first time this soon: search answers early on what there is
+# A build nobody searches while it runs (``yuelan index``, a ``yuelan search``
+# that has to index) commits this often only, so that an interrupted one
+# keeps most of its work: every commit leaves a segment per indexing thread,
+# searched apart ever after (10 MB: 6 segments, 6.2 ms a query; 2, 3.7 ms).
+COMMIT_UNWATCHED_SECONDS = 60.0
 VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
 
 
@@ -268,7 +273,12 @@ class SearchIndex:
                 # segment is merged again later: a 100 MB build that
                 # committed every 1.5 s made 40 of them.  The interval grows
                 # with the build, so a long one commits a few times only.
-                every = max(COMMIT_SECONDS, COMMIT_GROWTH * (now - started)) if self._generation else min(COMMIT_SECONDS, FIRST_COMMIT_SECONDS)
+                if searchable is None:
+                    every = COMMIT_UNWATCHED_SECONDS
+                elif self._generation:
+                    every = max(COMMIT_SECONDS, COMMIT_GROWTH * (now - started))
+                else:
+                    every = min(COMMIT_SECONDS, FIRST_COMMIT_SECONDS)
                 if dirty and now - last_commit >= every:
                     self._commit()
                     dirty = False
