@@ -4,19 +4,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
+# pip keeps its cache under the user's cache dir; with a read-only HOME
+# (some CI and shared accounts) building jieba's wheel there fails the
+# install, so pip then runs without a cache.
+CACHE_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)
+PIP := $(BIN)/python -m pip $(shell { [ -d "$(CACHE_DIR)" ] && [ -w "$(CACHE_DIR)" ]; } || { [ ! -e "$(CACHE_DIR)" ] && [ -w "$(HOME)" ]; } || echo --no-cache-dir)
 
 .PHONY: run test test-slow bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) install --quiet -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
