@@ -181,3 +181,27 @@ def test_pinyin_tables_come_from_the_readings_alone():
     )
     assert {"xing", "hang"} <= set(out["hang"]) and "zhong" in out["zhong"]
     assert out["mods"] == []
+
+
+def test_pinyin_search_ranks_dictionary_words_without_loading_jieba(tmp_path, monkeypatch):
+    """The common words (ranking: 港澳 before 敢告) are read from jieba's
+    dictionary file, the same set as jieba's own FREQ, without loading
+    jieba: a pinyin search typed right after start-up waited 1-2 s for it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    code = """
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex, lang
+        from tui.search.rank import WORD_MIN_FREQ
+        index = SearchIndex(load_corpus([sys.argv[2]]).documents)
+        top = index.search("xinlinggangwan").results[0].passage
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] == "jieba")
+        words = lang.common_words(WORD_MIN_FREQ)
+        freq = lang.tokenizer().FREQ
+        same = words == frozenset(w for w, n in freq.items() if n >= WORD_MIN_FREQ and len(w) >= 2)
+        print(json.dumps({"top": top, "jieba": loaded, "same": same, "n": len(words), "港澳": "港澳" in words}))
+        """
+    first = _fresh(code)
+    again = _fresh(code)  # from the kept list this time
+    for out in (first, again):
+        assert "心灵港湾" in out["top"] and out["jieba"] == []
+        assert out["same"] and out["n"] > 10_000 and out["港澳"]

@@ -88,6 +88,105 @@ def tokenizer():
     return _tokenizer
 
 
+_common: "frozenset[str] | None" = None
+
+
+def common_words(min_freq: int) -> frozenset[str]:
+    """The words of jieba's dictionary (two characters or more) with at least
+    ``min_freq`` as their frequency: what ranking asks of it for a pinyin
+    match (港澳 before 敢告).  The same answer as jieba's ``FREQ``, without
+    loading jieba (0.7-1.8 s; a search typed right after start-up waited for
+    it): read once from its dictionary file, then kept (0.4 MB, 30 ms)."""
+    global _common
+    if _common is not None:
+        return _common
+    with _lock:
+        if _common is None:
+            t0 = time.perf_counter()
+            words = _kept_words(min_freq)
+            if words is None:
+                words = _dictionary_words(min_freq)
+                if words is None:  # no dictionary file where jieba keeps it
+                    freq = tokenizer().FREQ
+                    words = frozenset(w for w, n in freq.items() if n >= min_freq and len(w) >= 2)
+                else:
+                    _keep_words(min_freq, words)
+            _common = words
+            _charge(time.perf_counter() - t0)
+    return _common
+
+
+def _dictionary_file() -> str | None:
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("jieba")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "dict.txt")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _dictionary_words(min_freq: int) -> frozenset[str] | None:
+    """As jieba reads its dictionary: ``word freq [tag]`` a line, a later
+    line for the same word replacing an earlier one."""
+    path = _dictionary_file()
+    if path is None:
+        return None
+    freq: dict[str, int] = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.strip().split(" ")
+                if len(parts) >= 2 and parts[1].isdigit():
+                    freq[parts[0]] = int(parts[1])
+    except (OSError, UnicodeDecodeError):
+        return None
+    return frozenset(w for w, n in freq.items() if n >= min_freq and len(w) >= 2)
+
+
+def _words_file(min_freq: int) -> str | None:
+    import hashlib
+    import os
+
+    path = _dictionary_file()
+    base = _cache_dir() if path is not None and not os.environ.get("YUELAN_NO_CACHE") else None
+    if base is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{path}|{st.st_size}|{st.st_mtime_ns}|{min_freq}".encode()).hexdigest()[:20]
+    return os.path.join(base, f"words-{key}.txt")
+
+
+def _kept_words(min_freq: int) -> frozenset[str] | None:
+    from tui.persist import read_bytes
+
+    path = _words_file(min_freq)
+    if path is None:
+        return None
+    try:
+        words = frozenset(bytes(read_bytes(path, cap=16 << 20)).decode("utf-8").split("\n"))
+    except (OSError, ValueError):
+        return None
+    return words if len(words) > 1 else None
+
+
+def _keep_words(min_freq: int, words: frozenset[str]) -> None:
+    from tui.persist import write_atomic
+
+    path = _words_file(min_freq)
+    if path is None:
+        return
+    try:
+        write_atomic(path, "\n".join(sorted(words)).encode("utf-8"), durable=False)
+    except OSError:
+        pass  # read from the dictionary again next time
+
+
 def cut(text: str) -> list[str]:
     """Words of ``text`` (already folded to Simplified), punctuation dropped."""
     words = tokenizer().lcut(text, HMM=True)

@@ -66,8 +66,7 @@ def _in_word(text: str, a: int, b: int) -> bool:
 
 
 def _is_word(chars: str) -> bool:
-    freq = lang.tokenizer().FREQ
-    return len(chars) >= 2 and (freq.get(chars) or 0) >= rank.WORD_MIN_FREQ
+    return len(chars) >= 2 and chars in lang.common_words(rank.WORD_MIN_FREQ)
 
 
 def _main_reading(m: Pinyin, chars: str) -> bool:
