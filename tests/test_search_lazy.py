@@ -205,3 +205,34 @@ def test_pinyin_search_ranks_dictionary_words_without_loading_jieba(tmp_path, mo
     for out in (first, again):
         assert "心灵港湾" in out["top"] and out["jieba"] == []
         assert out["same"] and out["n"] > 10_000 and out["港澳"]
+
+
+def test_pinyin_search_does_not_wait_for_jieba_loading_elsewhere(tmp_path, monkeypatch):
+    """The app warms jieba in the background right after start-up; a pinyin
+    search typed meanwhile must not wait for it (it waited 1-2 s on a
+    shared lock).  jieba's loading is held until the search has answered."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = _fresh(
+        """
+        import threading
+        import jieba
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex, lang
+        held, release = threading.Event(), threading.Event()
+        real = jieba.Tokenizer.initialize
+        def initialize(self, *a, **k):
+            held.set()
+            release.wait(60)
+            return real(self, *a, **k)
+        jieba.Tokenizer.initialize = initialize
+        index = SearchIndex(load_corpus([sys.argv[2]]).documents)
+        warm = index.warm(wait=False)
+        assert held.wait(60)
+        resp = index.search("xlgw")
+        answered_while_held = not release.is_set() and warm.is_alive()
+        release.set()
+        warm.join(60)
+        print(json.dumps({"total": resp.total, "error": resp.error, "answered": answered_while_held}))
+        """
+    )
+    assert out["answered"] and out["total"] > 0 and out["error"] is None

@@ -33,6 +33,7 @@ from tui.search import lang
 from tui.search.passages import Passage, doc_fold, passages, searchable
 from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is part of the interface
 from tui.search.query import parse_query
+from tui.search.rank import WORD_MIN_FREQ
 from tui.search.rank import score as rank_score
 from tui.search.results import Hit, SearchResponse
 from tui.search.verify import TermPlan, View, evaluate, hit_layout
@@ -381,6 +382,7 @@ class SearchIndex:
 
     def _warm(self) -> None:
         lang.pinyin()
+        lang.common_words(WORD_MIN_FREQ)
         lang.tokenizer()
         import rapidfuzz.distance.Levenshtein  # noqa: F401
 

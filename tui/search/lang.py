@@ -22,6 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 
 _lock = threading.RLock()
+# jieba's dictionary loads under its own lock: a search that needs only the
+# pinyin tables or the common words must not wait for it (the app warms
+# jieba in the background right after start-up).
+_jieba_lock = threading.Lock()
 # Seconds this thread spent loading resources since ``reset_thread_load``: a
 # search subtracts what it paid for one-time loading from its ``elapsed_ms``
 # (reported as ``load_ms``), correct also while other threads search.
@@ -65,7 +69,7 @@ def tokenizer():
     global _tokenizer
     if _tokenizer is not None:
         return _tokenizer
-    with _lock:
+    with _jieba_lock:
         if _tokenizer is None:
             t0 = time.perf_counter()
             import jieba
