@@ -114,10 +114,19 @@ class Collector:
         return ok
 
 
+def _until_watching(w, timeout=10.0):
+    """Wait until every watch of ``w`` is set up (a change made before
+    that may go unseen)."""
+    deadline = time.monotonic() + timeout
+    while not w.watching:
+        assert time.monotonic() < deadline, "the watch was not set up"
+        time.sleep(0.01)
+
+
 def _watch(roots, **kw):
     got = Collector()
     w = CorpusWatcher([str(r) for r in roots], got.change, got.error, debounce_ms=100, **kw).start()
-    time.sleep(0.3)  # let the watch be set up before touching files
+    _until_watching(w)
     return w, got
 
 
@@ -129,7 +138,7 @@ def test_watcher_reports_added_changed_and_removed_files(docs, polling):
         (docs / "sub" / "new.txt").write_text("新文件\n", encoding="utf-8")
         assert got.wait_for(str(docs / "sub" / "new.txt")), f"new file not reported: {got.batches}"
         got.batches.clear()
-        time.sleep(0.3)  # the new directory is watched by now
+        # new.txt was reported from inside sub/: the watch follows sub/ now.
         (docs / "sub" / "second.txt").write_text("又一个\n", encoding="utf-8")
         assert got.wait_for(str(docs / "sub" / "second.txt")), f"file in new dir not reported: {got.batches}"
         assert str(docs / "sub" / "second.txt") in got.seen()
@@ -204,7 +213,7 @@ def test_an_exception_in_the_callback_is_reported(docs):
         done.set()
 
     w = CorpusWatcher([str(docs)], bad, err, debounce_ms=100).start()
-    time.sleep(0.3)
+    _until_watching(w)
     try:
         (docs / "b.txt").write_text("变了\n", encoding="utf-8")
         assert done.wait(10)
