@@ -9,7 +9,7 @@ import unicodedata
 from concurrent.futures import Future
 
 
-from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_text
+from app_support import FakeIndex, app_plain, make_app, sample_corpus, wait_index, wait_results, wait_settled, wait_text
 from tui.app.app import THEMES, YuelanApp
 from tui.app.widgets.hit_strip import DENSITY, HitStrip
 from tui.app.widgets.reader import Reader
@@ -405,10 +405,14 @@ async def test_results_list_shows_hits_per_document():
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)
         await search(pilot, app, "心灵港湾")
-        screen = app_plain(app)
+        # The counts come after the results (once typing pauses): wait for
+        # every result document's, then for the list to show each.
+        await wait_settled(pilot, app)
+        assert app.searching.hits
         for doc_id, spans in app.searching.hits.items():
             n = len(spans)
-            assert f"{n} hit{'s' if n != 1 else ''}" in screen, doc_id
+            text = f"{n} hit{'s' if n != 1 else ''}"
+            assert text in await wait_text(pilot, app, text), doc_id
 
 
 # ------------------------------------------------------------------ copy
@@ -709,4 +713,5 @@ async def test_results_come_first_and_every_hit_in_the_documents_follows(monkeyp
         assert all(doc.text[s:e] == "心灵港湾" for s, e in app.searching.hits[top.doc_id])
         assert reader.hits == app.searching.hits[top.doc_id]
         assert reader.current is not None and reader.hits[reader.current] == cur
-        assert f"{len(app.searching.hits[top.doc_id])} hits" in app_plain(app)
+        text = f"{len(app.searching.hits[top.doc_id])} hits"
+        assert text in await wait_text(pilot, app, text)  # the row is redrawn on the next frame
