@@ -14,7 +14,7 @@ Its fields:
   phrase.  (tantivy's own ngram tokenizer puts every token at position 0,
   so phrases never match on it.  Pinning by a regex ``x.`` instead, over
   every bigram the character starts, cost 26 ms at 100 MB for a common
-  character; the characters alone make the index about a quarter larger.)
+  character; the characters alone make the index about a fifth larger.)
 * ``pyf``: per character its readings ``xing_hang_heng``, cut apart at the
   same position by the compound splitter: a phrase of syllables is full
   pinyin, ``phrase_prefix`` the syllable being typed, regex phrases mixed

@@ -32,6 +32,7 @@ from tui.search import engine as eng
 from tui.search import lang
 from tui.search.passages import Passage, doc_fold, passages, searchable
 from tui.search.plan import SPLIT_GATE, Planner  # noqa: F401 - SPLIT_GATE is part of the interface
+from tui.search.normalize import normalize_text
 from tui.search.query import parse_query
 from tui.search.rank import WORD_MIN_FREQ
 from tui.search.rank import score as rank_score
@@ -272,7 +273,7 @@ class SearchIndex:
                     progress(n, max(n, total), done_bytes, max(done_bytes, total_bytes))
                 # Each commit waits for tantivy to write a segment, and every
                 # segment is merged again later: a 100 MB build that
-                # committed every 1.5 s made 40 of them.  The interval grows
+                # committed every 1.5 s made 61 of them.  The interval grows
                 # with the build, so a long one commits a few times only.
                 if searchable is None:
                     every = COMMIT_UNWATCHED_SECONDS
@@ -533,8 +534,6 @@ class SearchIndex:
         """The normalised title of the passage's document and heading of its
         section, each normalised when first needed (a document can have
         thousands of sections; normalising them all cost 6 ms for one hit)."""
-        from tui.search.normalize import normalize_text
-
         h = self._heads.get(di)
         doc = self.documents[di]
         if h is None:

@@ -92,7 +92,7 @@ def tokenizer():
     return _tokenizer
 
 
-_common: "frozenset[str] | None" = None
+_common: dict[int, frozenset[str]] = {}  # by minimum frequency
 
 
 def common_words(min_freq: int) -> frozenset[str]:
@@ -101,11 +101,11 @@ def common_words(min_freq: int) -> frozenset[str]:
     match (港澳 before 敢告).  The same answer as jieba's ``FREQ``, without
     loading jieba (0.7-1.8 s; a search typed right after start-up waited for
     it): read once from its dictionary file, then kept (0.4 MB, 30 ms)."""
-    global _common
-    if _common is not None:
-        return _common
+    words = _common.get(min_freq)
+    if words is not None:
+        return words
     with _lock:
-        if _common is None:
+        if min_freq not in _common:
             t0 = time.perf_counter()
             words = _kept_words(min_freq)
             if words is None:
@@ -115,9 +115,9 @@ def common_words(min_freq: int) -> frozenset[str]:
                     words = frozenset(w for w, n in freq.items() if n >= min_freq and len(w) >= 2)
                 else:
                     _keep_words(min_freq, words)
-            _common = words
+            _common[min_freq] = words
             _charge(time.perf_counter() - t0)
-    return _common
+    return _common[min_freq]
 
 
 def _dictionary_file() -> str | None:
