@@ -1,0 +1,134 @@
+"""The results list builds the rows of its first screen at once and the
+rest right after that screen is painted: every result must stay reachable
+(Down, PageDown, End, scrolling), in rank order, with its own prompt
+(pilot tests on the bundled seeds with the real engine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app_support import app_plain, wait_for
+from tui.app.app import YuelanApp
+from tui.app.widgets.result_list import ResultList
+
+pytest.importorskip("tui.search")
+
+QUERY = "工会"  # more results in the seeds than any screen holds
+
+
+@pytest.fixture(autouse=True)
+def one_page(monkeypatch):
+    """Every result in the first page: no later page joins the list while
+    a test drives the widget itself."""
+    import tui.app.screens.search as search_mod
+
+    monkeypatch.setattr(search_mod, "SEARCH_LIMIT", 1000)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    from tui.corpus import load_corpus
+
+    return load_corpus(None)
+
+
+async def searched(pilot, app, query: str = QUERY) -> ResultList:
+    await wait_for(pilot, lambda: app.index is not None or app.index_error is not None, "the index")
+    assert app.index is not None, app.index_error
+    await pilot.press("slash", *query)
+    await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == query,
+                   f"the results of {query}")
+    results = app.query_one(ResultList)
+    await wait_for(pilot, lambda: results.option_count == len(app.searching.results), "every row")
+    return results
+
+
+def rows_match_results(results: ResultList, hits: list) -> None:
+    """One row per hit, in rank order, each with its own title and snippet."""
+    assert results.option_count == len(hits)
+    for i, hit in enumerate(hits):
+        option = results.get_option_at_index(i)
+        assert option.id == str(i)
+        assert str(option.prompt) == str(results._prompt(hit, results._width(), first=results._first_rows[hit.doc_id] == i))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_first_screen_now_the_rest_after_the_paint(seeds, size):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=size) as pilot:
+        results = await searched(pilot, app)
+        hits = list(app.searching.results)
+        assert len(hits) == app.searching.total
+        rows_on_screen = results.scrollable_content_region.height // 2
+        assert len(hits) > rows_on_screen + 2, "the query must fill more than one screen"
+        # A new answer: the rows that fill the list now, the rest once painted.
+        results.show_results(QUERY, hits, {})
+        assert rows_on_screen <= results.option_count < len(hits)
+        assert results.highlighted == 0
+        await wait_for(pilot, lambda: results.option_count == len(hits), "the rest of the rows")
+        rows_match_results(results, hits)
+        assert results.virtual_size.height == 2 * len(hits)
+
+
+async def test_end_pagedown_and_down_reach_rows_not_built_yet(seeds):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await searched(pilot, app)
+        hits = list(app.searching.results)
+        results.focus()
+        await pilot.pause()
+        assert app.focused is results
+        # The keys' actions run before the rest is built (no await between).
+        results.show_results(QUERY, hits, {})
+        assert results.option_count < len(hits)
+        results.action_last()  # End, G
+        assert results.highlighted == len(hits) - 1
+        rows_match_results(results, hits)
+        results.highlighted = 0
+        results.show_results(QUERY, hits, {})
+        for _ in range(len(hits)):  # PageDown
+            if results.highlighted == len(hits) - 1:
+                break
+            results.action_page_down()
+        assert results.highlighted == len(hits) - 1
+        results.highlighted = 0
+        results.show_results(QUERY, hits, {})
+        built = results.option_count
+        results.highlighted = built - 1
+        results.action_cursor_down()  # Down, j past the last built row
+        assert results.highlighted == built
+        rows_match_results(results, hits)
+        # The same through the keys: the last row is on screen.
+        results.highlighted = 0
+        results.show_results(QUERY, hits, {})
+        await pilot.press("end")
+        assert results.highlighted == len(hits) - 1
+        last_snippet = str(results.get_option_at_index(len(hits) - 1).prompt).split("\n")[1]
+        assert last_snippet.strip() in app_plain(app)
+        await pilot.press("home", *["pagedown"] * len(hits))
+        assert results.highlighted == len(hits) - 1
+
+
+async def test_scrolling_reaches_the_last_row_on_screen(seeds):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await searched(pilot, app)
+        hits = list(app.searching.results)
+        results.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert results.scroll_y == results.max_scroll_y == 2 * len(hits) - results.scrollable_content_region.height
+        last_snippet = str(results.get_option_at_index(len(hits) - 1).prompt).split("\n")[1]
+        assert last_snippet.strip() in app_plain(app)
+
+
+async def test_a_page_added_before_the_rest_is_built_keeps_rank_order(seeds):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await searched(pilot, app)
+        hits = list(app.searching.results)
+        half = len(hits) // 2
+        results.show_results(QUERY, hits[:half], {})
+        assert results.option_count < half
+        results.add_hits(hits[half:], {})  # the next page arrives first
+        await wait_for(pilot, lambda: results.option_count == len(hits), "every row")
+        rows_match_results(results, hits)
