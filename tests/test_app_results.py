@@ -9,6 +9,7 @@ import pytest
 
 from app_support import app_plain, wait_for
 from tui.app.app import YuelanApp
+from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
 
 pytest.importorskip("tui.search")
@@ -132,3 +133,39 @@ async def test_a_page_added_before_the_rest_is_built_keeps_rank_order(seeds):
         results.add_hits(hits[half:], {})  # the next page arrives first
         await wait_for(pilot, lambda: results.option_count == len(hits), "every row")
         rows_match_results(results, hits)
+
+
+async def test_the_open_document_follows_the_new_query_after_the_results(seeds):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await searched(pilot, app)
+        await pilot.press("enter")  # the top result of 工会 in the reader
+        reader = app.query_one(Reader)
+        await wait_for(pilot, lambda: reader.doc is not None and reader.hits, "the document with its hits")
+        doc = reader.doc
+        await pilot.press("slash", "ctrl+u", *"律师")
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == "律师",
+                       "the results of 律师")
+        await wait_for(pilot, lambda: reader.hits == app.searching.spans(doc.id), "the reader's highlights for 律师")
+        assert all(doc.text[s:e] == "律师" for s, e in reader.hits)
+        assert results.option_count == len(app.searching.results)
+
+
+async def test_a_result_opened_before_the_next_frame_keeps_its_hit(seeds):
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await searched(pilot, app)
+        search = app.screen.search
+        resp = app.index.search(QUERY, limit=1000)
+        # An answer, then a result opened before the frame that would refresh
+        # the reader's highlights (the user pressed Enter at once; one pane:
+        # no preview of the highlighted row comes after it).
+        search.search_done(QUERY, resp)
+        search.open_result(1, focus=False, record=False)
+        reader = app.query_one(Reader)
+        opened = reader.hits[reader.current]
+        await pilot.pause()
+        await pilot.pause()
+        hit = app.searching.results[1]
+        assert reader.doc is hit.doc and reader.current is not None
+        assert reader.hits[reader.current] == opened

@@ -239,14 +239,24 @@ class Search:
             return
         self.main.query_one(ResultList).show_results(query, self.state.results, {})
         self.show_status()
-        # Keep highlights in the open document up to date with the new query.
-        self._refresh_reader_hits()
         if self.open_when_ready == query:
             self.open_when_ready = None
+            self._refresh_reader_hits()
             if self.state.results:
                 self.open_result(0)
-        elif self.state.results and not self.main.narrow:
+            return
+        # The open document's highlights follow the new query one frame
+        # after the results: repainting the reader and its hit strip in the
+        # same frame held the results back by a third of that frame's time.
+        self.main.call_after_refresh(self._reader_hits_after, resp)
+        if self.state.results and not self.main.narrow:
             self._preview_soon()
+
+    def _reader_hits_after(self, resp) -> None:
+        """The reader's highlights for the answer ``resp``, unless a newer
+        answer came or a result was opened since (it set them itself)."""
+        if self.state.response is resp and self.state.shown is None:
+            self._refresh_reader_hits()
 
     def _refresh_reader_hits(self) -> None:
         app = self.app
