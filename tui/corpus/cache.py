@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui import persist
-from tui.corpus.formats import versions as formats_versions
+from tui.corpus.kinds import versions as formats_versions
 from tui.corpus.model import Document, Paragraph, Section
 from tui.corpus.rules import PARSER_VERSION, RULES
 

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tui.corpus.model import NotText  # noqa: F401 - raised here, defined with the model (light to import)
+
 SNIFF = 64 * 1024
 
 MAGIC: list[tuple[bytes, str]] = [
@@ -50,10 +52,6 @@ BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
-
-
-class NotText(ValueError):
-    """The bytes are not a text document; the message says why."""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tui.corpus.model import Skipped
 
-from tui.corpus.formats import SUFFIXES as FORMAT_SUFFIXES
+from tui.corpus.kinds import SUFFIXES as FORMAT_SUFFIXES
 
 # What a directory walk opens: plain text, and every format with an extractor.
 TEXT_SUFFIXES = {".txt", ".text"} | set(FORMAT_SUFFIXES)

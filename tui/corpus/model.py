@@ -16,6 +16,10 @@ TITLE = "title"  # the document's title line
 BOILERPLATE = "boilerplate"  # breadcrumbs, metadata lines, footers
 
 
+class NotText(ValueError):
+    """The bytes are not a text document; the message says why."""
+
+
 @dataclass(frozen=True)
 class Section:
     title: str  # the heading as shown in a table of contents (original characters)
