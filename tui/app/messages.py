@@ -32,17 +32,23 @@ class OpenDocument(Request, bubble=False):
 
 @dataclass
 class BookmarkJump(Request, bubble=False):
+    """Go to bookmark ``index`` (in the bookmarks' order)."""
+
     index: int
 
 
 @dataclass
 class BookmarkRename(Request, bubble=False):
+    """Give bookmark ``index`` the note ``note``."""
+
     index: int
     note: str
 
 
 @dataclass
 class BookmarkDelete(Request, bubble=False):
+    """Delete bookmark ``index``."""
+
     index: int
 
 
@@ -55,6 +61,8 @@ class CorpusReloaded(Request, bubble=False):
 
 @dataclass
 class ReloadFailed(Message):
+    """Live reload could not read the files again; ``error`` says why."""
+
     error: Exception
 
 

@@ -56,6 +56,8 @@ BOMS: list[tuple[bytes, str]] = [
 
 @dataclass
 class Decoded:
+    """Decoded bytes: the text, the encoding found and what was repaired or guessed."""
+
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)

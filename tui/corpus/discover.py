@@ -24,6 +24,8 @@ MAX_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Candidate:
+    """A file that may be a document, as listed (not read yet)."""
+
     path: str  # absolute
     explicit: bool  # named by the user (any extension is tried)
     size: int = 0  # bytes, when listed (for progress)

@@ -40,6 +40,8 @@ class NotNow(ValueError):
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading found by an extractor: its paragraph's span, its level and its title."""
+
     start: int  # offsets into Extracted.text: the heading paragraph
     end: int
     level: int  # the format's own level (1 outermost); made relative later
@@ -48,6 +50,8 @@ class Heading:
 
 @dataclass
 class Extracted:
+    """What an extractor returns: the text a reader shows and the structure the format gives."""
+
     text: str
     encoding: str  # the text encoding for text formats; the format's name otherwise
     title: str | None = None
