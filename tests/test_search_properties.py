@@ -366,3 +366,18 @@ def test_a_words_apart_cluster_is_never_taken_from_another_query():
         assert second.cluster(view, 0, len(view.text)) is None
         del second
 
+
+
+def test_the_passage_cache_stays_within_its_character_bound(seed_corpus, monkeypatch):
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "VIEW_CACHE_CHARS", 3000)
+    idx = SearchIndex(seed_corpus.documents)
+    first = [(h.doc_id, h.start, h.highlights) for h in idx.search("工会", limit=50).results]
+    for q in ("律师", "心灵港湾", "xlgw", "外卖行业工会", "工会 改革"):
+        idx.search(q, limit=50)
+        kept = list(idx._views.values())
+        assert idx._view_chars == sum(len(v.text) for v in kept)
+        assert idx._view_chars <= 3000 or len(kept) == 1
+    # Evicted passages are made again, the same.
+    assert [(h.doc_id, h.start, h.highlights) for h in idx.search("工会", limit=50).results] == first
