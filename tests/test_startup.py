@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import threading
+from pathlib import Path
 
-from tui.corpus import gc_paused, pause_gc, resume_gc
+from tui.gcpause import gc_paused, pause_gc, resume_gc
 
 
 def test_gc_pauses_overlapping_in_threads_resume_when_the_last_ends():
@@ -95,3 +96,21 @@ def test_dataclasses_loaded_before_the_first_frame_have_docstrings():
     found = json.loads(res.stdout)
     assert len(found) >= 10  # the model, the cache, the app's messages and state
     assert [f"{m}.{c}" for m, c, auto in found if auto] == []
+
+
+def test_the_command_line_leaves_collections_on_whatever_the_command(capsys, tmp_path):
+    """``main`` pauses collections while it parses and imports; every way
+    out (a command, a usage error, --help, a missing path) resumes them."""
+    from tui.cli import main
+
+    seeds = str(Path(__file__).resolve().parent.parent / "seeds")
+    cases = [["list", "--json", seeds], ["search", "--json", "工会", seeds], ["list", "--no-such-option"],
+             ["--help"], [str(tmp_path / "missing")]]
+    for argv in cases:
+        assert gc.isenabled()
+        try:
+            main(argv)
+        except SystemExit:
+            pass
+        assert gc.isenabled(), argv
+        capsys.readouterr()

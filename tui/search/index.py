@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict
 from typing import Callable, Iterable
 
-from tui.corpus import gc_paused
+from tui.gcpause import gc_paused
 from tui.corpus.cache import KINDS
 from tui.corpus.model import Document
 from tui.search import engine as eng
