@@ -34,10 +34,15 @@ from tui.app.widgets.hit_strip import HitStrip
 from tui.app.widgets.inputs import FindInput, SearchInput
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
+from tui.app.widgets.status import FitStatus
 
 WIDE = 100  # columns from which both panes are shown side by side
 READER_MIN = 60  # columns the reader keeps beside the results
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
+# The footer keys that give way first on a narrow terminal, most expendable
+# first: copying is for later; q and the hit keys are in the help (?), which
+# stays with the palette (^p) and Tab as long as anything fits.
+FOOTER_DROP = ("screen.copy", "quit", "screen.next_hit(1)", "focus_search")
 
 
 class MainScreen(Screen):
@@ -81,7 +86,7 @@ class MainScreen(Screen):
         with Horizontal(id="top"):
             yield Static("/", id="top-label")
             yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
-            yield Static("loading...", id="search-status", markup=False)
+            yield FitStatus("loading...", id="search-status")
         with Horizontal(id="main"):
             with ContentSwitcher(initial="tree", id="left"):
                 yield DocTree(id="tree")
@@ -98,7 +103,7 @@ class MainScreen(Screen):
             id="too-small",
             markup=False,
         )
-        yield LeanFooter()
+        yield LeanFooter(drop_first=FOOTER_DROP)
 
     def on_mount(self) -> None:
         # The composed children are mounted by now: fill the tree before the
