@@ -9,11 +9,14 @@ reader, places, find, copy), ``marks.Marks`` (bookmarks, export) and
 mixins: each can be read and changed on its own, none is a part of a bigger
 class, and they reach each other only through the screen.  The screen
 itself keeps the layout: which pane shows (one pane below ``WIDE``
-columns), where focus goes, what Esc and Tab do.  The app delivers the
-dialogs' requests here.
+columns), where focus goes, what Esc and Tab do.  A dialog's requests
+bubble to the app, which hands them here; the palette's providers read the
+documents from here and post their requests here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +26,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, CorpusReloaded, OpenDocument
+from tui.app.messages import BookmarkDelete, BookmarkRename, CorpusReloaded, OpenDocument
 from tui.app.screens.marks import Marks
 from tui.app.screens.reading import Reading
 from tui.app.screens.reload import Reload
@@ -36,6 +39,9 @@ from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
 from tui.app.widgets.status import FitStatus
 
+if TYPE_CHECKING:
+    from tui.corpus.model import Document
+
 WIDE = 100  # columns from which both panes are shown side by side
 READER_MIN = 60  # columns the reader keeps beside the results
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
@@ -45,8 +51,26 @@ MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
 FOOTER_DROP = ("screen.copy", "quit", "screen.next_hit(1)", "focus_search")
 
 
+def documents_provider():
+    from tui.app.screens.commands import DocumentsProvider
+
+    return DocumentsProvider
+
+
+def sections_provider():
+    from tui.app.screens.commands import SectionsProvider
+
+    return SectionsProvider
+
+
 class MainScreen(Screen):
     """The one screen of the app; Tab switches panes instead of walking focus."""
+
+    # The palette's document and section commands, over this screen only:
+    # they read it (``PaletteSource``) and post ``OpenDocument`` to it.
+    # Callables, so the dialogs module is imported when the palette first
+    # opens, not before the first frame.
+    COMMANDS = Screen.COMMANDS | {documents_provider, sections_provider}
 
     BINDINGS = [
         # One of these two is active: the footer says where Tab goes.
@@ -275,10 +299,6 @@ class MainScreen(Screen):
     def action_export(self) -> None:
         self.marks.export()
 
-    @on(BookmarkJump)
-    def _bookmark_jump(self, message: BookmarkJump) -> None:
-        self.marks.jump(message.index)
-
     @on(BookmarkRename)
     def _bookmark_rename(self, message: BookmarkRename) -> None:
         self.marks.rename(message.index, message.note)
@@ -286,6 +306,16 @@ class MainScreen(Screen):
     @on(BookmarkDelete)
     def _bookmark_delete(self, message: BookmarkDelete) -> None:
         self.marks.delete(message.index)
+
+    # ----------------------------------------------------------- palette
+
+    def palette_documents(self) -> Sequence[Document]:
+        """``PaletteSource`` (screens/commands.py): what the providers list."""
+        return self.app.documents
+
+    def palette_current(self) -> int | None:
+        """``PaletteSource``: the document in the reader (its sections first)."""
+        return self.app.current_doc
 
     @on(OpenDocument)
     def _open_document_requested(self, message: OpenDocument) -> None:
