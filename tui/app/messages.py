@@ -36,12 +36,16 @@ class OpenDocument(Request, bubble=False):
 
 @dataclass
 class BookmarkRename(Request):
+    """Give bookmark ``index`` the note ``note`` (the bookmarks dialog asks)."""
+
     index: int
     note: str
 
 
 @dataclass
 class BookmarkDelete(Request):
+    """Delete bookmark ``index`` (the bookmarks dialog asks)."""
+
     index: int
 
 
@@ -54,6 +58,8 @@ class CorpusReloaded(Request, bubble=False):
 
 @dataclass
 class ReloadFailed(Message):
+    """Live reload could not read the files again; ``error`` says why."""
+
     error: Exception
 
 

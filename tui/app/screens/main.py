@@ -91,6 +91,12 @@ class MainScreen(Screen):
         Binding("e", "export", "Export", show=False),
     ]
 
+    # The tree has the focus from the start. Textual's default focuses the
+    # first focusable widget (the search bar); moving the focus to the tree
+    # then restyled both and validated the bar on blur before the first
+    # frame (three style passes, ~8 ms in tmux).
+    AUTO_FOCUS = "#tree"
+
     def __init__(self) -> None:
         super().__init__()
         self.pane = "left"  # in the one-pane layout: which pane is shown
