@@ -31,7 +31,7 @@ from tui.app import textual_fixes  # noqa: F401 - applied on import, before any 
 from tui.app.live import LiveReload
 from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
-from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
+from tui.app.palette import THEMES, Palette
 from tui.app.screens.main import MainScreen
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
@@ -52,9 +52,6 @@ class YuelanApp(Loading, Palette, App):
     (tui/app/screens/main.py)."""
 
     TITLE = "yuelan"
-    # Callables, so the dialogs module is imported when the palette first
-    # opens, not before the first frame.
-    COMMANDS = App.COMMANDS | {documents_provider, sections_provider}
 
     CSS = """
     Screen { layout: vertical; }
@@ -200,10 +197,12 @@ class YuelanApp(Loading, Palette, App):
 
     @on(Request)
     def _deliver(self, message: Request) -> None:
-        """Dialogs post their requests to the app: the main screen decides."""
+        """A dialog's requests bubble up to the app (its parent), workers
+        post theirs here: the main screen decides.  The copy handed over is
+        stopped, or it would bubble back up here from the main screen."""
         main = self.get_screen_main()
         if main is not None:
-            main.post_message(replace(message))
+            main.post_message(replace(message).stop())
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
