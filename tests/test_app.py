@@ -803,3 +803,33 @@ async def test_sections_appear_when_a_document_is_expanded_by_key():
         await pilot.pause()
         assert [str(c.label) for c in tree.doc_nodes[1].children] == [s.title for s in app.documents[1].sections]
         assert "第二章 具體措施" in app_plain(app)
+
+
+async def test_a_workers_answer_after_the_widgets_are_gone_is_dropped_but_a_real_miss_is_not():
+    """Quitting while a search's hit counts are on their way: the worker hands
+    them over with call_from_thread after the main screen's widgets are
+    gone, the NoMatches comes back to the worker, and the app used to end
+    with WorkerFailed (seen in the suite).  While the screen is whole, the
+    same failure is a bug and must still surface."""
+    from textual.worker import WorkerFailed
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_index(pilot, app)
+        main = app.get_screen_main()
+        found = {app.documents[0].id: [(0, 2)]}
+        app.searching.query = "工会"
+
+        assert app.searching.is_current("工会")  # so the answer is taken, and the list asked for
+
+        await main.query_one("#main").remove()
+        worker = main.run_worker(lambda: app.call_from_thread(main.search._doc_hits_done, "工会", found), thread=True)
+        await wait_for(pilot, lambda: worker.is_finished, "the worker")
+        assert app.is_running and app._exception is None
+    with pytest.raises(WorkerFailed):
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_index(pilot, app)
+            main = app.get_screen_main()
+            worker = main.run_worker(lambda: app.call_from_thread(main.query_one, "#no-such-widget"), thread=True)
+            await wait_for(pilot, lambda: worker.is_finished, "the worker")

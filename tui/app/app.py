@@ -26,6 +26,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
+from textual.worker import WorkerFailed
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload
@@ -174,9 +175,12 @@ class YuelanApp(Loading, Palette, App):
     def _handle_exception(self, error: Exception) -> None:
         # A message or worker callback queued before the app began to close
         # can arrive after the main screen's widgets are gone (seen: a
-        # Reader.Moved right behind a palette command at exit). Nothing is
-        # left to update then; that is no reason to end with a traceback.
-        if isinstance(error, NoMatches):
+        # Reader.Moved right behind a palette command at exit; a search's
+        # hit counts handed over by call_from_thread, which fails the worker
+        # with the NoMatches inside). Nothing is left to update then; that
+        # is no reason to end with a traceback.
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, NoMatches):
             screen = self.get_screen_main()
             if screen is None or not screen.is_attached or not screen.query("#main"):
                 return
