@@ -29,6 +29,9 @@ import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from structure_score import lcs_pairs  # noqa: E402 - the alignment both scorers use
 
 _MD = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|`([^`]*)`|<[^>]+>")
 _WS = re.compile(r"[\s\u3000\ufeff\u200b]+")
@@ -41,24 +44,7 @@ def norm(s: str) -> str:
 
 
 def _lcs(found: list[str], gold: list[set[str]]) -> list[tuple[int, int]]:
-    n, m = len(found), len(gold)
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            if found[i] in gold[j]:
-                table[i][j] = table[i + 1][j + 1] + 1
-            else:
-                table[i][j] = max(table[i + 1][j], table[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        if found[i] in gold[j] and table[i][j] == table[i + 1][j + 1] + 1:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
+    return lcs_pairs(len(found), len(gold), lambda i, j: found[i] in gold[j])
 
 
 def score(doc, gold: dict) -> dict:

@@ -53,15 +53,20 @@ def matches(detected: str, gold: str) -> bool:
 
 def align(detected: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
     """Pairs (detected index, gold index) of a longest in-order matching."""
-    n, m = len(detected), len(gold)
-    ok = [[matches(detected[i]["title"], gold[j]["title"]) for j in range(m)] for i in range(n)]
+    return lcs_pairs(len(detected), len(gold), lambda i, j: matches(detected[i]["title"], gold[j]["title"]))
+
+
+def lcs_pairs(n: int, m: int, ok) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < n and j < m, of a longest in-order matching where
+    ``ok(i, j)`` says whether item i may stand for item j (both scorers)."""
+    hit = [[ok(i, j) for j in range(m)] for i in range(n)]
     best = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + 1 if ok[i][j] else 0)
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + 1 if hit[i][j] else 0)
     pairs, i, j = [], 0, 0
     while i < n and j < m:
-        if ok[i][j] and best[i][j] == best[i + 1][j + 1] + 1:
+        if hit[i][j] and best[i][j] == best[i + 1][j + 1] + 1:
             pairs.append((i, j))
             i, j = i + 1, j + 1
         elif best[i + 1][j] >= best[i][j + 1]:

@@ -112,16 +112,32 @@ async def test_no_watch_when_disabled(tmp_path, monkeypatch):
         assert app.live.watcher is None
 
 
-async def test_no_watch_option(tmp_path):
+async def test_no_watch_option(tmp_path, monkeypatch):
+    """--no-watch: the watch is never set up, so no change on disk can
+    reach the app.  Checked where the decision is made, not by waiting to
+    see that nothing happens: the app passes the point where the watch
+    starts (the corpus is open), and no watcher was ever made."""
+    from tui.corpus import watch
+
+    made = []
+
+    class RecordingWatcher(watch.CorpusWatcher):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(watch, "CorpusWatcher", RecordingWatcher)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text(report(), encoding="utf-8")
     app = YuelanApp(paths=[str(docs)], state_dir=False, watch_files=False)
+    asked = []
+    start = app.live.start
+    monkeypatch.setattr(app.live, "start", lambda: (asked.append(True), start()))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.index is not None, "index")
-        (docs / "b.txt").write_text("新文件\n\n正文。\n", encoding="utf-8")
-        await pilot.pause(1.5)
-        assert app.live.watcher is None and len(app.documents) == 1
+        await wait_for(pilot, lambda: asked and app.index is not None, "the corpus open and indexed")
+        assert made == [] and app.live.watcher is None
+        assert app.live.reloads == 0 and not app.live.reloading
 
 
 def test_no_watch_flag_reaches_the_app(monkeypatch):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_support import make_app, wait_index, wait_results, wait_settled
+from app_support import make_app, many_results_corpus, wait_index, wait_results, wait_settled
 from tui.app.widgets.inputs import SearchInput
 
 
@@ -71,3 +71,16 @@ def test_results_and_preview(snap_compare, scene, size):
 
 def test_too_small(snap_compare):
     assert snap_compare(make_app(), terminal_size=(50, 12), run_before=steady())
+
+
+# 60x15, the smallest size served: the footer's hints whole and apart (the
+# less important dropped), the search status in a short form that fits.
+NARROW = {
+    "results": steady("down", query="工会"),
+    "reader": steady("down", "enter", query="工会"),
+}
+
+
+@pytest.mark.parametrize("scene", list(NARROW))
+def test_narrow(snap_compare, scene):
+    assert snap_compare(make_app(corpus=many_results_corpus()), terminal_size=(60, 15), run_before=NARROW[scene])

@@ -348,3 +348,36 @@ def test_passages_cut_from_the_document_fold_match_folding_them_alone(s, cuts):
         for a in range(len(text)):
             for b in range(a + 1, min(len(text), a + 3) + 1):
                 assert span_to_orig(tmap, a, b) == span_to_orig(alone_map, a, b)
+
+
+def test_a_words_apart_cluster_is_never_taken_from_another_query():
+    """Views keep the clusters found in them between queries.  A later
+    query's matcher often gets a freed matcher's id (CPython reuses the
+    memory at once): keyed on the id, 律师 志愿团 got 工会 改革's cluster."""
+    from tui.search.matchers import Split
+    from tui.search.verify import View
+
+    view = View("工会改革的意见。律师", None)
+    for _ in range(50):
+        first = Split(["工会", "改革"], 10)
+        assert first.cluster(view, 0, len(view.text)) == [(0, 2), (2, 4)]
+        del first
+        second = Split(["律师", "志愿团"], 10)
+        assert second.cluster(view, 0, len(view.text)) is None
+        del second
+
+
+
+def test_the_passage_cache_stays_within_its_character_bound(seed_corpus, monkeypatch):
+    import tui.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "VIEW_CACHE_CHARS", 3000)
+    idx = SearchIndex(seed_corpus.documents)
+    first = [(h.doc_id, h.start, h.highlights) for h in idx.search("工会", limit=50).results]
+    for q in ("律师", "心灵港湾", "xlgw", "外卖行业工会", "工会 改革"):
+        idx.search(q, limit=50)
+        kept = list(idx._views.values())
+        assert idx._view_chars == sum(len(v.text) for v in kept)
+        assert idx._view_chars <= 3000 or len(kept) == 1
+    # Evicted passages are made again, the same.
+    assert [(h.doc_id, h.start, h.highlights) for h in idx.search("工会", limit=50).results] == first

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import threading
+from pathlib import Path
 
-from tui.corpus import gc_paused, pause_gc, resume_gc
+from tui.gcpause import gc_paused, pause_gc, resume_gc
 
 
 def test_gc_pauses_overlapping_in_threads_resume_when_the_last_ends():
@@ -65,3 +66,51 @@ async def test_what_waits_for_the_first_frame_runs_once_when_it_is_drawn():
         await pilot.press("down", "down")
         await pilot.pause()
     assert calls == [True] and app.after_first_frame is None
+
+
+def test_dataclasses_loaded_before_the_first_frame_have_docstrings():
+    """Without a docstring, ``@dataclass`` works one out at import time from
+    ``inspect.signature`` (~0.6 ms a class, ~10 ms of the start-up over the
+    18 it found).  Checked in a fresh interpreter over every ``tui`` module
+    the app imports before its first frame."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import dataclasses, inspect, json, sys\n"
+        "import tui.corpus.cache, tui.session, tui.cli, tui.app, tui.app.app\n"
+        "out = []\n"
+        "for name, mod in list(sys.modules.items()):\n"
+        "    if not name.startswith('tui') or mod is None: continue\n"
+        "    for obj in vars(mod).values():\n"
+        "        if inspect.isclass(obj) and obj.__module__ == name and dataclasses.is_dataclass(obj):\n"
+        "            doc = obj.__dict__.get('__doc__') or ''\n"
+        "            out.append([name, obj.__name__, doc.startswith(obj.__name__ + '(')])\n"
+        "print(json.dumps(out))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert res.returncode == 0, res.stderr
+    found = json.loads(res.stdout)
+    assert len(found) >= 10  # the model, the cache, the app's messages and state
+    assert [f"{m}.{c}" for m, c, auto in found if auto] == []
+
+
+def test_the_command_line_leaves_collections_on_whatever_the_command(capsys, tmp_path):
+    """``main`` pauses collections while it parses and imports; every way
+    out (a command, a usage error, --help, a missing path) resumes them."""
+    from tui.cli import main
+
+    seeds = str(Path(__file__).resolve().parent.parent / "seeds")
+    cases = [["list", "--json", seeds], ["search", "--json", "工会", seeds], ["list", "--no-such-option"],
+             ["--help"], [str(tmp_path / "missing")]]
+    for argv in cases:
+        assert gc.isenabled()
+        try:
+            main(argv)
+        except SystemExit:
+            pass
+        assert gc.isenabled(), argv
+        capsys.readouterr()

@@ -94,6 +94,8 @@ class Roots:
 
 @dataclass
 class Place:
+    """A reading place: a document (root index and path under it) and an offset in its text."""
+
     root: int
     path: str
     offset: int
@@ -104,6 +106,8 @@ class Place:
 
 @dataclass
 class Bookmark:
+    """A bookmarked place with its excerpt, the user's note and when it was made."""
+
     root: int
     path: str
     offset: int

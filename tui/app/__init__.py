@@ -60,6 +60,16 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
         )
         return 2
 
+    # No cyclic garbage collection until the app is built: the imports make
+    # tens of thousands of objects that all live on, and the collector walked
+    # them over and over (~140 collections before the first frame, 55-66 ms
+    # of CPU, measured with gc.callbacks in tmux; 13-21 ms now).  Then they
+    # are frozen: later collections skip them.  A corpus load still running
+    # keeps its own pause.
+    from tui.gcpause import pause_gc, resume_gc
+
+    pause_gc()
+
     # Read the corpus while Textual is being imported: the tree can then be on
     # the very first frame.  A daemon thread, not an executor: executor threads
     # are joined at exit, so quitting would wait for a 100 MB load to finish.
@@ -72,16 +82,8 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
     # hit Python's import-deadlock breaker, which hands one of them a
     # partially initialised module ("module 'typing' has no attribute ...").
     import tui.corpus.cache  # noqa: F401
-    from tui.corpus import pause_gc, resume_gc
     from tui.session import CorpusStream, needs_parsing, open_corpus
 
-    # No cyclic garbage collection until the app is built: the imports make
-    # tens of thousands of objects that all live on, and the collector walked
-    # them over and over (~140 collections before the first frame, 55-66 ms
-    # of CPU, measured with gc.callbacks in tmux; 13-21 ms now).  Then they
-    # are frozen: later collections skip them.  A corpus load still running
-    # keeps its own pause.
-    pause_gc()
     future: Future | None = None
     stream: CorpusStream | None = None
     if needs_parsing(paths, encoding):

@@ -26,12 +26,13 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
+from textual.worker import WorkerFailed
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.live import LiveReload
 from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
-from tui.app.palette import THEMES, Palette, documents_provider, sections_provider
+from tui.app.palette import THEMES, Palette
 from tui.app.screens.main import MainScreen
 from tui.app.state.bookmarks import Bookmarks
 from tui.app.state.find import FindState
@@ -52,9 +53,6 @@ class YuelanApp(Loading, Palette, App):
     (tui/app/screens/main.py)."""
 
     TITLE = "yuelan"
-    # Callables, so the dialogs module is imported when the palette first
-    # opens, not before the first frame.
-    COMMANDS = App.COMMANDS | {documents_provider, sections_provider}
 
     CSS = """
     Screen { layout: vertical; }
@@ -177,9 +175,12 @@ class YuelanApp(Loading, Palette, App):
     def _handle_exception(self, error: Exception) -> None:
         # A message or worker callback queued before the app began to close
         # can arrive after the main screen's widgets are gone (seen: a
-        # Reader.Moved right behind a palette command at exit). Nothing is
-        # left to update then; that is no reason to end with a traceback.
-        if isinstance(error, NoMatches):
+        # Reader.Moved right behind a palette command at exit; a search's
+        # hit counts handed over by call_from_thread, which fails the worker
+        # with the NoMatches inside). Nothing is left to update then; that
+        # is no reason to end with a traceback.
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, NoMatches):
             screen = self.get_screen_main()
             if screen is None or not screen.is_attached or not screen.query("#main"):
                 return
@@ -200,10 +201,12 @@ class YuelanApp(Loading, Palette, App):
 
     @on(Request)
     def _deliver(self, message: Request) -> None:
-        """Dialogs post their requests to the app: the main screen decides."""
+        """A dialog's requests bubble up to the app (its parent), workers
+        post theirs here: the main screen decides.  The copy handed over is
+        stopped, or it would bubble back up here from the main screen."""
         main = self.get_screen_main()
         if main is not None:
-            main.post_message(replace(message))
+            main.post_message(replace(message).stop())
 
     def get_default_screen(self) -> Screen:
         return MainScreen()

@@ -65,7 +65,9 @@ class Loading(MessagePump):
         size = f" {done_bytes / 1e6:.0f}/{total_bytes / 1e6:.0f} MB" if total_bytes >= 2e6 else ""
         if self._index_partial:
             waiting = ", searching what is indexed"
-        self.search_flow.set_status(f"indexing {done}/{total} docs{size}{eta}{waiting}")
+        docs = f"indexing {done}/{total} docs"
+        self.search_flow.set_status(f"{docs}{size}{eta}{waiting}", f"{docs}{size}{eta}", f"{docs}{size}", docs,
+                                    f"indexing {done}/{total}")
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:

@@ -1,9 +1,12 @@
-"""The app's messages: widgets and dialogs announce, the app decides.
+"""The app's messages: widgets and dialogs announce, the main screen decides.
 
-A dialog never calls a domain method on the app; it posts a ``Request``
-and the main screen acts on it.  Workers post
-them too, from their threads (``post_message`` is thread-safe), instead of
-writing the app's fields.
+A dialog never calls a domain method on the app.  It announces what the
+user asks: by dismissing with a result (the bookmark to jump to), or, while
+it stays open, by posting a ``Request`` on itself.  A dialog's parent is the
+app, so the request bubbles there, and the app hands it to the main screen.
+The palette's providers post ``OpenDocument`` to the screen they serve (the
+main screen).  Workers post to the app too, from their threads
+(``post_message`` is thread-safe), instead of writing the app's fields.
 """
 
 from __future__ import annotations
@@ -14,35 +17,35 @@ from typing import Any
 from textual.message import Message
 
 
-class Request(Message, bubble=False):
-    """What the main screen decides on, posted to the app by a dialog, the
-    palette or a worker (live reload).  They post it to the app,
-    which hands it to the main screen (the screen decides); it does not
-    bubble back from there (each subclass says ``bubble=False`` too: Textual
-    sets ``bubble`` per class)."""
+class Request(Message):
+    """What the main screen decides on.  Posted by a dialog on itself, it
+    bubbles to the app (a dialog's parent); a worker posts it to the app.
+    The app hands a copy to the main screen, stopped there so that it does
+    not bubble back to the app.  (Textual sets ``bubble`` per class: a
+    subclass posted straight to the main screen says ``bubble=False``.)"""
 
 
 @dataclass
 class OpenDocument(Request, bubble=False):
-    """Open document ``doc`` (an index into the corpus) at ``offset``."""
+    """Open document ``doc`` (an index into the corpus) at ``offset``;
+    posted to the main screen by the palette's providers."""
 
     doc: int
     offset: int = 0
 
 
 @dataclass
-class BookmarkJump(Request, bubble=False):
-    index: int
+class BookmarkRename(Request):
+    """Give bookmark ``index`` the note ``note`` (the bookmarks dialog asks)."""
 
-
-@dataclass
-class BookmarkRename(Request, bubble=False):
     index: int
     note: str
 
 
 @dataclass
-class BookmarkDelete(Request, bubble=False):
+class BookmarkDelete(Request):
+    """Delete bookmark ``index`` (the bookmarks dialog asks)."""
+
     index: int
 
 
@@ -55,6 +58,8 @@ class CorpusReloaded(Request, bubble=False):
 
 @dataclass
 class ReloadFailed(Message):
+    """Live reload could not read the files again; ``error`` says why."""
+
     error: Exception
 
 

@@ -1,6 +1,6 @@
-"""The command palette: system commands and the providers (documents,
-sections; the dialogs module is imported when the palette first opens)
-(a part of ``YuelanApp``).
+"""The command palette: its system commands (a part of ``YuelanApp``).
+The document and section providers are the main screen's
+(``MainScreen.COMMANDS``, tui/app/screens/commands.py).
 """
 
 from __future__ import annotations
@@ -72,14 +72,3 @@ class Palette(MessagePump):
             yield SystemCommand(f"Theme: {label}", f"Use the {label} theme", lambda n=name: self.set_theme(n))
         yield SystemCommand("Quit", "Quit yuelan (q)", self.action_quit)
 
-
-def documents_provider():
-    from tui.app.screens.commands import DocumentsProvider
-
-    return DocumentsProvider
-
-
-def sections_provider():
-    from tui.app.screens.commands import SectionsProvider
-
-    return SectionsProvider

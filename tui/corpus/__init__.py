@@ -5,13 +5,11 @@ Pure Python; never imports textual.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.corpus.decode import Decoded, NotText, decode_bytes
+from tui.gcpause import gc_paused
 from tui.corpus.discover import PathError, discover, read_bounded, reason_for
 from tui.corpus.model import (
     BODY,
@@ -26,7 +24,12 @@ from tui.corpus.model import (
     Skipped,
 )
 
-from tui.corpus import parallel  # noqa: E402 - after the names it uses
+if TYPE_CHECKING:
+    from tui.corpus import parallel
+
+# Not imported here: ``tui.corpus.decode`` and ``tui.corpus.parallel``. A
+# reopen reads the document cache and needs neither; the app imports this
+# package before its first frame (see tui/app/__init__.py).
 
 __all__ = [
     "BODY",
@@ -58,7 +61,7 @@ def default_seed_dir() -> Path:
 
 def _check_head(head: bytes) -> None:
     """Stop reading binary files (and sparse files full of NULs) at once."""
-    from tui.corpus.decode import BOMS, _utf16_guess, sniff_binary
+    from tui.corpus.decode import BOMS, NotText, _utf16_guess, sniff_binary
 
     if any(head.startswith(bom) for bom, _ in BOMS):
         return
@@ -77,6 +80,7 @@ def load_document(
     HTML, Markdown, DOCX, EPUB and PDF (by suffix) go through their
     extractor (``tui.corpus.formats``); anything else is read as text."""
     from tui.corpus import formats, mojibake
+    from tui.corpus.decode import decode_bytes
 
     kind = formats.kind_of(path)
     if kind is not None:
@@ -84,7 +88,7 @@ def load_document(
         data = read_bounded(path, check_head=head, stat_out=stat_out, nofollow=nofollow)
         return formats.build_document(formats.extract(kind, data, path, encoding), id=id, path=path)
     data = read_bounded(path, check_head=_check_head, stat_out=stat_out, nofollow=nofollow)
-    decoded: Decoded = decode_bytes(data, encoding)
+    decoded = decode_bytes(data, encoding)
     text, warnings = mojibake.check(decoded.text, repair=encoding is None)
     from tui.corpus.structure import parse_document
 
@@ -93,6 +97,9 @@ def load_document(
 
 def parse_job(job: parallel.Job, compact: bool = False) -> parallel.Result:
     """Read and parse one file of a load; never raises for a bad file."""
+    from tui.corpus import parallel
+    from tui.corpus.decode import NotText
+
     stat_out: list = []
 
     def st():
@@ -146,47 +153,6 @@ def _ids(paths: list[str]) -> list[str]:
         used.add(ident)
         out.append(ident)
     return out
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0  # pauses in force: nested, or in several threads at once
-_gc_resume = False  # collections ran when the first of them began
-
-
-def pause_gc() -> None:
-    """No cyclic garbage collection until the matching ``resume_gc()``.
-    Parsing, indexing and a query over 100 000 candidates make millions of
-    small objects, and each collection walks all of them (a million-line
-    file: 22.7 s with collections, 16.3 s without); the app's start-up
-    makes tens of thousands that all live on.  Process-wide, so only around
-    such work.  Pauses nest and overlap across threads (the app's start-up
-    and the corpus load beside it): collections resume when the last one
-    ends, if they ran when the first began."""
-    global _gc_pauses, _gc_resume
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_resume = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-
-
-def resume_gc() -> None:
-    """End a ``pause_gc()``."""
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses -= 1
-        if _gc_pauses == 0 and _gc_resume:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """``pause_gc()`` for the duration of a ``with`` block."""
-    pause_gc()
-    try:
-        yield
-    finally:
-        resume_gc()
 
 
 def load_corpus(
@@ -244,7 +210,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     # Unchanged files come from the cache; the others are parsed, on every
     # core when there is enough to parse (parallel.py).
     slots: list = [None] * len(candidates)  # a Document, or a Skipped
-    jobs: list[parallel.Job] = []
+    jobs: list = []  # parallel.Job: files to parse (none on most reopens)
     order: list[int] = []
     for n, (cand, ident) in enumerate(zip(candidates, ids)):
         prior = old.get(cand.path)
@@ -264,11 +230,18 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
                 slots[n] = Skipped(cand.path, prior.skipped or "skipped")
         else:
             changes["changed" if prior is not None else "new"].append(cand.path)
+            from tui.corpus import parallel
+
             jobs.append(parallel.Job(cand.path, ident, encoding, cand.nofollow, cand.size))
             order.append(n)
     done_bytes = sum(c.size for c, d in zip(candidates, slots) if d is not None)
     done = len(candidates) - len(jobs)
-    for n, r in zip(order, parallel.parse_all(jobs, parse_job, parse_job_compact)):
+    results = iter(())
+    if jobs:
+        from tui.corpus import parallel
+
+        results = parallel.parse_all(jobs, parse_job, parse_job_compact)
+    for n, r in zip(order, results):
         if r.document is not None:
             slots[n] = r.document
             if on_document is not None:

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui import persist
-from tui.corpus.formats import versions as formats_versions
+from tui.corpus.kinds import versions as formats_versions
 from tui.corpus.model import Document, Paragraph, Section
 from tui.corpus.rules import PARSER_VERSION, RULES
 
@@ -76,6 +76,8 @@ def cache_path(roots: list[str], encoding: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class FileKey:
+    """What says a file is unchanged since it was cached: size, times and inode."""
+
     size: int
     mtime_ns: int
     ino: int
@@ -181,6 +183,8 @@ def compact_rows(doc: Document) -> tuple[_Paragraphs, _Sections]:
 
 @dataclass
 class Entry:
+    """One file in the document cache: its key and the document, or why it was skipped."""
+
     key: FileKey
     document: Document | None = None
     skipped: str | None = None  # the reason, for a file that was not a document

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tui.corpus.model import NotText  # noqa: F401 - raised here, defined with the model (light to import)
+
 SNIFF = 64 * 1024
 
 MAGIC: list[tuple[bytes, str]] = [
@@ -52,12 +54,10 @@ BOMS: list[tuple[bytes, str]] = [
 ]
 
 
-class NotText(ValueError):
-    """The bytes are not a text document; the message says why."""
-
-
 @dataclass
 class Decoded:
+    """Decoded bytes: the text, the encoding found and what was repaired or guessed."""
+
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tui.corpus.model import Skipped
 
-from tui.corpus.formats import SUFFIXES as FORMAT_SUFFIXES
+from tui.corpus.kinds import SUFFIXES as FORMAT_SUFFIXES
 
 # What a directory walk opens: plain text, and every format with an extractor.
 TEXT_SUFFIXES = {".txt", ".text"} | set(FORMAT_SUFFIXES)
@@ -24,6 +24,8 @@ MAX_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Candidate:
+    """A file that may be a document, as listed (not read yet)."""
+
     path: str  # absolute
     explicit: bool  # named by the user (any extension is tried)
     size: int = 0  # bytes, when listed (for progress)

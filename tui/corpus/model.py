@@ -16,8 +16,14 @@ TITLE = "title"  # the document's title line
 BOILERPLATE = "boilerplate"  # breadcrumbs, metadata lines, footers
 
 
+class NotText(ValueError):
+    """The bytes are not a text document; the message says why."""
+
+
 @dataclass(frozen=True)
 class Section:
+    """A heading and the span of text it governs."""
+
     title: str  # the heading as shown in a table of contents (original characters)
     level: int  # 1 is the outermost heading style found in this document
     start: int  # offset where the heading begins
@@ -31,6 +37,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph's span in the text, its kind and its innermost section."""
+
     start: int
     end: int
     kind: str = BODY
@@ -39,6 +47,8 @@ class Paragraph:
 
 @dataclass
 class Document:
+    """One file's text with its title, sections and paragraphs."""
+
     id: str
     path: str  # absolute path (may contain surrogate escapes for undecodable names)
     title: str
@@ -127,6 +137,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file that was not read as a document, and why."""
+
     path: str
     reason: str
 
@@ -140,6 +152,8 @@ class DocumentNotFound(LookupError):
 
 @dataclass
 class Corpus:
+    """The documents of a load, the files skipped, and what the load noticed and changed."""
+
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # e.g. the cache was rebuilt

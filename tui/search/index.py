@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict
 from typing import Callable, Iterable
 
-from tui.corpus import gc_paused
+from tui.gcpause import gc_paused
 from tui.corpus.cache import KINDS
 from tui.corpus.model import Document
 from tui.search import engine as eng
@@ -53,7 +53,13 @@ FIRST_COMMIT_SECONDS = 0.3  # ...the first time this soon: search answers early 
 # keeps most of its work: every commit leaves a segment per indexing thread,
 # searched apart ever after (10 MB: 6 segments, 6.2 ms a query; 2, 3.7 ms).
 COMMIT_UNWATCHED_SECONDS = 60.0
-VIEW_CACHE = 256  # passages' searchable texts kept for the next keystroke's query
+# Passages' searchable texts (with their pinyin shadows and clusters) kept
+# for the next queries: the next keystroke's, a query typed again.  At 256
+# a mix of 19 queries evicted most of them before their query came back
+# (each query verifies 32-100 candidates); bounded by characters (~2 bytes
+# each, and as much again for offset maps and shadows) as well as count.
+VIEW_CACHE = 4096
+VIEW_CACHE_CHARS = 2_000_000
 
 
 class BuildCancelled(Exception):
@@ -98,6 +104,7 @@ class SearchIndex:
         self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
+        self._view_chars = 0  # characters of the views kept
         self._heads: dict[int, tuple[str, dict[int, str]]] = {}
         self._lock = threading.Lock()
         self._generation = 0
@@ -525,9 +532,14 @@ class SearchIndex:
         text, tmap = searchable(self.documents[di], p)
         v = View(text, tmap)
         with self._lock:
+            old = self._views.get(key)  # another thread made it meanwhile
+            if old is not None:
+                return old
             self._views[key] = v
-            while len(self._views) > VIEW_CACHE:
-                self._views.popitem(last=False)
+            self._view_chars += len(text)
+            while len(self._views) > VIEW_CACHE or (self._view_chars > VIEW_CACHE_CHARS and len(self._views) > 1):
+                _, gone = self._views.popitem(last=False)
+                self._view_chars -= len(gone.text)
         return v
 
     def _heads_of(self, di: int, p: Passage) -> list[str]:

@@ -44,8 +44,24 @@ def thread_load() -> float:
     return getattr(_local, "seconds", 0.0)
 
 
-_tokenizer = None
-_pinyin: "PinyinTables | None" = None
+# What the loaders below built, by name (or minimum frequency for the
+# common words): each is built once, on first use.
+_loaded: dict = {}
+
+
+def _load(lock, key, build):
+    """``_loaded[key]``, built by ``build()`` under ``lock`` the first time
+    (later calls take no lock); the time it took is charged to this thread."""
+    value = _loaded.get(key)
+    if value is not None:
+        return value
+    with lock:
+        if key not in _loaded:
+            t0 = time.perf_counter()
+            _loaded[key] = build()
+            _charge(time.perf_counter() - t0)
+    return _loaded[key]
+
 
 # Single-character function words that a split query may leave out.
 STOPWORDS = frozenset("的了和与及或在是对于把被从为等之而也")
@@ -66,33 +82,26 @@ def _cache_dir() -> str | None:
 
 def tokenizer():
     """jieba's Tokenizer, initialised once (~0.4 s the first time)."""
-    global _tokenizer
-    if _tokenizer is not None:
-        return _tokenizer
-    with _jieba_lock:
-        if _tokenizer is None:
-            t0 = time.perf_counter()
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
-            cache = _cache_dir()
-            if cache is not None:
-                tok.tmp_dir = cache
-                tok.cache_file = "jieba.cache"
-            try:
-                tok.initialize()
-            except Exception:  # noqa: BLE001 - a cache problem must not break search
-                tok.tmp_dir = None
-                tok.cache_file = None
-                tok.initialize()
-            _tokenizer = tok
-            _charge(time.perf_counter() - t0)
-    return _tokenizer
+    return _load(_jieba_lock, "jieba", _build_tokenizer)
 
 
-_common: dict[int, frozenset[str]] = {}  # by minimum frequency
+def _build_tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    cache = _cache_dir()
+    if cache is not None:
+        tok.tmp_dir = cache
+        tok.cache_file = "jieba.cache"
+    try:
+        tok.initialize()
+    except Exception:  # noqa: BLE001 - a cache problem must not break search
+        tok.tmp_dir = None
+        tok.cache_file = None
+        tok.initialize()
+    return tok
 
 
 def common_words(min_freq: int) -> frozenset[str]:
@@ -101,23 +110,19 @@ def common_words(min_freq: int) -> frozenset[str]:
     match (港澳 before 敢告).  The same answer as jieba's ``FREQ``, without
     loading jieba (0.7-1.8 s; a search typed right after start-up waited for
     it): read once from its dictionary file, then kept (0.4 MB, 30 ms)."""
-    words = _common.get(min_freq)
-    if words is not None:
-        return words
-    with _lock:
-        if min_freq not in _common:
-            t0 = time.perf_counter()
-            words = _kept_words(min_freq)
-            if words is None:
-                words = _dictionary_words(min_freq)
-                if words is None:  # no dictionary file where jieba keeps it
-                    freq = tokenizer().FREQ
-                    words = frozenset(w for w, n in freq.items() if n >= min_freq and len(w) >= 2)
-                else:
-                    _keep_words(min_freq, words)
-            _common[min_freq] = words
-            _charge(time.perf_counter() - t0)
-    return _common[min_freq]
+    return _load(_lock, ("common", min_freq), lambda: _build_common_words(min_freq))
+
+
+def _build_common_words(min_freq: int) -> frozenset[str]:
+    words = _kept_words(min_freq)
+    if words is None:
+        words = _dictionary_words(min_freq)
+        if words is None:  # no dictionary file where jieba keeps it
+            freq = tokenizer().FREQ
+            words = frozenset(w for w, n in freq.items() if n >= min_freq and len(w) >= 2)
+        else:
+            _keep_words(min_freq, words)
+    return words
 
 
 def _dictionary_file() -> str | None:
@@ -301,66 +306,62 @@ def _pinyin_dict() -> dict[int, str]:
 
 def pinyin() -> PinyinTables:
     """Per-character pinyin tables, built once (~0.3 s the first time)."""
-    global _pinyin
-    if _pinyin is not None:
-        return _pinyin
-    with _lock:
-        if _pinyin is None:
-            t0 = time.perf_counter()
-            from tui.text import t2s_table
+    return _load(_lock, "pinyin", _build_pinyin)
 
-            pinyin_dict = _pinyin_dict()
 
-            tone = _tone_table(pinyin_dict.values())
-            readings: dict[str, tuple[str, ...]] = {}
-            for cp, value in pinyin_dict.items():
-                rs = _readings(value, tone)
-                if rs:
-                    readings[chr(cp)] = rs
-            # The index holds folded (Simplified) text; a Traditional character
-            # folds to a Simplified one with its readings, so nothing is lost.
-            # Make sure every fold target has readings if its source had.
-            for src, dst in t2s_table().items():
-                if chr(src) in readings and chr(dst) not in readings:
-                    readings[chr(dst)] = readings[chr(src)]
-            # Reading sets in the order of their readings, so that the sets a
-            # piece matches mostly stand together: the class of ``x`` is a
-            # few ranges instead of hundreds, and a query's regex compiles
-            # in a fraction of the time (kczl: 7.6 ms).
-            code_sets = tuple(sorted({frozenset(rs) for rs in readings.values()}, key=sorted))
-            if len(code_sets) > 0xF900 - 0xE000:
-                raise RuntimeError("too many pinyin reading sets for the private use area")
-            sets = {rs: i for i, rs in enumerate(code_sets)}
-            table: dict[int, int] = {cp: 0 for cp in range(0xE000, 0xF900)}
-            for ch, rs in readings.items():
-                table[ord(ch)] = CODE_BASE + sets[frozenset(rs)]
-            # Which codes a typed piece matches, for every piece at once (one
-            # pass here, instead of a pass over every set per new piece: 13 ms).
-            by_prefix: dict[str, list[int]] = {}
-            by_reading: dict[str, list[int]] = {}
-            for i, rs in enumerate(code_sets):
-                for r in rs:
-                    by_reading.setdefault(r, []).append(CODE_BASE + i)
-                for pre in {r[:k] for r in rs for k in range(1, len(r) + 1)}:
-                    by_prefix.setdefault(pre, []).append(CODE_BASE + i)
-            # Syllables for splitting typed pinyin: those with a vowel (the
-            # interjections n, ng, m, hm would split "xinling" as "xi n ling").
-            syllables = frozenset(
-                r for rs in readings.values() for r in rs if any(v in r for v in "aeiouv")
-            )
-            prefixes = frozenset(s[:i] for s in syllables for i in range(1, len(s) + 1))
-            _pinyin = PinyinTables(
-                readings=readings,
-                syllables=syllables,
-                prefixes=prefixes,
-                shadow_table=table,
-                code_sets=code_sets,
-                max_syllable=max(len(s) for s in syllables),
-                by_prefix={k: tuple(v) for k, v in by_prefix.items()},
-                by_reading={k: tuple(v) for k, v in by_reading.items()},
-            )
-            _charge(time.perf_counter() - t0)
-    return _pinyin
+def _build_pinyin() -> PinyinTables:
+    from tui.text import t2s_table
+
+    pinyin_dict = _pinyin_dict()
+
+    tone = _tone_table(pinyin_dict.values())
+    readings: dict[str, tuple[str, ...]] = {}
+    for cp, value in pinyin_dict.items():
+        rs = _readings(value, tone)
+        if rs:
+            readings[chr(cp)] = rs
+    # The index holds folded (Simplified) text; a Traditional character
+    # folds to a Simplified one with its readings, so nothing is lost.
+    # Make sure every fold target has readings if its source had.
+    for src, dst in t2s_table().items():
+        if chr(src) in readings and chr(dst) not in readings:
+            readings[chr(dst)] = readings[chr(src)]
+    # Reading sets in the order of their readings, so that the sets a
+    # piece matches mostly stand together: the class of ``x`` is a
+    # few ranges instead of hundreds, and a query's regex compiles
+    # in a fraction of the time (kczl: 7.6 ms).
+    code_sets = tuple(sorted({frozenset(rs) for rs in readings.values()}, key=sorted))
+    if len(code_sets) > 0xF900 - 0xE000:
+        raise RuntimeError("too many pinyin reading sets for the private use area")
+    sets = {rs: i for i, rs in enumerate(code_sets)}
+    table: dict[int, int] = {cp: 0 for cp in range(0xE000, 0xF900)}
+    for ch, rs in readings.items():
+        table[ord(ch)] = CODE_BASE + sets[frozenset(rs)]
+    # Which codes a typed piece matches, for every piece at once (one
+    # pass here, instead of a pass over every set per new piece: 13 ms).
+    by_prefix: dict[str, list[int]] = {}
+    by_reading: dict[str, list[int]] = {}
+    for i, rs in enumerate(code_sets):
+        for r in rs:
+            by_reading.setdefault(r, []).append(CODE_BASE + i)
+        for pre in {r[:k] for r in rs for k in range(1, len(r) + 1)}:
+            by_prefix.setdefault(pre, []).append(CODE_BASE + i)
+    # Syllables for splitting typed pinyin: those with a vowel (the
+    # interjections n, ng, m, hm would split "xinling" as "xi n ling").
+    syllables = frozenset(
+        r for rs in readings.values() for r in rs if any(v in r for v in "aeiouv")
+    )
+    prefixes = frozenset(s[:i] for s in syllables for i in range(1, len(s) + 1))
+    return PinyinTables(
+        readings=readings,
+        syllables=syllables,
+        prefixes=prefixes,
+        shadow_table=table,
+        code_sets=code_sets,
+        max_syllable=max(len(s) for s in syllables),
+        by_prefix={k: tuple(v) for k, v in by_prefix.items()},
+        by_reading={k: tuple(v) for k, v in by_reading.items()},
+    )
 
 
 INITIALS = frozenset("bcdfghjklmnpqrstwxyzaeo")
@@ -470,9 +471,6 @@ class TokenTables:
         return "_".join(x + y for x in sa for y in sb) + " "
 
 
-_tokens: "TokenTables | None" = None
-
-
 def _pair_table(k: int):
     import numpy as np
 
@@ -485,43 +483,40 @@ def _pair_table(k: int):
 def token_tables() -> TokenTables:
     """Translation tables that turn folded text into the pinyin fields' text
     at C speed (one ``str.translate`` per passage, a dict lookup per pair)."""
-    global _tokens
-    if _tokens is not None:
-        return _tokens
-    tables = pinyin()
-    with _lock:
-        if _tokens is None:
-            t0 = time.perf_counter()
-            import numpy as np
+    pinyin()  # built first, under its own load
+    return _load(_lock, "tokens", _build_token_tables)
 
-            full_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
-            init_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
-            full_index: dict[str, int] = {}
-            full_tokens = [NO_READING + " "]
-            init_index: dict[str, int] = {"": 0}
-            for ch, rs in tables.readings.items():
-                cp = ord(ch)
-                rs = tuple(r for r in rs if r.isascii() and r.isalpha())
-                if not rs or cp >= LUT_SIZE:
-                    continue
-                tok = "_".join(rs) + " "
-                k = full_index.get(tok)
-                if k is None:
-                    k = full_index[tok] = len(full_tokens)
-                    full_tokens.append(tok)
-                full_lut[cp] = k
-                init = "".join(sorted({r[0] for r in rs}))
-                j = init_index.setdefault(init, len(init_index))
-                init_lut[cp] = j
-            letters = "abcdefghijklmnopqrstuvwxyz"
-            _tokens = TokenTables(
-                full_lut=full_lut,
-                full_tokens=np.array(full_tokens, dtype=object),
-                initials_lut=init_lut,
-                initials=tuple(sorted(init_index, key=init_index.__getitem__)),
-                syllables=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs})) + ("_",),
-                letter_pairs=tuple(a + b for a in letters for b in letters) + ("_",),
-                pair_table=_pair_table(len(init_index)),
-            )
-            _charge(time.perf_counter() - t0)
-    return _tokens
+
+def _build_token_tables() -> TokenTables:
+    import numpy as np
+
+    tables = pinyin()
+    full_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
+    init_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
+    full_index: dict[str, int] = {}
+    full_tokens = [NO_READING + " "]
+    init_index: dict[str, int] = {"": 0}
+    for ch, rs in tables.readings.items():
+        cp = ord(ch)
+        rs = tuple(r for r in rs if r.isascii() and r.isalpha())
+        if not rs or cp >= LUT_SIZE:
+            continue
+        tok = "_".join(rs) + " "
+        k = full_index.get(tok)
+        if k is None:
+            k = full_index[tok] = len(full_tokens)
+            full_tokens.append(tok)
+        full_lut[cp] = k
+        init = "".join(sorted({r[0] for r in rs}))
+        j = init_index.setdefault(init, len(init_index))
+        init_lut[cp] = j
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return TokenTables(
+        full_lut=full_lut,
+        full_tokens=np.array(full_tokens, dtype=object),
+        initials_lut=init_lut,
+        initials=tuple(sorted(init_index, key=init_index.__getitem__)),
+        syllables=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs})) + ("_",),
+        letter_pairs=tuple(a + b for a in letters for b in letters) + ("_",),
+        pair_table=_pair_table(len(init_index)),
+    )

@@ -168,6 +168,9 @@ class Split(Matcher):
         raws = raw_words if raw_words is not None else words
         self.literals = [Literal(w, r) for w, r in zip(words, raws)]
         self.limit = limit  # the words must stand within this many characters
+        # What a cluster depends on: the key of the views' cache (never the
+        # matcher's id: a later query's matcher can get a freed one's id).
+        self._key = ("split", tuple(lit.needle for lit in self.literals), limit)
 
     def search(self, idx, pos, endpos):
         # The engine found the candidates; ``accept`` checks the cluster.
@@ -179,7 +182,7 @@ class Split(Matcher):
         A word that is part of a longer word of the query (湾 in 心灵港湾湾)
         may not reuse the longer word's characters: the query has both.
         """
-        key = (id(self), pos, endpos)
+        key = (self._key, pos, endpos)
         cache = idx.clusters
         if key not in cache:
             cache[key] = self._cluster(idx, pos, endpos)

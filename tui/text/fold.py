@@ -72,6 +72,8 @@ def _fold_one(ch: str, t2s: dict[int, int]) -> str:
 
 @dataclass(frozen=True)
 class _Tables:
+    """The folding tables, built once (``_tables``) and kept between runs."""
+
     simple: dict[int, int]  # one character -> one other character
     irregular: dict[str, str]  # character -> "" or several characters
     irregular_set: frozenset[str]

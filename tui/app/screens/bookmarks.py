@@ -1,5 +1,6 @@
 """The bookmarks dialog: it shows the rows it is given and announces what
-the user asks (jump, rename, delete); the main screen decides."""
+the user asks (jump: its result; rename, delete: messages posted on it);
+the main screen decides."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename
+from tui.app.messages import BookmarkDelete, BookmarkRename
 from tui.app.screens.note import NoteScreen
 from tui.app.widgets.display import clip
 
 
-class BookmarksScreen(ModalScreen[None]):
+class BookmarksScreen(ModalScreen["int | None"]):
     """Every bookmark of the corpus: Enter jumps, r renames, d deletes.
 
-    The app owns the bookmarks: it gives the rows (label, where, excerpt,
-    note); this screen announces BookmarkJump/Rename/Delete and the app
-    answers a change with ``show_rows``."""
+    The main screen owns the bookmarks: it gives the rows (label, where,
+    excerpt, note).  Enter dismisses this screen with the bookmark's index
+    (None: closed); r and d post BookmarkRename/BookmarkDelete on it (they
+    bubble to the app, which hands them to the main screen), and the main
+    screen answers a change with ``show_rows``."""
 
     DEFAULT_CSS = """
     BookmarksScreen { align: center middle; background: $background 60%; }
@@ -88,8 +91,7 @@ class BookmarksScreen(ModalScreen[None]):
         i = self._current()
         if i is None or not self.is_current:
             return
-        self.dismiss(None)
-        self.app.post_message(BookmarkJump(i))
+        self.dismiss(i)
 
     def action_move(self, delta: int) -> None:
         ol = self.query_one(OptionList)
@@ -105,7 +107,7 @@ class BookmarksScreen(ModalScreen[None]):
 
         def done(note: "str | None") -> None:
             if note is not None:
-                self.app.post_message(BookmarkRename(i, note))
+                self.post_message(BookmarkRename(i, note))
 
         _, _, excerpt, note = self.rows[i]
         self.app.push_screen(NoteScreen("Rename the bookmark", excerpt, note), done)
@@ -114,7 +116,7 @@ class BookmarksScreen(ModalScreen[None]):
         i = self._current()
         if i is None:
             return
-        self.app.post_message(BookmarkDelete(i))
+        self.post_message(BookmarkDelete(i))
 
     def action_close(self) -> None:
         if self.is_current:

@@ -1,10 +1,13 @@
 """The command palette (ctrl+p): its providers (documents, sections, by
-title or pinyin) announce ``OpenDocument``; ``SafeCommandPalette`` guards
-Textual's palette.  Imported when the palette first opens."""
+title or pinyin) read the documents through ``PaletteSource`` (the main
+screen, whose ``COMMANDS`` they are) and announce ``OpenDocument`` to it;
+``SafeCommandPalette`` guards Textual's palette.  Imported when the palette
+first opens."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol, Sequence, runtime_checkable
 
 from textual import on
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -13,6 +16,9 @@ from textual.widgets import Input
 
 from tui.app.messages import OpenDocument
 from tui.app.widgets.display import SEP, clip, safe
+
+if TYPE_CHECKING:
+    from tui.corpus.model import Document
 
 
 def _fold(s: str) -> str:
@@ -104,22 +110,52 @@ def _display(text: str, positions: list[int], width: int = 70) -> Content:
     return content
 
 
-class DocumentsProvider(Provider):
+@runtime_checkable
+class PaletteSource(Protocol):
+    """All the providers read: the screen the palette is opened over (the
+    main screen, whose ``COMMANDS`` they are) answers these two, and
+    decides what an ``OpenDocument`` posted to it means."""
+
+    def palette_documents(self) -> Sequence[Document]:
+        """The open documents; an ``OpenDocument`` names one by its index here."""
+        ...
+
+    def palette_current(self) -> int | None:
+        """The index of the document in the reader, if any."""
+        ...
+
+
+class CorpusProvider(Provider):
+    """A provider over the documents of the screen it serves."""
+
+    @property
+    def source(self) -> PaletteSource:
+        return self.screen  # type: ignore[return-value] - the main screen's COMMANDS: it is one
+
+    def announce(self, doc: int, offset: int = 0):
+        """The command: ask the screen served to open ``doc`` at ``offset``."""
+        screen = self.screen
+
+        def go() -> None:
+            screen.post_message(OpenDocument(doc, offset))
+
+        return go
+
+
+class DocumentsProvider(CorpusProvider):
     """Open a document by (part of) its title, or its pinyin."""
 
     async def discover(self) -> Hits:
-        app = self.app
-        for i, doc in enumerate(getattr(app, "documents", [])[:200]):
+        for i, doc in enumerate(self.source.palette_documents()[:200]):
             yield DiscoveryHit(
                 _display("Open: " + (doc.title or doc.id), []),
-                self._opener(i),
+                self.announce(i),
                 text="Open: " + safe(doc.title or doc.id),
                 help=f"{len(doc.sections)} sections, {len(doc.text)} characters",
             )
 
     async def search(self, query: str) -> Hits:
-        app = self.app
-        for i, doc in enumerate(getattr(app, "documents", [])):
+        for i, doc in enumerate(self.source.palette_documents()):
             title = doc.title or doc.id
             score, pos = match(query, title[:80])
             if score <= 0:
@@ -129,50 +165,42 @@ class DocumentsProvider(Provider):
                 yield Hit(
                     score,
                     _display("Open: " + title, [p + 6 for p in pos]),
-                    self._opener(i),
+                    self.announce(i),
                     text="Open: " + safe(title),
                     help=f"{len(doc.sections)} sections",
                 )
 
-    def _opener(self, i: int):
-        def go() -> None:
-            self.app.post_message(OpenDocument(i))
 
-        return go
-
-
-class SectionsProvider(Provider):
+class SectionsProvider(CorpusProvider):
     """Jump to a section: those of the open document first, then all others."""
 
     def _candidates(self):
-        app = self.app
-        docs = getattr(app, "documents", [])
-        current = getattr(app, "current_doc", None)
+        docs = self.source.palette_documents()
+        current = self.source.palette_current()
         order = ([current] if current is not None else []) + [i for i in range(len(docs)) if i != current]
         for di in order:
             doc = docs[di]
-            for si, sec in enumerate(doc.sections[:2000]):
-                yield di, si, doc, sec
+            for sec in doc.sections[:2000]:
+                yield di, doc, sec
 
     async def discover(self) -> Hits:
-        app = self.app
-        current = getattr(app, "current_doc", None)
+        current = self.source.palette_current()
         if current is None:
             return
-        for di, si, doc, sec in self._candidates():
+        for di, doc, sec in self._candidates():
             if di != current:
                 break
             yield DiscoveryHit(
                 _display("Section: " + sec.title, []),
-                self._jumper(di, si),
+                self.announce(di, sec.start),
                 text="Section: " + safe(sec.title),
                 help=clip(safe(doc.title), 60),
             )
 
     async def search(self, query: str) -> Hits:
         shown = 0
-        current = getattr(self.app, "current_doc", None)
-        for di, si, doc, sec in self._candidates():
+        current = self.source.palette_current()
+        for di, doc, sec in self._candidates():
             score, pos = match(query, sec.title[:80])
             if score <= 0:
                 continue
@@ -181,21 +209,13 @@ class SectionsProvider(Provider):
             yield Hit(
                 score,
                 _display("Section: " + sec.title, [p + 9 for p in pos]),
-                self._jumper(di, si),
+                self.announce(di, sec.start),
                 text="Section: " + safe(sec.title),
                 help=clip(safe(doc.title) + SEP + safe(sec.title), 80),
             )
             shown += 1
             if shown >= 300:
                 return
-
-    def _jumper(self, di: int, si: int):
-        start = self.app.documents[di].sections[si].start
-
-        def go() -> None:
-            self.app.post_message(OpenDocument(di, start))
-
-        return go
 
 
 class SafeCommandPalette(CommandPalette):

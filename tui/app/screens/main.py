@@ -9,11 +9,14 @@ reader, places, find, copy), ``marks.Marks`` (bookmarks, export) and
 mixins: each can be read and changed on its own, none is a part of a bigger
 class, and they reach each other only through the screen.  The screen
 itself keeps the layout: which pane shows (one pane below ``WIDE``
-columns), where focus goes, what Esc and Tab do.  The app delivers the
-dialogs' requests here.
+columns), where focus goes, what Esc and Tab do.  A dialog's requests
+bubble to the app, which hands them here; the palette's providers read the
+documents from here and post their requests here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +26,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from tui.app.messages import BookmarkDelete, BookmarkJump, BookmarkRename, CorpusReloaded, OpenDocument
+from tui.app.messages import BookmarkDelete, BookmarkRename, CorpusReloaded, OpenDocument
 from tui.app.screens.marks import Marks
 from tui.app.screens.reading import Reading
 from tui.app.screens.reload import Reload
@@ -34,14 +37,40 @@ from tui.app.widgets.hit_strip import HitStrip
 from tui.app.widgets.inputs import FindInput, SearchInput
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
+from tui.app.widgets.status import FitStatus
+
+if TYPE_CHECKING:
+    from tui.corpus.model import Document
 
 WIDE = 100  # columns from which both panes are shown side by side
 READER_MIN = 60  # columns the reader keeps beside the results
 MIN_W, MIN_H = 60, 15  # below this: "terminal too small"
+# The footer keys that give way first on a narrow terminal, most expendable
+# first: copying is for later; q and the hit keys are in the help (?), which
+# stays with the palette (^p) and Tab as long as anything fits.
+FOOTER_DROP = ("screen.copy", "quit", "screen.next_hit(1)", "focus_search")
+
+
+def documents_provider():
+    from tui.app.screens.commands import DocumentsProvider
+
+    return DocumentsProvider
+
+
+def sections_provider():
+    from tui.app.screens.commands import SectionsProvider
+
+    return SectionsProvider
 
 
 class MainScreen(Screen):
     """The one screen of the app; Tab switches panes instead of walking focus."""
+
+    # The palette's document and section commands, over this screen only:
+    # they read it (``PaletteSource``) and post ``OpenDocument`` to it.
+    # Callables, so the dialogs module is imported when the palette first
+    # opens, not before the first frame.
+    COMMANDS = Screen.COMMANDS | {documents_provider, sections_provider}
 
     BINDINGS = [
         # One of these two is active: the footer says where Tab goes.
@@ -62,6 +91,12 @@ class MainScreen(Screen):
         Binding("e", "export", "Export", show=False),
     ]
 
+    # The tree has the focus from the start. Textual's default focuses the
+    # first focusable widget (the search bar); moving the focus to the tree
+    # then restyled both and validated the bar on blur before the first
+    # frame (three style passes, ~8 ms in tmux).
+    AUTO_FOCUS = "#tree"
+
     def __init__(self) -> None:
         super().__init__()
         self.pane = "left"  # in the one-pane layout: which pane is shown
@@ -81,7 +116,7 @@ class MainScreen(Screen):
         with Horizontal(id="top"):
             yield Static("/", id="top-label")
             yield SearchInput(placeholder="search: Chinese or pinyin (xlgw, xinling)", id="search", compact=True)
-            yield Static("loading...", id="search-status", markup=False)
+            yield FitStatus("loading...", id="search-status")
         with Horizontal(id="main"):
             with ContentSwitcher(initial="tree", id="left"):
                 yield DocTree(id="tree")
@@ -98,7 +133,7 @@ class MainScreen(Screen):
             id="too-small",
             markup=False,
         )
-        yield LeanFooter()
+        yield LeanFooter(drop_first=FOOTER_DROP)
 
     def on_mount(self) -> None:
         # The composed children are mounted by now: fill the tree before the
@@ -270,10 +305,6 @@ class MainScreen(Screen):
     def action_export(self) -> None:
         self.marks.export()
 
-    @on(BookmarkJump)
-    def _bookmark_jump(self, message: BookmarkJump) -> None:
-        self.marks.jump(message.index)
-
     @on(BookmarkRename)
     def _bookmark_rename(self, message: BookmarkRename) -> None:
         self.marks.rename(message.index, message.note)
@@ -281,6 +312,16 @@ class MainScreen(Screen):
     @on(BookmarkDelete)
     def _bookmark_delete(self, message: BookmarkDelete) -> None:
         self.marks.delete(message.index)
+
+    # ----------------------------------------------------------- palette
+
+    def palette_documents(self) -> Sequence[Document]:
+        """``PaletteSource`` (screens/commands.py): what the providers list."""
+        return self.app.documents
+
+    def palette_current(self) -> int | None:
+        """``PaletteSource``: the document in the reader (its sections first)."""
+        return self.app.current_doc
 
     @on(OpenDocument)
     def _open_document_requested(self, message: OpenDocument) -> None:

@@ -1,6 +1,7 @@
 """Bookmarks and exports: what the main screen decides when the user marks
-a passage, answers the bookmarks dialog (jump, rename, delete) or exports
-the results.  A plain object the main screen owns (see ``main.py``)."""
+a passage, answers the bookmarks dialog (its result: jump; its requests:
+rename, delete) or exports the results.  A plain object the main screen
+owns (see ``main.py``)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,11 @@ class Marks:
         """': the bookmarks dialog."""
         from tui.app.screens.bookmarks import BookmarksScreen
 
-        self.app.push_screen(BookmarksScreen(self.rows()))
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.jump(index)
+
+        self.app.push_screen(BookmarksScreen(self.rows()), chosen)
 
     def target(self, mark: Bookmark) -> tuple[int | None, str]:
         """(document index, '') or (None, why it is stale)."""

@@ -13,17 +13,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
 from tui.app.state.navigation import hit_index
-from tui.app.widgets.display import cell_len, clip
 from tui.app.widgets.inputs import SearchInput
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
+from tui.app.widgets.status import FitStatus
 
 if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
@@ -59,16 +58,10 @@ class Search:
 
     def set_status(self, text: str, *shorter: str) -> None:
         """The status beside the search bar: ``text``, or the first of the
-        ``shorter`` forms that fits in half the width (never cut mid-word)."""
-        room = max(10, self.app.size.width // 2 - 2)
-        for candidate in (text, *shorter):
-            if cell_len(candidate) <= room:
-                text = candidate
-                break
-        else:
-            text = clip(shorter[-1] if shorter else text, room)
+        ``shorter`` forms that fits its width (chosen again when the width
+        changes; see ``FitStatus``)."""
         try:
-            self.main.query_one("#search-status", Static).update(Content(text))
+            self.main.query_one("#search-status", FitStatus).show(text, *shorter)
         except NoMatches:
             pass
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class FindState:
+    """Find in document (ctrl+f): the document it is in, its query and the spans it found."""
+
     doc: str | None = None  # id of the document the find is in
     query: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)

@@ -22,6 +22,8 @@ HISTORY_MAX = 100
 
 @dataclass
 class SearchState:
+    """The search as typed: the query, the answer accepted for it, every loaded result and the hits per document."""
+
     query: str = ""
     response: Any = None  # the last accepted SearchResponse (first page)
     results: list = field(default_factory=list)  # every loaded Hit, in rank order

@@ -2,7 +2,8 @@
 user does (messages); the main screen decides (``tui.app.screens.main``).
 
 doc_tree, result_list, reader, hit_strip, inputs (search and find bars),
-footer; display holds the string helpers they share (safe, clip, widths).
+status (the search status: the longest form that fits), footer; display
+holds the string helpers they share (safe, clip, widths).
 """
 
 from __future__ import annotations

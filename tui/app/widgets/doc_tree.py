@@ -16,6 +16,8 @@ MAX_LABEL = 40  # cells of a tree label, so the section count stays visible
 
 @dataclass(frozen=True)
 class NodeRef:
+    """What a tree node stands for: a document, or one of its sections."""
+
     doc: int  # index into the corpus documents
     section: int | None = None  # index into doc.sections
 

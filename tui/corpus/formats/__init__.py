@@ -25,22 +25,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from tui.corpus.decode import NotText
-
-# What each extractor reads, by file suffix.  Imported lazily: the
-# libraries (lxml, pypdfium2) load only when such a file is opened.
-SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".docx": "docx",
-    ".epub": "epub",
-    ".pdf": "pdf",
-}
-TEXT_KINDS = {"html", "markdown"}  # read as text first: a binary file under such a name is refused early
-
+from tui.corpus.kinds import SUFFIXES, TEXT_KINDS, VERSIONS, kind_of, versions  # noqa: F401 - this package's names
+from tui.corpus.model import NotText
 
 class Unreadable(NotText):
     """A rich-format file that cannot be read; the message says why.  Being
@@ -54,6 +40,8 @@ class NotNow(ValueError):
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading found by an extractor: its paragraph's span, its level and its title."""
+
     start: int  # offsets into Extracted.text: the heading paragraph
     end: int
     level: int  # the format's own level (1 outermost); made relative later
@@ -62,6 +50,8 @@ class Heading:
 
 @dataclass
 class Extracted:
+    """What an extractor returns: the text a reader shows and the structure the format gives."""
+
     text: str
     encoding: str  # the text encoding for text formats; the format's name otherwise
     title: str | None = None
@@ -139,21 +129,6 @@ def label_over_title(label: str, label_size: float, below: str, below_size: floa
         and bool(sizes_after)
         and max(sizes_after) < below_size
     )
-
-
-# Each extractor's version: bump one when a rule changes what that format
-# extracts, and the document cache parses again.  Kept here, not in the
-# modules, so keying the cache imports no extractor (nor its library).
-VERSIONS = {"html": 1, "markdown": 1, "docx": 2, "epub": 1, "pdf": 2}
-
-
-def versions() -> str:
-    """Every extractor's version, for the document cache's key."""
-    return ",".join(f"{name}{v}" for name, v in sorted(VERSIONS.items()))
-
-
-def kind_of(path: str) -> str | None:
-    return SUFFIXES.get(os.path.splitext(path)[1].lower())
 
 
 def extract(kind: str, data: bytes, path: str, encoding: str | None = None) -> Extracted:
