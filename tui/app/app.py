@@ -19,7 +19,7 @@ from typing import Any, Callable
 import os
 from dataclasses import replace
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -29,6 +29,7 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
+from tui.app.collector import CHECK as COLLECT_CHECK, IdleCollector
 from tui.app.live import LiveReload
 from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
 from tui.app.loading import Loading
@@ -120,6 +121,7 @@ class YuelanApp(Loading, Palette, App):
         self.live = LiveReload(self, paths, encoding, watch_files)  # see live.py
         self.startup_notices: list[str] = []  # shown once the screen is up (e.g. the locale)
         self.after_first_frame: Callable[[], None] | None = None  # run once, when the first frame is drawn
+        self.collector = IdleCollector()
         # Persistent state: None is the user data dir, False turns it off.
         self.state = StateStore(None if state_dir in (None, True) else state_dir, enabled=state_dir is not False)
         self.roots: Roots | None = None
@@ -164,10 +166,19 @@ class YuelanApp(Loading, Palette, App):
         done, self.after_first_frame = self.after_first_frame, None
         if done is not None:
             done()
+        # From here, cyclic garbage is collected when input is idle (collector.py).
+        self.collector.start()
+        self.set_interval(COLLECT_CHECK, self.collector.tick)
+
+    async def on_event(self, event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         # However the app ends (q, ctrl+c, a test's run_test leaving): the
         # watcher threads hold inotify instances, 128 per user by default.
+        self.collector.stop()
         self.live.stop()
         if self._stream is not None:
             self._stream.cancel()
@@ -182,7 +193,8 @@ class YuelanApp(Loading, Palette, App):
         cause = error.error if isinstance(error, WorkerFailed) else error
         if isinstance(cause, NoMatches):
             screen = self.get_screen_main()
-            if screen is None or not screen.is_attached or not screen.query("#main"):
+            # Shutting down (widgets go one by one) or the screen already gone.
+            if not self.is_running or screen is None or not screen.is_attached or not screen.query("#main"):
                 return
         super()._handle_exception(error)
 

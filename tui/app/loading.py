@@ -133,6 +133,7 @@ class Loading(MessagePump):
         self.search_flow.set_status(f"{n} document{'s' if n != 1 else ''}")
         if self.searching.query:
             self.search_flow.run()
+        self.collector.settled()
 
     def _follow_stream(self) -> None:
         self._stream.quiet()
