@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Callable
 
 from tui import __version__, gcpause
 
@@ -69,7 +70,7 @@ def _parse_command(name: str, argv: list[str]):
     return parser.parse_intermixed_args(argv)
 
 
-def _run_app(argv: list[str], resume_gc) -> int:
+def _app_command(argv: list[str]) -> Callable[[], int]:
     from tui.cli.common import Parser, UsageError
 
     parser = Parser(prog="yuelan", description="Open the reader.")
@@ -88,40 +89,38 @@ def _run_app(argv: list[str], resume_gc) -> int:
 
         from tui.cli.corpus import cmd_list
 
-        return cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False, explain=None))
-    resume_gc()  # the app pauses collections again, until its first frame
-    return run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
+        return lambda: cmd_list(argparse.Namespace(paths=args.paths, encoding=args.encoding, json=False, explain=None))
+    return lambda: run(args.paths or None, encoding=args.encoding, watch=not args.no_watch)
+
+
+def _command(argv: list[str]) -> Callable[[], int]:
+    """What ``argv`` asks for, parsed and with its modules imported: a call
+    that runs it and returns the exit status."""
+    if not argv or argv[0] not in SUBCOMMANDS and (not argv[0].startswith("-") or argv[0] in ("--encoding", "--no-watch")):
+        return _app_command(argv)
+    if argv[0] == "help" or argv[0] in ("-h", "--help", "--version") or argv[0] not in SUBCOMMANDS:
+        parser = build_parser()
+        parser.parse_args(["--help"] if argv[0] == "help" else argv)
+        return lambda: parser.print_help() or 0
+    args = _parse_command(argv[0], argv[1:])
+    return lambda: args.func(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     # No cyclic garbage collection while the command line is parsed and the
     # command's modules are imported (~20 collections of objects that all
     # live on, 5-14 ms before the app's first frame); the command itself
-    # runs with collections on (the app: from its first frame).
-    gcpause.pause_gc()
-    resumed = False
-
-    def resume_gc() -> None:
-        nonlocal resumed
-        if not resumed:
-            resumed = True
-            gcpause.resume_gc()
-
-    from tui.cli.common import EXIT_USAGE, UsageError, setup_stdio
+    # runs with collections on (the app pauses them again until its first
+    # frame).
+    with gcpause.gc_paused():
+        from tui.cli.common import EXIT_USAGE, UsageError, setup_stdio
 
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_stdio()
     try:
-        if not argv or argv[0] not in SUBCOMMANDS and (not argv[0].startswith("-") or argv[0] in ("--encoding", "--no-watch")):
-            return _run_app(argv, resume_gc)
-        if argv[0] == "help" or argv[0] in ("-h", "--help", "--version") or argv[0] not in SUBCOMMANDS:
-            parser = build_parser()
-            args = parser.parse_args(["--help"] if argv[0] == "help" else argv)
-            parser.print_help()
-            return 0
-        args = _parse_command(argv[0], argv[1:])
-        resume_gc()
-        return args.func(args)
+        with gcpause.gc_paused():
+            command = _command(argv)
+        return command()
     except UsageError as e:
         print(f"yuelan: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -134,5 +133,3 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
-    finally:
-        resume_gc()

@@ -210,8 +210,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     # Unchanged files come from the cache; the others are parsed, on every
     # core when there is enough to parse (parallel.py).
     slots: list = [None] * len(candidates)  # a Document, or a Skipped
-    jobs: list = []  # parallel.Job: files to parse (none on most reopens)
-    order: list[int] = []
+    todo: list = []  # (slot, candidate, id) of the files to parse: none on most reopens
     for n, (cand, ident) in enumerate(zip(candidates, ids)):
         prior = old.get(cand.path)
         try:
@@ -230,18 +229,16 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
                 slots[n] = Skipped(cand.path, prior.skipped or "skipped")
         else:
             changes["changed" if prior is not None else "new"].append(cand.path)
-            from tui.corpus import parallel
-
-            jobs.append(parallel.Job(cand.path, ident, encoding, cand.nofollow, cand.size))
-            order.append(n)
+            todo.append((n, cand, ident))
     done_bytes = sum(c.size for c, d in zip(candidates, slots) if d is not None)
-    done = len(candidates) - len(jobs)
+    done = len(candidates) - len(todo)
     results = iter(())
-    if jobs:
+    if todo:
         from tui.corpus import parallel
 
+        jobs = [parallel.Job(c.path, ident, encoding, c.nofollow, c.size) for _, c, ident in todo]
         results = parallel.parse_all(jobs, parse_job, parse_job_compact)
-    for n, r in zip(order, results):
+    for (n, _, _), r in zip(todo, results):
         if r.document is not None:
             slots[n] = r.document
             if on_document is not None:
@@ -258,7 +255,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
         done_bytes += r.job.size
         if progress is not None:
             progress(done, len(candidates), done_bytes, total_bytes)
-    if progress is not None and not jobs and candidates:
+    if progress is not None and not todo and candidates:
         progress(len(candidates), len(candidates), total_bytes, total_bytes)
     documents: list[Document] = [d for d in slots if isinstance(d, Document)]
     skipped.extend(d for d in slots if isinstance(d, Skipped))

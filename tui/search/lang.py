@@ -44,8 +44,8 @@ def thread_load() -> float:
     return getattr(_local, "seconds", 0.0)
 
 
-# What the loaders below built, by name (or minimum frequency for the
-# common words): each is built once, on first use.
+# What the loaders below built, by key ("jieba", "pinyin", "tokens",
+# ("common", minimum frequency)): each is built once, on first use.
 _loaded: dict = {}
 
 

@@ -39,14 +39,18 @@ class HitStrip(Widget):
         # The styles are the same for every row: work them out once per
         # render, not per row (``rich_style`` walks every ancestor; per row,
         # the strip took 7 ms of a 36-row first frame).
-        base = self.rich_style
-        hit = self.get_component_rich_style("hitstrip--hit", partial=True)
-        view = self.get_component_rich_style("hitstrip--view", partial=True)
-        self._row_styles = (base, base + hit, base + view, base + hit + view)
+        self._row_styles = self._styles()
         try:
             return super().render_lines(crop)
         finally:
             self._row_styles = None
+
+    def _styles(self) -> tuple:
+        """A row's style, by (has hits) + 2 * (in the viewport)."""
+        base = self.rich_style
+        hit = self.get_component_rich_style("hitstrip--hit", partial=True)
+        view = self.get_component_rich_style("hitstrip--view", partial=True)
+        return base, base + hit, base + view, base + hit + view
 
     def marks(self, rows: int) -> tuple[list[int], range]:
         """Hits per row and the rows of the viewport, for a strip of ``rows``."""
@@ -78,12 +82,7 @@ class HitStrip(Widget):
 
     def render_line(self, y: int) -> Strip:
         counts, view = self.marks(self.size.height)
-        styles = self._row_styles
-        if styles is None:  # a line asked for outside render_lines
-            base = self.rich_style
-            hit = self.get_component_rich_style("hitstrip--hit", partial=True)
-            view_style = self.get_component_rich_style("hitstrip--view", partial=True)
-            styles = (base, base + hit, base + view_style, base + hit + view_style)
+        styles = self._row_styles or self._styles()  # (a line asked for outside render_lines)
         base = styles[0]
         if y >= len(counts):
             return Strip.blank(self.size.width, base)

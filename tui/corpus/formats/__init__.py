@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from tui.corpus.kinds import SUFFIXES, TEXT_KINDS, VERSIONS, kind_of, versions  # noqa: F401 - this package's names
 from tui.corpus.model import NotText
 
+
 class Unreadable(NotText):
     """A rich-format file that cannot be read; the message says why.  Being
     about the content, the skip is cached until the file changes."""
