@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from textual._styles_cache import StylesCache
+from textual.css.stylesheet import Stylesheet
 
 
 def keep_styles_caches_per_widget() -> bool:
@@ -36,4 +37,43 @@ def keep_styles_caches_per_widget() -> bool:
     return True
 
 
+def keep_parse_cache_across_reparse() -> bool:
+    """Textual 8.2: ``Stylesheet.reparse`` parses every CSS source in a fresh
+    ``Stylesheet`` and keeps its rules but not its parse cache, and the
+    ``set_variables`` before it has cleared the old one.  The next ``parse``
+    (the first widget of a new class mounted) parses every source again
+    with the very same variables.  At start-up the theme's reparse runs
+    before the first widget, so the app's CSS, ``App.DEFAULT_CSS`` and
+    ``Widget.DEFAULT_CSS`` were parsed twice: about 10 ms of the first
+    frame.  The fresh stylesheet now fills the old one's cache: its entries
+    are keyed on the CSS text, and parsed with the same variables.
+
+    Returns whether the fix was applied."""
+    if "_parse_cache" in Stylesheet.reparse.__code__.co_names:
+        return False  # upstream reparse handles its cache: nothing to do
+
+    def reparse(self: Stylesheet) -> None:
+        # Textual's reparse (8.2.8), with the one line marked.
+        stylesheet = Stylesheet(variables=self._variables)
+        stylesheet._parse_cache = self._parse_cache  # the fix
+        for read_from, (css, is_defaults, tie_breaker, scope) in self.source.items():
+            stylesheet.add_source(
+                css, read_from=read_from, is_default_css=is_defaults, tie_breaker=tie_breaker, scope=scope
+            )
+        try:
+            stylesheet.parse()
+        except Exception:
+            self._invalid_css.update(stylesheet._invalid_css)
+            raise
+        else:
+            self._rules = stylesheet.rules
+            self._rules_map = None
+            self.source = stylesheet.source
+            self._require_parse = False
+
+    Stylesheet.reparse = reparse
+    return True
+
+
 keep_styles_caches_per_widget()
+keep_parse_cache_across_reparse()
