@@ -28,7 +28,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
-from tui.app import textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
+from tui.app import css_cache, textual_fixes  # noqa: F401 - applied on import, before any widget is drawn
 from tui.app.collector import CHECK as COLLECT_CHECK, IdleCollector
 from tui.app.live import LiveReload
 from tui.app.messages import FilesChanged, ReloadFailed, Request, WatchError
@@ -169,6 +169,7 @@ class YuelanApp(Loading, Palette, App):
         # From here, cyclic garbage is collected when input is idle (collector.py).
         self.collector.start()
         self.set_interval(COLLECT_CHECK, self.collector.tick)
+        css_cache.save()  # the CSS this start parsed, for the next one
 
     async def on_event(self, event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
@@ -180,6 +181,7 @@ class YuelanApp(Loading, Palette, App):
         # watcher threads hold inotify instances, 128 per user by default.
         self.collector.stop()
         self.live.stop()
+        css_cache.save()  # a dialog's or the palette's CSS parsed since the first frame
         if self._stream is not None:
             self._stream.cancel()
 
