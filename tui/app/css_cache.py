@@ -6,8 +6,8 @@ frame at 120x36, the biggest share of what yuelan adds to a bare Textual
 app's start.  The answer depends only on the CSS text, where it was read
 from, its flags, the theme's variables and the Textual release, so it is
 kept in one file in the user cache dir (``<cache>/yuelan/css``), named by
-the Textual and Python versions, and looked up by a digest of everything
-else.  Reading an entry back (``pickle``) takes a tenth of parsing it.
+the Textual install and the Python release, and looked up by a digest of
+everything else.  Reading an entry back (``pickle``) takes a tenth of parsing it.
 
 The file is written (atomically, 0600, in the private cache dir that holds
 the document cache and the index) after the first frame and again at exit
@@ -49,15 +49,13 @@ class _Kept:
         self.loaded = True
         if os.environ.get("YUELAN_NO_CACHE"):
             return
-        from textual import __version__ as textual_version
-
         from tui.persist import private_cache_dir, read_bytes
 
         base = private_cache_dir("css")
-        if base is None:
+        release = _textual_release()
+        if base is None or release is None:
             return
-        version = "".join(c if c.isalnum() or c in ".-" else "_" for c in textual_version)
-        self.path = os.path.join(base, f"textual-{version}-py{sys.version_info[0]}{sys.version_info[1]}.pickle")
+        self.path = os.path.join(base, f"textual-{release}.pickle")
         try:
             data = pickle.loads(read_bytes(self.path, cap=MAX_BYTES))
         except FileNotFoundError:
@@ -94,6 +92,25 @@ class _Kept:
 
 
 KEPT = _Kept()
+
+
+def _textual_release() -> str | None:
+    """Names the Textual install and Python release the entries were made by:
+    the size and time of the modules that parse CSS and build its objects.
+    (``textual.__version__`` reads the package metadata through
+    ``importlib.metadata``: 10-15 ms of imports on the way to the first
+    frame.)"""
+    import textual.css
+
+    h = blake2b(repr(sys.version_info).encode(), digest_size=8)
+    folder = os.path.dirname(textual.css.__file__)
+    try:
+        for name in ("parse.py", "tokenize.py", "tokenizer.py", "model.py", "styles.py", "stylesheet.py", "types.py"):
+            st = os.stat(os.path.join(folder, name))
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def _variables_digest(stylesheet: Stylesheet) -> bytes:
