@@ -43,11 +43,23 @@ def test_literal_queries_load_neither_jieba_nor_pinyin(tmp_path, monkeypatch):
         index = SearchIndex.build(load_corpus([sys.argv[2]]).documents)
         assert not index.changes["rebuilt"], index.changes
         totals = [index.search(q).total for q in ("工会", "律师", "工會", "总工会", "工会 律师", "工会 -律师")]
-        print(json.dumps({"totals": totals, "mods": sorted(m for m in sys.modules if m.split(".")[0] in ("jieba", "pypinyin"))}))
+        print(json.dumps({"totals": totals, "mods": sorted(m for m in sys.modules if m.split(".")[0] in ("jieba", "pypinyin")),
+                          "metadata": "importlib.metadata" in sys.modules}))
         """
     )
     assert all(out["totals"]) and out["totals"][2] == out["totals"][0]
     assert out["mods"] == []
+    assert out["metadata"] is False  # 40 ms of a fresh search's imports (engine._package_version)
+
+
+def test_package_versions_read_without_package_metadata():
+    from importlib.metadata import version
+
+    from tui.search.engine import _package_version
+
+    for name in ("pypinyin", "tantivy", "jieba", "rapidfuzz"):
+        assert _package_version(name) == version(name)
+    assert _package_version("no_such_package_here") == ""
 
 
 def test_rare_phrase_still_split_into_words():

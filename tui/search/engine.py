@@ -477,13 +477,27 @@ def fold_signature() -> str:
 
 
 def _package_version(name: str) -> str:
-    """A package's version without importing it (its readings shape the index)."""
-    try:
-        from importlib.metadata import version
+    """A package's version without importing it (its readings shape the
+    index): read off the name of its ``<name>-<version>.dist-info`` folder
+    beside it.  ``importlib.metadata`` gives the same answer but costs a
+    fresh ``yuelan search`` 40 ms (it imports email, zipfile and csv, then
+    scans every folder on ``sys.path``)."""
+    import importlib.util
 
-        return version(name)
-    except Exception:  # noqa: BLE001 - unknown: the index is still usable
-        return ""
+    try:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            return ""
+        folder = os.path.dirname(list(spec.submodule_search_locations)[0])
+        canonical = name.lower().replace("-", "_")
+        for entry in sorted(os.listdir(folder)):
+            if entry.endswith(".dist-info"):
+                project, _, version = entry[: -len(".dist-info")].partition("-")
+                if project.lower().replace("-", "_").replace(".", "_") == canonical and version:
+                    return version
+    except (OSError, ValueError, ImportError):
+        pass
+    return ""  # unknown: the index is still usable
 
 
 def read_manifest(directory: str) -> dict | None:

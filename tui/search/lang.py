@@ -236,6 +236,8 @@ def _readings(value: str, table: dict[int, str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class PinyinTables:
+    """Each character's pinyin readings and the syllables typed pinyin is split into."""
+
     readings: dict[str, tuple[str, ...]]  # character -> toneless readings
     syllables: frozenset[str]  # toneless readings with a vowel (for splitting typed pinyin)
     prefixes: frozenset[str]  # every non-empty prefix of a syllable
@@ -455,6 +457,8 @@ LUT_SIZE = 0x32000  # the BMP and the CJK extension planes (B-H); beyond: no rea
 
 @dataclass(frozen=True)
 class TokenTables:
+    """Lookup tables that turn code points into the pinyin fields' tokens."""
+
     full_lut: object  # numpy uint16: code point -> index into full_tokens (0: no reading)
     full_tokens: object  # numpy object array: "reading_reading " ("~ " at 0)
     initials_lut: object  # numpy uint16: code point -> index into initials (0: no reading)

@@ -27,6 +27,8 @@ OVERLAP = MAX_TERM_CHARS * 2
 
 @dataclass(frozen=True, slots=True)
 class Passage:
+    """A searchable stretch of a document (a paragraph, a heading, a title)."""
+
     ordinal: int
     start: int  # offsets in doc.text
     end: int

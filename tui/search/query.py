@@ -36,6 +36,8 @@ def is_cjk(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class Term:
+    """One term of a query: as typed, normalised, and how it must match."""
+
     raw: str  # as typed (without quotes or the leading minus)
     text: str  # normalised (folded, whitespace handled) form used for matching
     phrase: bool = False  # quoted: literal only
@@ -58,6 +60,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Query:
+    """A parsed query: its terms, in the order typed."""
+
     raw: str
     terms: tuple[Term, ...]
 

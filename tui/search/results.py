@@ -13,6 +13,8 @@ MATCH_KINDS = ("exact", "folded", "pinyin", "fuzzy")
 
 @dataclass(frozen=True)
 class Hit:
+    """One result: a passage of a document and where the query matched in it."""
+
     doc: Document
     start: int  # passage offsets in doc.text
     end: int
@@ -71,6 +73,8 @@ class Hit:
 
 @dataclass
 class SearchResponse:
+    """One page of results, the exact total, and how long the search took."""
+
     query: str
     total: int = 0  # all matching passages, not only those returned
     elapsed_ms: float = 0.0  # the search alone

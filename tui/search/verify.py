@@ -54,6 +54,8 @@ class TermPlan:
 
 @dataclass
 class Match:
+    """How a passage matched a query: per term, its quality, spans and matcher kind."""
+
     qualities: list[float]
     spans: list[list[tuple[int, int]]]  # per term, in the searchable text (empty: missing)
     kinds: list[str]  # per term: matcher kind ("" when missing)
