@@ -214,7 +214,7 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     for n, (cand, ident) in enumerate(zip(candidates, ids)):
         prior = old.get(cand.path)
         try:
-            key = cachemod.FileKey.of(os.stat(cand.path))
+            key = cachemod.FileKey.of(cand.stat if cand.stat is not None else os.stat(cand.path))
         except OSError:
             key = None
         if prior is not None and key is not None and prior.key == key:

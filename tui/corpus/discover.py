@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.corpus.model import Skipped
 
@@ -30,6 +30,9 @@ class Candidate:
     explicit: bool  # named by the user (any extension is tried)
     size: int = 0  # bytes, when listed (for progress)
     nofollow: bool = False  # was not a symlink when listed: must not become one
+    # The listing's os.stat (following a symlink), kept so the document
+    # cache's check needs no second one: 7 900 files at 100 MB.
+    stat: os.stat_result | None = field(default=None, compare=False, repr=False)
 
 
 class PathError(Exception):
@@ -93,7 +96,7 @@ def discover(paths: list[str]) -> tuple[list[Candidate], list[Skipped]]:
             key = (st.st_dev, st.st_ino)
             if key not in seen_files:
                 seen_files.add(key)
-                found.append(Candidate(path, True, st.st_size))
+                found.append(Candidate(path, True, st.st_size, stat=st))
     return found, skipped
 
 
@@ -152,7 +155,7 @@ def _walk(
             if key in seen_files:
                 continue  # the same file reached twice (hard link or symlink)
             seen_files.add(key)
-            found.append(Candidate(path, False, st.st_size, nofollow=not is_link))
+            found.append(Candidate(path, False, st.st_size, nofollow=not is_link, stat=st))
         stack.extend(reversed(subdirs))
 
 
