@@ -82,3 +82,61 @@ def test_turned_off_with_the_other_caches_and_harmless_without_a_cache_dir(tmp_p
     blocked.write_text("")
     no_dir = _start(blocked)  # the cache home is a file: nothing can be kept
     assert no_dir["hits"] == 0 and no_dir["screen"] == off["screen"]
+
+
+# The start-up's two savings in tui/app (screens/main.py, textual_fixes.py)
+# must not leave a widget with styles other than a full restyle gives.
+
+
+def _styles(app):
+    return {f"{type(n).__name__}#{n.id}#{i}": n.styles.css for i, n in enumerate(app.screen.walk_children(with_self=True))}
+
+
+async def _restyled_the_same(app, pilot):
+    before = _styles(app)
+    app.update_styles(app.screen)  # what the skipped first resume would have done
+    await pilot.pause()
+    return before == _styles(app)
+
+
+async def test_first_frame_styles_equal_a_full_restyle_at_every_size():
+    from app_support import make_app, wait_index
+
+    for size in ((120, 36), (80, 24), (50, 12)):  # two panes, one pane, too small
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await wait_index(pilot, app)
+            assert await _restyled_the_same(app, pilot), size
+
+
+async def test_a_theme_switch_and_a_closed_dialog_restyle_every_widget():
+    from app_support import make_app, wait_for, wait_index
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        status = app.screen.query_one("#status", Static)
+        dark = status.styles.background
+        await pilot.press("t")  # the next theme: a reparse of every CSS source
+        await wait_for(pilot, lambda: status.styles.background != dark, "the new theme's colours")
+        assert await _restyled_the_same(app, pilot)
+        # The reparse left its parse cache to the stylesheet: parsing again
+        # (as the next new widget class mounted does) parses nothing.
+        parsed = []
+        original = app.stylesheet._parse_rules
+
+        def counting(css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+            if (css, read_from, is_default_rules, tie_breaker, scope) not in app.stylesheet._parse_cache:
+                parsed.append(read_from)
+            return original(css, read_from, is_default_rules, tie_breaker, scope)
+
+        app.stylesheet._parse_rules = counting
+        app.stylesheet.parse()
+        assert parsed == []
+        await pilot.press("question_mark")  # a dialog over the main screen, then back
+        await wait_for(pilot, lambda: len(app.screen_stack) == 2, "the help screen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1, "the main screen")
+        await pilot.pause()
+        assert await _restyled_the_same(app, pilot)
