@@ -489,11 +489,14 @@ def _package_version(name: str) -> str:
         if spec is None or not spec.submodule_search_locations:
             return ""
         folder = os.path.dirname(list(spec.submodule_search_locations)[0])
-        canonical = name.lower().replace("-", "_")
+
+        def canonical(project: str) -> str:  # PEP 503: runs of - _ . are one, any case
+            return re.sub(r"[-_.]+", "_", project).lower()
+
         for entry in sorted(os.listdir(folder)):
             if entry.endswith(".dist-info"):
                 project, _, version = entry[: -len(".dist-info")].partition("-")
-                if project.lower().replace("-", "_").replace(".", "_") == canonical and version:
+                if version and canonical(project) == canonical(name):
                     return version
     except (OSError, ValueError, ImportError):
         pass
