@@ -11,6 +11,7 @@ import functools
 
 from textual._styles_cache import StylesCache
 from textual.css.stylesheet import Stylesheet
+from textual.scroll_view import ScrollView
 
 
 def keep_styles_caches_per_widget() -> bool:
@@ -75,5 +76,32 @@ def keep_parse_cache_across_reparse() -> bool:
     return True
 
 
+def scroll_views_keep_their_own_virtual_size() -> bool:
+    """Textual 8.2: ``ScrollView._size_updated`` compares the virtual size the
+    compositor passes (a scroll view's region: its content is its own
+    business) with the scroll view's own virtual size, then ignores the
+    passed one and uses its own.  The two differ whenever the content is
+    taller than the view, so every layout refresh of the screen (a status
+    line updated, the search status changing width) ran ``_scroll_update``
+    on every scroll view: both scrollbars redrawn, 4-10 ms of each frame at
+    120x40, four or five frames after each key typed in the search bar
+    (``benchmarks/key_frames.py``: the frames of three keys took 590-670 ms
+    in all instead of 735-750).  The scroll view is now passed its own
+    virtual size, so only a change of its size or its container's counts.
+
+    Returns whether the fix was applied."""
+    current = ScrollView.__dict__.get("_size_updated")
+    if current is None or getattr(current, "_yuelan_fix", False):
+        return False  # ScrollView no longer overrides it, or already applied
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        return current(self, size, self.virtual_size, container_size, layout)
+
+    _size_updated._yuelan_fix = True
+    ScrollView._size_updated = _size_updated
+    return True
+
+
 keep_styles_caches_per_widget()
 keep_parse_cache_across_reparse()
+scroll_views_keep_their_own_virtual_size()
