@@ -79,12 +79,15 @@ def load_document(
 
     HTML, Markdown, DOCX, EPUB and PDF (by suffix) go through their
     extractor (``tui.corpus.formats``); anything else is read as text."""
-    from tui.corpus import formats, mojibake
+    from tui.corpus import mojibake
     from tui.corpus.decode import decode_bytes
+    from tui.corpus.kinds import TEXT_KINDS, kind_of
 
-    kind = formats.kind_of(path)
+    kind = kind_of(path)
     if kind is not None:
-        head = _check_head if kind in formats.TEXT_KINDS else None
+        from tui.corpus import formats
+
+        head = _check_head if kind in TEXT_KINDS else None
         data = read_bounded(path, check_head=head, stat_out=stat_out, nofollow=nofollow)
         return formats.build_document(formats.extract(kind, data, path, encoding), id=id, path=path)
     data = read_bounded(path, check_head=_check_head, stat_out=stat_out, nofollow=nofollow)

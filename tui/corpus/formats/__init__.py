@@ -25,7 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from tui.corpus.kinds import SUFFIXES, TEXT_KINDS, VERSIONS, kind_of, versions  # noqa: F401 - this package's names
+from tui.corpus.kinds import VERSIONS  # noqa: F401 - each extractor's version, named in the docstring above
 from tui.corpus.model import NotText
 
 
