@@ -142,21 +142,20 @@ def test_bookmark_and_resume_survive_a_restart(tmp_path):
         term.wait("results in")
         term.keys("Enter")  # the top result: 松江...心灵港湾
         term.wait("hit 1/", unless="laying out")
+        term.wait("tab List")  # the reader has the focus
+        # Each key waits for what it does to show: a key sent while the one
+        # before is unread can merge with it (ESC then q reads as alt+q).
         term.keys("Escape")
-        time.sleep(0.3)
+        term.wait("tab Reader")  # back in the list
         term.keys("Escape")  # search cleared, back to the tree; the reader keeps the place
-        time.sleep(0.3)
+        term.wait("search: Chinese or pinyin")  # the empty search bar's placeholder
         term.keys("Tab")  # into the reader
-        time.sleep(0.3)
+        term.wait("tab List")
         start_top = right_of(term.screen().splitlines()[1], 41)
-        term.keys("j", "j", "j")
-        # The keys can take a few hundred ms to show while jieba and the
-        # pinyin tables load in the background: wait for the scroll, then
-        # for the screen to settle.
+        term.keys("C-d")  # half a page down: one key, one move
         deadline = time.monotonic() + 10
         while right_of(term.screen().splitlines()[1], 41) == start_top and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(0.5)
         before = term.screen().splitlines()
         reader_top = right_of(before[1], 41)  # the reader's first line (right of the 40-cell list)
         assert reader_top, before
@@ -240,8 +239,7 @@ def test_moving_down_the_results_changes_the_reader():
             time.sleep(0.05)
         assert reader_view()[0] != status  # n moved to the next hit
         term.keys("Escape")
-        term.wait("tab Reader")  # back in the list, at the same result
-        time.sleep(0.3)
+        term.wait("tab Reader")  # back in the list, at the same result: the ESC was read alone
         term.keys("q")
         term.wait("[exited with 0]", 10)
     finally:
