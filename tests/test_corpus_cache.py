@@ -108,7 +108,49 @@ def test_only_changed_new_and_removed_files_are_redone(corpus_dir):
     same_documents(c, fresh)
 
 
+class Parsed:
+    """A cache file taken apart (magic, version, JSON header, blob), to be
+    changed and written back with a valid header length and CRC: what a
+    change then trips is the check that it targets, not the checksum."""
+
+    def __init__(self, path):
+        import json
+        import struct
+
+        self.path = path
+        data = open(path, "rb").read()
+        self.magic, self.version, hlen, _ = cachemod._HEAD.unpack_from(data)
+        start = cachemod._HEAD.size
+        self.header = json.loads(data[start : start + hlen])
+        self.blob = bytearray(data[start + hlen :])
+        self.struct = struct
+
+    def row(self, name):
+        return self.header["paths"].index(next(p for p in self.header["paths"] if p.endswith(name)))
+
+    def set_number(self, name, field, value):
+        """One of the entry's numbers (see cachemod._NUMS): field 6 is its
+        text's offset, 8-13 its paragraphs', sections' and titles' offsets
+        and counts."""
+        self.struct.pack_into("<q", self.blob, 8 * (cachemod._NUMS * self.row(name) + field), value)
+
+    def write(self, header_bytes=None):
+        import json
+        import zlib
+
+        head = header_bytes if header_bytes is not None else json.dumps(self.header, ensure_ascii=False).encode()
+        region = self.header.get("region", 0) if isinstance(self.header.get("region"), int) else 0
+        crc = zlib.crc32(bytes(self.blob[:region]), zlib.crc32(head))
+        with open(self.path, "wb") as f:
+            f.write(cachemod._HEAD.pack(self.magic, self.version, len(head), crc) + head + bytes(self.blob))
+
+
 def _corrupt(path, how):
+    if how == "offsets":  # a text beyond the end of the file, with a valid checksum
+        c = Parsed(path)
+        c.set_number("a.txt", 6, 999999999)
+        c.write()
+        return
     data = open(path, "rb").read()
     if how == "truncated":
         data = data[: len(data) // 2]
@@ -118,8 +160,6 @@ def _corrupt(path, how):
         data = os.urandom(200)
     elif how == "version":
         data = data[:8] + (99).to_bytes(4, "little") + data[12:]
-    elif how == "offsets":
-        data = data.replace(b'"text": [0,', b'"text": [999999999,', 1)
     elif how == "pickle":
         data = b"\x80\x04\x95" + data
     open(path, "wb").write(data)
@@ -219,27 +259,49 @@ def test_a_fifo_or_device_planted_as_the_cache_is_never_opened(corpus_dir):
 
 
 @pytest.mark.parametrize(
-    "old, new",
+    "column, change",
     [
-        (b'"metadata": {}', b'"metadata": []'),
-        (b'"chars": ', b'"chars": 1'),
-        (b'"secs": [', b'"secs": [-'),
-        (b'"titles": [', b'"titles": [9'),
-        (b'"paras": [', b'"paras": [null, '),
+        ("metadata", lambda col: [[] if m is not None else m for m in col]),  # a list for a dict
+        ("ids", lambda col: col[:-1]),  # a column shorter than the entries
+        ("paths", lambda col: [7 if p is not None else p for p in col]),  # a number for a path
+        ("count", lambda n: -1),
+        ("count", lambda n: n + 1),
+        ("region", lambda r: "x"),
+        ("warnings", lambda col: [None] * len(col)),
     ],
 )
-def test_wrong_types_and_absurd_values_in_the_header(corpus_dir, old, new):
+def test_wrong_types_and_absurd_values_in_the_header(corpus_dir, column, change):
     first = load_corpus([str(corpus_dir)], cache=True)
     path = cachemod.cache_path([str(corpus_dir)], None)
-    data = open(path, "rb").read()
-    assert old in data
-    head = data.replace(old, new, 1)
-    # keep the header length field consistent so only the content is wrong
-    import struct
+    c = Parsed(path)
+    assert column in c.header
+    c.header[column] = change(c.header[column])
+    c.write()
+    again = load_corpus([str(corpus_dir)], cache=True)
+    assert again.notices and "rebuilding" in again.notices[0]
+    same_documents(first, again)
 
-    magic, version, hlen = struct.unpack_from("<8sIQ", data)
-    head = head[:8] + struct.pack("<IQ", version, hlen + len(new) - len(old)) + head[20:]
-    open(path, "wb").write(head)
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        (4, 10**6),  # more characters than the text has bytes
+        (7, 10**9),  # a text running past the end of the file
+        (8, -8),  # paragraphs before the structure region
+        (9, 10**9),  # more paragraphs than the region holds
+        (10, 10**12),  # sections far beyond the region
+        (12, 0),  # titles over the entries' numbers
+        (13, 10**9),  # titles running past the region
+    ],
+)
+def test_absurd_numbers_in_the_blob(corpus_dir, field, value):
+    """Each entry's offsets and lengths are range-checked when read, even
+    where the checksum is right (a file written by something else)."""
+    first = load_corpus([str(corpus_dir)], cache=True)
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    c = Parsed(path)
+    c.set_number("a.txt", field, value)
+    c.write()
     again = load_corpus([str(corpus_dir)], cache=True)
     assert again.notices and "rebuilding" in again.notices[0]
     same_documents(first, again)
@@ -256,20 +318,16 @@ def test_a_permission_change_is_noticed(corpus_dir):
 def test_absurd_section_values_in_the_blob(corpus_dir, field, value):
     """Sections live in the blob as six integers each (level, start, end,
     heading end, title offset, title length): any absurd one means rebuild."""
-    import json
-    import struct
-
     first = load_corpus([str(corpus_dir)], cache=True)
     path = cachemod.cache_path([str(corpus_dir)], None)
-    data = bytearray(open(path, "rb").read())
-    head = cachemod._HEAD.size
-    magic, version, hlen = struct.unpack_from("<8sIQ", data)
-    header = json.loads(data[head : head + hlen])
-    doc = next(d for d in header["docs"] if d["path"].endswith("a.txt"))
-    s_off, count = doc["secs"]
+    c = Parsed(path)
+    row = cachemod._NUMS * c.row("a.txt")
+    s_off, count = c.struct.unpack_from("<2q", c.blob, 8 * (row + 10))
     assert count == 2
-    struct.pack_into("<q", data, head + hlen + s_off + 8 * field, value)
-    open(path, "wb").write(bytes(data))
+    c.struct.pack_into("<q", c.blob, s_off + 8 * field, value)
+    # Not rewritten: the checksum says the structure was changed.
+    data = open(path, "rb").read()
+    open(path, "wb").write(data[: len(data) - len(c.blob)] + bytes(c.blob))
     again = load_corpus([str(corpus_dir)], cache=True)
     assert again.notices and "rebuilding" in again.notices[0]
     same_documents(first, again)
