@@ -253,6 +253,16 @@ def test_ids_are_file_names_made_unique(write):
     assert ids == ["a/report", "b/report", "other"]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", ".", "..", "b.c", "工会", " ", "~", "x."]), min_size=1, max_size=6).map("".join),
+       st.sampled_from(["/d/", "/d.e/", "", "/"]))
+def test_a_document_id_is_the_file_name_without_its_extension(name, folder):
+    from tui.corpus import _stem
+
+    path = folder + name
+    assert _stem(path) == (os.path.splitext(os.path.basename(path))[0] or os.path.basename(path))
+
+
 def test_extensionless_text_is_read_and_other_extensions_skipped(write):
     p = write("notes", SIMPLIFIED)
     write("data.csv", "a,b\n1,2\n")

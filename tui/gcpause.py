@@ -51,3 +51,18 @@ def gc_paused():
         yield
     finally:
         resume_gc()
+
+
+@contextlib.contextmanager
+def kept_for_good():
+    """``gc_paused()``, then the objects made meanwhile are frozen
+    (``gc.freeze``): for work whose objects live until the process ends,
+    such as a command's corpus and index.  No collection walks them again:
+    at 100 MB, the first collection after loading the corpus walked its
+    hundred thousand objects (40-50 ms of a 0.9 s ``yuelan search``)."""
+    pause_gc()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        resume_gc()

@@ -72,11 +72,13 @@ def load(args, progress=None, notify=note):
     """The corpus named by ``args`` (its notices on stderr unless ``notify``
     says otherwise)."""
     from tui.corpus import PathError
+    from tui.gcpause import kept_for_good
     from tui.session import open_corpus
 
     check_args(args)
     try:
-        return open_corpus(args.paths, args.encoding, notify=notify, progress=progress)
+        with kept_for_good():  # the corpus lives until the command ends
+            return open_corpus(args.paths, args.encoding, notify=notify, progress=progress)
     except PathError as e:
         raise UsageError(str(e)) from None
 

