@@ -36,12 +36,17 @@ MORE_AHEAD = 5  # the next page is fetched when the cursor is this close to the 
 # after every key, it held the GIL while the next key was handled and
 # searched.
 COUNT_DELAY = 0.15
+# "searching..." shows only when an answer takes this long: drawn at once,
+# it put a frame (6-10 ms of the app's thread) beside the engine on every
+# key, and most answers come in a few milliseconds.
+SEARCHING_AFTER = 0.15
 
 
 class Search:
     def __init__(self, main: MainScreen) -> None:
         self.main = main
         self.search_timer: Timer | None = None
+        self.searching_timer: Timer | None = None
         self.preview_timer: Timer | None = None
         self.last_query_key = 0.0  # when the query last changed (time.monotonic)
         self.open_when_ready: str | None = None  # Enter before the answer: open its top result then
@@ -91,6 +96,7 @@ class Search:
         if self.preview_timer is not None:
             self.preview_timer.stop()
         if not self.state.query:
+            self._stop_searching_timer()
             if self.search_timer is not None:
                 self.search_timer.stop()
             self.main.workers.cancel_group(self.main, "search")
@@ -132,9 +138,16 @@ class Search:
         """Search for the current query (when the index is there)."""
         if self.app.index is None or not self.state.query:
             return
-        self.set_status("searching...")
+        self._stop_searching_timer()
+        self.searching_timer = self.main.set_timer(SEARCHING_AFTER, self._still_searching)
         query = self.state.query
         self.main.run_worker(lambda: self._search(query), thread=True, exclusive=True, group="search")
+
+    def _still_searching(self) -> None:
+        """The answer to the query in the search bar is not in yet: say so."""
+        resp = self.state.response
+        if self.state.query and (resp is None or resp.query != self.state.query):
+            self.set_status("searching...")
 
     def _search(self, query: str) -> None:
         """In a worker: the first page, then every hit of its documents."""
@@ -224,12 +237,19 @@ class Search:
     def _search_failed(self, query: str, exc: Exception) -> None:
         if not self.state.is_current(query):
             return
+        self._stop_searching_timer()
         self.set_status(f"search failed: {exc}")
+
+    def _stop_searching_timer(self) -> None:
+        if self.searching_timer is not None:
+            self.searching_timer.stop()
+            self.searching_timer = None
 
     def search_done(self, query: str, resp) -> None:
         """An answer (on the app's thread); dropped when the user has typed on."""
         if not self.state.accept(query, resp):
             return
+        self._stop_searching_timer()
         self.main.query_one(ResultList).show_results(query, self.state.results, {})
         self.show_status()
         if self.open_when_ready == query:
