@@ -169,3 +169,63 @@ async def test_a_result_opened_before_the_next_frame_keeps_its_hit(seeds):
         hit = app.searching.results[1]
         assert reader.doc is hit.doc and reader.current is not None
         assert reader.hits[reader.current] == opened
+
+
+def _drawn(strips) -> list[list[tuple[str, object, dict]]]:
+    """Each line as (text, style, meta) per segment: what reaches the
+    screen, and what decides which segments merge on it."""
+    return [[(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip] for strip in strips]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+async def test_rows_are_drawn_as_content_would_draw_them(seeds, size):
+    """Rows are drawn straight from their runs; every line, in every state
+    (plain, highlighted, hover, and with another theme), must equal what the
+    OptionList draws from the same row as Content, on results of several
+    query kinds (pinyin, typo, partial, several terms)."""
+    from textual.widgets import OptionList
+
+    real = OptionList._get_option_render
+    fallbacks = []  # rows drawn through Content instead of from their runs
+
+    def through_content(self, option, style):
+        fallbacks.append(str(option.prompt))
+        return real(self, option, style)
+
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=size) as pilot:
+        checked = 0
+        for query in (QUERY, "xlgw", "心灵港弯", "创业贷款 银行", "gonghui gaige"):
+            results = await searched(pilot, app, query) if checked == 0 else None
+            if results is None:
+                search = app.query_one("#search")
+                search.value = query
+                await wait_for(pilot, lambda q=query: app.searching.response is not None
+                               and app.searching.response.query == q, f"the results of {query}")
+                results = app.query_one(ResultList)
+                await wait_for(pilot, lambda: results.option_count == len(app.searching.results), "every row")
+            for theme in (None, "textual-light"):
+                if theme:
+                    app.theme = theme
+                    await pilot.pause()
+                states = [results.get_visual_style("option-list--option", *c) for c in
+                          ((), ("option-list--option-highlighted",), ("option-list--option-hover",))]
+                for i in range(results.option_count):
+                    option = results.get_option_at_index(i)
+                    for style in states:
+                        results._option_render_cache.clear()
+                        with pytest.MonkeyPatch.context() as m:
+                            m.setattr(OptionList, "_get_option_render", through_content)
+                            fast = results._get_option_render(option, style)
+                        results._option_render_cache.clear()
+                        option._set_prompt(option.prompt.content())
+                        slow = OptionList._get_option_render(results, option, style)
+                        option._set_prompt(results._prompt(results.hits[i], results._width(),
+                                                           first=results._first_rows[results.hits[i].doc_id] == i))
+                        assert _drawn(fast) == _drawn(slow), (query, i, str(option.prompt))
+                        assert [s.cell_length for s in fast] == [s.cell_length for s in slow]
+                        checked += 1
+                app.theme = "textual-dark"
+                await pilot.pause()
+        assert checked > 300
+        assert not fallbacks, fallbacks[:3]  # every row was drawn from its runs
