@@ -132,3 +132,62 @@ def test_a_long_line_without_breaks_is_wrapped_in_bounded_memory():
     # the spans themselves (~30 000 tuples) and a window of widths, not a
     # 1.2 M-entry prefix list (~45 MB)
     assert peak < 12 * 1024 * 1024, peak
+
+
+def _every_hit(text: str, word: str) -> list[tuple[int, int]]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append((i, i + len(word)))
+        i = text.find(word, i + 1)
+    return out
+
+
+async def test_changed_hits_redraw_exactly_what_a_full_redraw_shows():
+    """set_hits, set_current and show() on the same document redraw only
+    the lines whose hits changed; the screen must then be exactly what
+    redrawing every line gives, after each of a run of changes (new words,
+    fewer and more hits, the current hit moving, the preview's show())."""
+    from textual.app import App
+
+    doc = parse_document(long_report(6000, seed=3), id="r", path="/corpus/r.txt")
+
+    class One(App):
+        def compose(self):
+            yield Reader(id="reader")
+
+    app = One()
+    async with app.run_test(size=(70, 20)) as pilot:
+        reader = app.query_one(Reader)
+        reader.show(doc, 0)
+        await pilot.pause()
+        redrawn = []
+        real = reader._render_index
+
+        def counted(index, width):
+            redrawn.append(index)
+            return real(index, width)
+
+        reader._render_index = counted
+        steps = [
+            lambda: reader.set_hits(_every_hit(doc.text, "工会"), 0),
+            lambda: reader.set_current(1),
+            lambda: reader.set_current(2),
+            lambda: reader.set_hits(_every_hit(doc.text, "工会")[:3], 2),
+            lambda: reader.set_hits(_every_hit(doc.text, "职工"), 1),
+            lambda: reader.show(doc, _every_hit(doc.text, "服务")[5][0], hits=_every_hit(doc.text, "服务"), current=5),
+            lambda: reader.set_hits(_every_hit(doc.text, "服务") + _every_hit(doc.text, "心灵"), 5),
+            lambda: reader.set_hits([], None),
+        ]
+        partial_redraws = 0
+        for step in steps:
+            redrawn.clear()
+            step()
+            await pilot.pause()
+            if len(redrawn) < reader.size.height:
+                partial_redraws += 1
+            partial = app.export_screenshot()
+            reader._cache.clear()
+            reader.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == partial
+        assert partial_redraws >= 4  # most changes redrew fewer lines than the screen holds
