@@ -229,3 +229,28 @@ async def test_rows_are_drawn_as_content_would_draw_them(seeds, size):
                 await pilot.pause()
         assert checked > 300
         assert not fallbacks, fallbacks[:3]  # every row was drawn from its runs
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_counts_arriving_redraw_exactly_what_a_full_redraw_shows(seeds, size):
+    """Final hit counts replace only the rows that show one; the screen must
+    then be what redrawing every row gives, and show each count."""
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=size) as pilot:
+        results = await searched(pilot, app)
+        await wait_for(pilot, lambda: app.searching.counted and results.counts, "the hit counts")
+        await pilot.pause()
+        shown = app.export_screenshot()
+        first = results.hits[0]
+        assert f"{results.counts[first.doc_id]} hit" in str(results.get_option_at_index(0).prompt)
+        results._clear_caches()
+        await pilot.pause()
+        assert app.export_screenshot() == shown
+        # and a count that changes redraws its row
+        results.set_counts({first.doc_id: results.counts[first.doc_id] + 1000})
+        await pilot.pause()
+        shown = app.export_screenshot()
+        assert f"{results.counts[first.doc_id]} hits" in shown.replace("&#160;", " ")
+        results._clear_caches()
+        await pilot.pause()
+        assert app.export_screenshot() == shown

@@ -175,7 +175,24 @@ class ResultList(OptionList):
         for doc_id in changed:
             row = self._first_rows.get(doc_id)
             if row is not None and row < self.option_count:
-                self.replace_option_prompt_at_index(row, self._prompt(self.hits[row], width, first=True))
+                self._replace_row(row, self._prompt(self.hits[row], width, first=True))
+
+    def _replace_row(self, row: int, prompt: Row) -> None:
+        """A new prompt for one row, redrawing only its lines: the
+        OptionList's own replacement forgets every row's drawing, and counts
+        arrive for up to 50 rows at once."""
+        option = self.get_option_at_index(row)
+        old = option.prompt
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        line = self._index_to_line.get(row)
+        if not isinstance(old, Row) or line is None or old.get_height(None, width) != prompt.get_height(None, width):
+            self.replace_option_prompt_at_index(row, prompt)  # its height may change: everything moves
+            return
+        option._set_prompt(prompt)
+        cache = self._option_render_cache
+        for key in [k for k in cache.keys() if k[0] is option]:
+            cache.discard(key)
+        self.refresh_lines(line, len(prompt.lines))
 
     def _prompt(self, hit, width: int, first: bool = True) -> Row:
         title = safe(hit.title or "")
