@@ -63,12 +63,21 @@ async def test_first_screen_now_the_rest_after_the_paint(seeds, size):
         rows_on_screen = results.scrollable_content_region.height // 2
         assert len(hits) > rows_on_screen + 2, "the query must fill more than one screen"
         # A new answer: the rows that fill the list now, the rest once painted.
+        bar = results.vertical_scrollbar
+        sizes_seen = []
+        results.watch(bar, "window_virtual_size", lambda v: sizes_seen.append(v), init=False)
         results.show_results(QUERY, hits, {})
         assert rows_on_screen <= results.option_count < len(hits)
         assert results.highlighted == 0
+        # as tall as every row will make it, before they are all built: the
+        # scroll bar is drawn once for the answer
+        assert results.virtual_size.height == 2 * len(hits)
         await wait_for(pilot, lambda: results.option_count == len(hits), "the rest of the rows")
         rows_match_results(results, hits)
         assert results.virtual_size.height == 2 * len(hits)
+        await pilot.pause()
+        # the same answer again: the scroll bar's height never moved
+        assert set(sizes_seen) <= {2 * len(hits)}, sizes_seen
 
 
 async def test_end_pagedown_and_down_reach_rows_not_built_yet(seeds):
