@@ -72,14 +72,19 @@ def test_a_window_of_one_huge_line(tmp_path):
     assert all(e - s <= 50 for s, e in zip(win.starts, win.ends))
 
 
-async def test_first_screen_of_a_big_document_comes_before_the_whole_layout(big_doc):
+def reader_app():
+    """An app of one Reader."""
     from textual.app import App
 
     class One(App):
         def compose(self):
             yield Reader(id="reader")
 
-    app = One()
+    return One()
+
+
+async def test_first_screen_of_a_big_document_comes_before_the_whole_layout(big_doc):
+    app = reader_app()
     async with app.run_test(size=(80, 24)) as pilot:
         reader = app.query_one(Reader)
         target = big_doc.text.index("第5部分")
@@ -147,15 +152,8 @@ async def test_changed_hits_redraw_exactly_what_a_full_redraw_shows():
     the lines whose hits changed; the screen must then be exactly what
     redrawing every line gives, after each of a run of changes (new words,
     fewer and more hits, the current hit moving, the preview's show())."""
-    from textual.app import App
-
     doc = parse_document(long_report(6000, seed=3), id="r", path="/corpus/r.txt")
-
-    class One(App):
-        def compose(self):
-            yield Reader(id="reader")
-
-    app = One()
+    app = reader_app()
     async with app.run_test(size=(70, 20)) as pilot:
         reader = app.query_one(Reader)
         reader.show(doc, 0)
