@@ -19,7 +19,7 @@ TUI = ROOT / "tui"
 # The CLI may start the app (``yuelan`` with no sub-command); the app never
 # reaches into the CLI.
 LAYERS = [
-    ("tui.text", "tui.persist", "tui.gcpause"),
+    ("tui.text", "tui.persist", "tui.gcpause", "tui.memory"),
     ("tui.corpus",),
     ("tui.search",),
     ("tui.session", "tui.state", "tui.export"),

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from typing import Callable, Iterable
 
 from tui.gcpause import gc_paused
+from tui.memory import give_back
 from tui.corpus.cache import KINDS
 from tui.corpus.model import Document
 from tui.search import engine as eng
@@ -318,6 +319,10 @@ class SearchIndex:
     def _commit(self) -> None:
         self.engine.commit()
         self._generation += 1
+        # What the documents just written needed (passages, field texts, the
+        # engine's copies) is freed now: hand it back, or a build holds the
+        # peak of all of it (tui/memory.py).
+        give_back()
         if self.store_path:
             try:
                 eng.write_manifest(self.store_path, self._indexed)
