@@ -263,3 +263,19 @@ async def test_counts_arriving_redraw_exactly_what_a_full_redraw_shows(seeds, si
         results._clear_caches()
         await pilot.pause()
         assert app.export_screenshot() == shown
+
+
+async def test_a_count_on_a_row_wider_than_the_list_does_not_break_it(seeds):
+    """A row wider than the list (the terminal narrowed after it was built)
+    is measured through Content; a count arriving then must still land."""
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await searched(pilot, app)
+        first = results.hits[0]
+        option = results.get_option_at_index(0)
+        wide = results._prompt(first, results._width() + 40, first=True)
+        option._set_prompt(wide)
+        assert wide.width > results.scrollable_content_region.width
+        results.set_counts({first.doc_id: 12345})
+        await pilot.pause()
+        assert "12345 hits" in str(results.get_option_at_index(0).prompt)

@@ -324,6 +324,9 @@ def _ints(blob: memoryview, off: int, count: int, width: int, limit: int | None 
 
 
 def _entries(header: dict, blob: memoryview, cache: str, reread) -> dict[str, Entry]:
+    """path -> Entry from the header's columns and the blob's numbers;
+    CacheError (or any exception, which load() turns into one) when they do
+    not hold together."""
     if not isinstance(header, dict) or header.get("version") != VERSION:
         raise CacheError("bad header")
     if header.get("parser") != PARSER_VERSION or header.get("formats") != formats_versions():

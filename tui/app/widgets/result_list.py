@@ -217,7 +217,8 @@ class ResultList(OptionList):
         old = option.prompt
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         line = self._index_to_line.get(row)
-        if not isinstance(old, Row) or line is None or old.get_height(None, width) != prompt.get_height(None, width):
+        rules = self.styles
+        if not isinstance(old, Row) or line is None or old.get_height(rules, width) != prompt.get_height(rules, width):
             self.replace_option_prompt_at_index(row, prompt)  # its height may change: everything moves
             return
         option._set_prompt(prompt)
