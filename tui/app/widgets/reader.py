@@ -191,12 +191,7 @@ class Reader(ScrollView, can_focus=True):
                 i += 1
         for i in lines:
             self._cache.pop(i, None)
-        run: list[int] = []  # contiguous lines, refreshed together
-        for i in sorted(lines) + [-2]:
-            if run and i != run[-1] + 1:
-                self.refresh_lines(run[0], len(run))
-                run = []
-            run.append(i)
+            self.refresh_lines(i)
 
     def hit_index_at_or_after(self, offset: int) -> int | None:
         if not self.hits:
