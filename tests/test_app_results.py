@@ -272,6 +272,9 @@ async def test_a_count_on_a_row_wider_than_the_list_does_not_break_it(seeds):
     async with app.run_test(size=(120, 36)) as pilot:
         results = await searched(pilot, app)
         first = results.hits[0]
+        # the engine's own counts first, so that they cannot land after ours
+        await wait_for(pilot, lambda: first.doc_id in results.counts, "the hit counts")
+        await pilot.pause()
         option = results.get_option_at_index(0)
         wide = results._prompt(first, results._width() + 40, first=True)
         option._set_prompt(wide)
