@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from app_support import app_plain, wait_for
+from app_support import app_plain, wait_for, wait_settled
 from tui.app.app import YuelanApp
+from tui.app.widgets.inputs import SearchInput
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.result_list import ResultList
 
@@ -247,8 +248,11 @@ async def test_counts_arriving_redraw_exactly_what_a_full_redraw_shows(seeds, si
     app = YuelanApp(state_dir=False, corpus=seeds)
     async with app.run_test(size=size) as pilot:
         results = await searched(pilot, app)
-        await wait_for(pilot, lambda: app.searching.counted and results.counts, "the hit counts")
-        await pilot.pause()
+        # A blinking cursor, or a preview still to come, would change the
+        # screen between the two pictures.
+        app.query_one(SearchInput).cursor_blink = False
+        await wait_settled(pilot, app)
+        assert results.counts
         shown = app.export_screenshot()
         first = results.hits[0]
         assert f"{results.counts[first.doc_id]} hit" in str(results.get_option_at_index(0).prompt)
@@ -273,8 +277,8 @@ async def test_a_count_on_a_row_wider_than_the_list_does_not_break_it(seeds):
         results = await searched(pilot, app)
         first = results.hits[0]
         # the engine's own counts first, so that they cannot land after ours
-        await wait_for(pilot, lambda: first.doc_id in results.counts, "the hit counts")
-        await pilot.pause()
+        await wait_settled(pilot, app)
+        assert first.doc_id in results.counts
         option = results.get_option_at_index(0)
         wide = results._prompt(first, results._width() + 40, first=True)
         option._set_prompt(wide)
