@@ -320,8 +320,8 @@ class SearchIndex:
         self.engine.commit()
         self._generation += 1
         # What the documents just written needed (passages, field texts, the
-        # engine's copies) is freed now: hand it back, or a build holds the
-        # peak of all of it (tui/memory.py).
+        # engine's copies) is freed now: hand it back to the system rather
+        # than hold it for the rest of the session (tui/memory.py).
         give_back()
         if self.store_path:
             try:

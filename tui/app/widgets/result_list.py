@@ -17,6 +17,7 @@ high): 20 rows were 9 ms of the frame that shows an answer.
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
@@ -373,8 +374,6 @@ def _at(palette: dict, role: str, x: int, y: int):
     key = (role, x, y)
     style = palette.get(key)
     if style is None:
-        from rich.style import Style as RichStyle
-
         style = palette[key] = palette[role] + RichStyle.from_meta({"offset": (x, y)})
     return style
 
