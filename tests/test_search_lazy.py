@@ -180,6 +180,69 @@ def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
     assert expected <= _candidates(index, index.planner.query(m)), term
 
 
+def _typo_variants(term: str):
+    """The variants ``Engine.typos`` looks for, as a regex: one character
+    missing anywhere, or one wrong or extra between the two ends."""
+    import re
+
+    e = re.escape
+    n = len(term)
+    alts = [e(term[:i] + term[i + 1 :]) for i in range(n)]
+    alts += [e(term[:i]) + "." + e(term[i + 1 :]) for i in range(1, n)]
+    alts += [e(term[:i]) + "." + e(term[i:]) for i in range(1, n)]
+    return re.compile("|".join(alts), re.S)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_typo_candidates_are_exactly_the_variants_occurrences(seed_corpus, data):
+    """Every known character of a typo variant is pinned at its place (by a
+    bigram, or beside the unknown one by the regex of the bigrams it
+    starts): the candidates are the passages holding a variant, no more."""
+    from tui.search.passages import passages, searchable
+
+    index = _seed_index(seed_corpus)
+    doc = data.draw(st.sampled_from(index.documents))
+    p = data.draw(st.sampled_from(passages(doc)))
+    text = searchable(doc, p)[0]
+    if len(text) < 3:
+        return
+    start = data.draw(st.integers(0, len(text) - 3))
+    term = text[start : start + data.draw(st.integers(3, 8))]
+    k = data.draw(st.integers(0, len(term) - 1))
+    edit = data.draw(st.integers(0, 3))
+    if edit == 1:
+        term = term[:k] + "龘" + term[k + 1 :]
+    elif edit == 2:
+        term = term[:k] + "龘" + term[k:]
+    elif edit == 3:
+        term = term[::-1]
+    if len(term) < 3:
+        return
+    pattern = _typo_variants(term)
+    expected = _holding(index, lambda t: pattern.search(t) is not None)
+    assert _candidates(index, index.engine.typos(term)) == expected, term
+
+
+def test_a_pinned_character_starting_too_many_bigrams_is_required_anywhere(seed_corpus, monkeypatch):
+    """tantivy refuses a regex phrase of more than 16 384 terms: a common
+    character pinned alone is then required anywhere in the passage.  The
+    candidates grow, the verified results stay the same."""
+    from tui.search import engine as eng
+
+    index = _seed_index(seed_corpus)
+    queries = ("心灵港弯", "工会改格", "外卖行工会", "律师志愿团队")
+    before = {q: [(h.doc.id, h.start, h.highlights) for h in index.search(q, limit=0).results] for q in queries}
+    strict = {q: _candidates(index, index.engine.typos(q)) for q in queries}
+    monkeypatch.setattr(eng, "PIN_TERMS", 0)
+    for q in queries:
+        assert before[q], q
+        loose = _candidates(index, index.engine.typos(q))
+        assert strict[q] <= loose, q
+        assert [(h.doc.id, h.start, h.highlights) for h in index.search(q, limit=0).results] == before[q], q
+    assert any(strict[q] < _candidates(index, index.engine.typos(q)) for q in queries)
+
+
 def test_pinyin_tables_come_from_the_readings_alone():
     """The readings are read from pypinyin's data file: importing the
     package would load its phrase dictionary too (37 MB kept for nothing)."""
