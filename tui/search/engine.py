@@ -3,19 +3,18 @@
 One tantivy document per passage (``passages.py`` says what a passage is).
 Its fields:
 
-* ``text``: the folded, normalised passage written as overlapping bigrams
-  ``ab bc c\x03`` (a space in the text is ``␣``; the end marker gives the
-  last character a bigram too), whitespace tokenizer, with positions:
-  character ``i``'s bigram stands at position ``i``.  A phrase query over a
-  term's bigrams is exact substring matching.  A character pinned alone at
-  its place (a typo variant's character beside the unknown one, the head
-  of a one-character word) is the regex ``c.`` there: every character
-  starts exactly one bigram.  (tantivy's own ngram tokenizer puts every
-  token at position 0, so phrases never match on it.)
-* ``uni``: each character of the passage once (tantivy's ngram tokenizer,
-  1 to 1; no positions): a one-character term is one term query.  Writing
-  the characters alone into ``text`` too (index version 6) made the index
-  a fifth bigger and its build a tenth slower, for the typo pins only.
+* ``text``: the folded, normalised passage written as overlapping bigrams,
+  each followed by its first character alone: ``ab a bc b c\\x03 c`` (a
+  space in the text is ``␣``; the end marker gives the last character a
+  bigram too), whitespace tokenizer, with positions: character ``i``'s
+  bigram stands at position ``2i``, the character itself at ``2i + 1``.
+  A phrase query over a term's bigrams is exact substring matching; a
+  one-character term is one term; a typo variant pins a character that no
+  known neighbour pins with its bigram by the character alone, in the same
+  phrase.  (tantivy's own ngram tokenizer puts every token at position 0,
+  so phrases never match on it.  Pinning by a regex ``x.`` instead, over
+  every bigram the character starts, cost 26 ms at 100 MB for a common
+  character; the characters alone make the index about a fifth larger.)
 * ``pyf``: per character its readings ``xing_hang_heng``, cut apart at the
   same position by the compound splitter: a phrase of syllables is full
   pinyin, ``phrase_prefix`` the syllable being typed, regex phrases mixed
@@ -59,12 +58,11 @@ from tui.search import lang, rank
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 7  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field; 6: characters alone; 7: ... in their own field
+INDEX_VERSION = 6  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field; 6: characters alone
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
 MAX_ORD = (1 << ORD_BITS) - 1
-PIN_TERMS = 2000  # a character pinned alone at its place expands to at most this many bigrams (``Engine._at``)
 LEN_BITS = 16  # a passage is at most passages.CHUNK characters long
 MAX_LEN = (1 << LEN_BITS) - 1
 WRITER_HEAP = 96_000_000
@@ -90,8 +88,8 @@ def guard(fn, *args, **kwargs):
 NL = 10
 
 
-def field_texts(texts: list[str]) -> list[tuple[str, str, str, str]]:
-    """(``text``, ``uni``, ``pyf``, ``py``) field texts of a document's passages.
+def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
+    """(``text``, ``pyf``, ``py``) field texts of a document's passages.
 
     Made for the whole document at once with numpy over its code points
     (passages joined by ``\\n``, which no searchable text holds), then cut
@@ -109,20 +107,22 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str, str]]:
     u[(u >= 0xD800) & (u <= 0xDFFF)] = 0xFFFD
     n = len(u)
     nl = u == NL
-    # Bigrams: each character, the next one (END at a passage's end), a space.
+    # Bigrams: each character, the next one (END at a passage's end), a
+    # space; then the character alone and a space.
     shown = u.copy()
     shown[u == 32] = ord(SPACE)
     nxt = np.empty_like(shown)
     nxt[:-1] = shown[1:]
     nxt[-1] = NL
     nxt[nxt == NL] = ord(END)
-    grid = np.empty((n, 3), dtype="<u4")
+    grid = np.empty((n, 5), dtype="<u4")
     grid[:, 0] = shown
     grid[:, 1] = nxt
     grid[:, 2] = 32
+    grid[:, 3] = shown
+    grid[:, 4] = 32
     grid[nl, 1:] = 32
     bigrams = grid.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
-    chars = shown.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
     # Full pinyin: one token per character.
     cp = np.minimum(u, lang.LUT_SIZE - 1)
     tokens = tt.full_tokens[tt.full_lut[cp].astype(np.intp)]
@@ -144,7 +144,7 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str, str]]:
             table[v] = tt.pair_token(v // k, v % k)
         names = table[pair]
     py = "".join(names.tolist()).split("\n")
-    return list(zip(bigrams, chars, pyf, py))
+    return list(zip(bigrams, pyf, py))
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -175,7 +175,6 @@ def slot_of(path: str) -> int:
 def _schema():
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("text", tokenizer_name="yl_big", index_option="position")
-    sb.add_text_field("uni", tokenizer_name="yl_uni", index_option="basic")
     sb.add_text_field("pyf", tokenizer_name="yl_pyf", index_option="position")
     sb.add_text_field("py", tokenizer_name="yl_py", index_option="position")
     sb.add_text_field("path", tokenizer_name="raw", index_option="basic")
@@ -190,7 +189,6 @@ def _register(ix) -> None:
     tt = lang.token_tables()
     ws = tantivy.Tokenizer.whitespace
     ix.register_tokenizer("yl_big", tantivy.TextAnalyzerBuilder(ws()).build())
-    ix.register_tokenizer("yl_uni", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 1, False)).build())
     # The placeholder of a character without readings and the separator of
     # stacked readings are dropped after splitting; the position they held
     # stays a gap, so no pinyin phrase runs across such a character, and the
@@ -252,10 +250,9 @@ class Engine:
         rows = list(passages)
         n = 0
         pterm = path_term(path)
-        for (ordinal, kind, _, start, end, section), (big, uni, pyf, py) in zip(rows, field_texts([r[2] for r in rows])):
+        for (ordinal, kind, _, start, end, section), (big, pyf, py) in zip(rows, field_texts([r[2] for r in rows])):
             d = tantivy.Document()
             d.add_text("text", big)
-            d.add_text("uni", uni)
             d.add_text("pyf", pyf)
             d.add_text("py", py)
             d.add_text("path", pterm)
@@ -300,12 +297,8 @@ class Engine:
         if not t:
             return None
         if len(t) == 1:
-            return self._char(t)
-        return self._at([(i, t[i : i + 2]) for i in range(len(t) - 1)])
-
-    def _char(self, c: str):
-        """Passages holding the character ``c`` (as the field holds it)."""
-        return guard(Query.term_query, self.schema, "uni", c, index_option="basic")
+            return guard(Query.term_query, self.schema, "text", t)
+        return self._at([(2 * i, t[i : i + 2]) for i in range(len(t) - 1)])
 
     def typos(self, term: str):
         """Passages holding ``term`` (normalised, 3+ characters) with one
@@ -328,55 +321,31 @@ class Engine:
     def _pinned(self, v: str, w: int, searcher):
         """``v`` with any character at index ``w``, as a phrase: each known
         character by its bigram where the next one is known too, else (the
-        first character before the unknown one, the last after it) pinned
-        alone (``_at``); None when one of them occurs nowhere."""
+        first character before the unknown one, the last after it) by
+        itself; None when one of them occurs nowhere."""
         tokens: list[tuple[int, str]] = []
         last = len(v) - 1
         for j, c in enumerate(v):
             if j == w:
                 continue
             if j < last and j + 1 != w:
-                tokens.append((j, v[j : j + 2]))
-                field = "text"
+                tokens.append((2 * j, v[j : j + 2]))
             elif j == 0 or j - 1 == w:
-                tokens.append((j, c))
-                field = "uni"
+                tokens.append((2 * j + 1, c))
             else:
                 continue  # the bigram before it pins it
-            if guard(searcher.doc_freq, field, tokens[-1][1]) == 0:
+            if guard(searcher.doc_freq, "text", tokens[-1][1]) == 0:
                 return None
-        return self._at(tokens, searcher=searcher) if tokens else None
+        return self._at(tokens) if tokens else None
 
-    def _at(self, tokens: list[tuple[int, str]], slop: int = 0, searcher=None):
-        """The ``text`` field holding ``tokens`` (position, bigram or a
-        character pinned alone: character ``i``'s bigram stands at ``i``) at
-        their positions relative to each other: one term, or a phrase.
-
-        A character pinned alone is the regex ``c.``: the one bigram it
-        starts, whatever follows.  tantivy refuses a search whose regex
-        phrase expands to more than 16 384 terms; a character that starts
-        more than ``PIN_TERMS`` bigrams (in a corpus of a hundred megabytes
-        a common one starts thousands) is then required anywhere in the
-        passage instead of at its place: a few more candidates, which
-        verification drops."""
-        chars = [x for _, x in tokens if len(x) == 1]
-        loose = []
-        if chars:
-            s = searcher or self.searcher()
-            for c in dict.fromkeys(chars):
-                if len(guard(s.terms_with_prefix, "text", c, limit=PIN_TERMS + 1)) > PIN_TERMS:
-                    loose.append(c)
-        if loose:
-            kept = [(k, x) for k, x in tokens if x not in loose]
-            return self.all_of([self._char(c) for c in loose] + ([self._at(kept, slop, searcher)] if kept else []))
+    def _at(self, tokens: list[tuple[int, str]]):
+        """The ``text`` field holding ``tokens`` (position, term: character
+        ``i``'s bigram at ``2i``, the character alone at ``2i + 1``) at their
+        positions relative to each other: one term, or a phrase."""
         if len(tokens) == 1:
-            x = tokens[0][1]
-            return self._char(x) if len(x) == 1 else guard(Query.term_query, self.schema, "text", x)
+            return guard(Query.term_query, self.schema, "text", tokens[0][1])
         base = tokens[0][0]
-        if not chars:
-            return guard(Query.phrase_query, self.schema, "text", [(k - base, x) for k, x in tokens], slop)
-        words = [(k - base, _escape(x) + "." if len(x) == 1 else _escape(x)) for k, x in tokens]
-        return guard(Query.regex_phrase_query, self.schema, "text", words, slop)
+        return guard(Query.phrase_query, self.schema, "text", [(k - base, x) for k, x in tokens])
 
     def near(self, words: list[str], limit: int):
         """Passages holding every word, in some order within about ``limit``
@@ -389,7 +358,10 @@ class Engine:
         fields = [_as_field(w) for w in words]
         if 2 <= len(fields) <= 4 and all(fields):
             heads = [f[:2] for f in fields]
-            orders = [self._at(list(enumerate(p)), slop=limit + 1) for p in sorted(set(permutations(heads)))]
+            # Positions count two per character, and a character alone
+            # stands one after its bigram.
+            slop = 2 * limit + 1
+            orders = [guard(Query.phrase_query, self.schema, "text", list(p), slop) for p in sorted(set(permutations(heads)))]
             must.append(self.any_of(orders))
         return self.all_of(must)
 
