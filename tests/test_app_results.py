@@ -41,6 +41,9 @@ async def searched(pilot, app, query: str = QUERY) -> ResultList:
     await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == query,
                    f"the results of {query}")
     results = app.query_one(ResultList)
+    # The first answer fills the screen; the rest of the first page and the
+    # counts follow once the typing pauses.
+    await wait_for(pilot, lambda: app.settled, "the rest of the first page and the counts")
     await wait_for(pilot, lambda: results.option_count == len(app.searching.results), "every row")
     return results
 
@@ -286,3 +289,56 @@ async def test_a_count_on_a_row_wider_than_the_list_does_not_break_it(seeds):
         results.set_counts({first.doc_id: 12345})
         await pilot.pause()
         assert "12345 hits" in str(results.get_option_at_index(0).prompt)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_first_answer_fills_the_list_and_the_rest_of_the_page_follows(seeds, size, monkeypatch):
+    """A key's answer holds the rows the list shows (and the cursor's
+    look-ahead), not the whole first page: the rest comes once the typing
+    pauses, in the engine's order, as if it had come at once."""
+    import tui.app.screens.search as search_mod
+
+    monkeypatch.setattr(search_mod, "SEARCH_LIMIT", 50)
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.index is not None, "the index")
+        await pilot.press("slash", *QUERY)
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == QUERY,
+                       "the first answer")
+        results = app.query_one(ResultList)
+        first = list(app.searching.response.results)
+        shown = results.scrollable_content_region.height // 2
+        total = app.searching.total
+        assert total > 50
+        assert shown < len(first) <= max(search_mod.FIRST_PAGE_MIN, shown + search_mod.MORE_AHEAD + 1) < 50
+        await wait_settled(pilot, app)
+        hits = list(app.searching.results)
+        assert len(hits) == 50
+        expected = app.index.search(QUERY, limit=50).results
+        assert [(h.doc_id, h.start, h.end) for h in hits] == [(h.doc_id, h.start, h.end) for h in expected]
+        await wait_for(pilot, lambda: results.option_count == len(hits), "every row")
+        rows_match_results(results, hits)
+        assert f"{total} results (top 50)" in app_plain(app).splitlines()[0]
+
+
+SHORT = "心灵港湾"  # two results, each snippet cut to the list's width
+
+
+async def test_rows_are_laid_out_alike_after_a_long_answer_and_a_short_one(seeds):
+    """The list keeps the last answer's height (and scroll bar) until the
+    next answer's rows are in: a row's layout must not depend on it."""
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await searched(pilot, app)  # more rows than the screen: a scroll bar
+        assert results.show_vertical_scrollbar
+        await pilot.press("slash")
+        app.query_one(SearchInput).value = SHORT  # pasted: the long answer's rows are still in
+        await wait_for(pilot, lambda: app.searching.response is not None and app.searching.response.query == SHORT,
+                       "the short answer")
+        await wait_settled(pilot, app)
+        hits = list(app.searching.results)
+        assert 0 < 2 * len(hits) < results.scrollable_content_region.height
+        await wait_for(pilot, lambda: not results.show_vertical_scrollbar, "the scroll bar gone")
+        before = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        results.rebuild()  # laid out again, with no scroll bar now
+        assert [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)] == before

@@ -116,9 +116,18 @@ class ResultList(OptionList):
         self.rebuild()
 
     def _width(self) -> int:
-        # Two cells spare: a scroll bar may appear once the options are in,
-        # and a prompt that wraps would push its snippet out of view.
-        return max(10, (self.scrollable_content_region.width or 40) - 2)
+        """The width rows are laid out for, whether or not the scroll bar
+        shows now: the list keeps the last answer's height until the next
+        one's rows are in, so a row's length depended on the previous answer
+        (a snippet one character shorter after a long answer).  One cell
+        spare for the scroll bar, one more: a prompt that wraps would push
+        its snippet out of view."""
+        width = self.scrollable_content_region.width
+        if not width:
+            return 38
+        if self.show_vertical_scrollbar:
+            width += self.styles.scrollbar_size_vertical
+        return max(10, width - 2)
 
     def _screen_rows(self) -> int:
         """Rows that fill the list (two lines each); the app's height
