@@ -571,3 +571,54 @@ def test_hostile_names_and_text_are_indexed_and_kept(cache, tmp_path):
     odd = next(d for d in again.documents if any("\udc80" <= c <= "\udcff" for c in d.path))
     assert bool(again.find_in_document(odd, "图书室")) == ("图书室" in normalize_text(odd.text))
     assert again.search("\udcff图书").error in (None,) or "failed" in again.search("\udcff图书").error
+
+
+def test_reopening_the_kept_index_builds_no_fold_tables(cache, corpus_dir):
+    """The index's version check hashes what the fold comes from instead of
+    folding a probe: a reopen answers without the fold tables (0.14 s at
+    start-up); the first query, or warm(), builds them."""
+    built(cache, corpus_dir)
+    code = textwrap.dedent(
+        """
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        from tui.corpus import load_corpus
+        from tui.search import SearchIndex
+        import importlib
+        fold = importlib.import_module("tui.text.fold")
+        index = SearchIndex.build(load_corpus([sys.argv[2]], cache=True).documents)
+        before = fold._tables.cache_info().currsize
+        total = index.search("工會").total
+        print(json.dumps({"rebuilt": index.changes["rebuilt"], "before": before,
+                          "after": fold._tables.cache_info().currsize, "total": total}))
+        """
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(ROOT), str(corpus_dir)], capture_output=True, text=True,
+                       timeout=300, env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["rebuilt"] == [] and out["before"] == 0 and out["after"] == 1 and out["total"] > 0
+
+
+def test_fold_signature_follows_what_the_fold_comes_from(tmp_path, monkeypatch):
+    """OpenCC's table, the fold and normalisation sources, the Unicode and
+    pypinyin versions name the index's fold: a changed table makes the kept
+    index stale."""
+    import importlib
+
+    fold = importlib.import_module("tui.text.fold")
+    table = fold.opencc_table_path()
+    assert table is not None and os.path.isfile(table)
+    monkeypatch.setattr(eng, "_fold_sig", None)
+    first = eng.fold_signature()
+    monkeypatch.setattr(eng, "_fold_sig", None)
+    assert eng.fold_signature() == first  # stable
+    changed = tmp_path / "TSCharacters.txt"
+    changed.write_bytes(open(table, "rb").read() + "乾\t干\n".encode())
+    monkeypatch.setattr(fold, "opencc_table_path", lambda: str(changed))
+    monkeypatch.setattr(eng, "_fold_sig", None)
+    assert eng.fold_signature() != first
+    monkeypatch.setattr(fold, "opencc_table_path", lambda: table)
+    monkeypatch.setattr(eng, "_package_version", lambda name: "0.0-other")
+    monkeypatch.setattr(eng, "_fold_sig", None)
+    assert eng.fold_signature() != first
