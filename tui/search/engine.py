@@ -459,35 +459,20 @@ def versions() -> dict:
             "fold": fold_signature()}
 
 
+_FOLD_PROBE = "ＡＢＣａｂｃ１２３ 工會改革 後臺 裏面 發展　 «…» ﹏ ①② Ⅷ ß İ ǅ ﬁ ㈱ 丶 \u200b 行乐"
 _fold_sig: str | None = None
 
 
 def fold_signature() -> str:
-    """A short hash of everything the fold, the normalisation and the
-    readings come from: the source of the modules that fold and normalise,
-    OpenCC's character table, the Unicode database's version and
-    pypinyin's.  A change to any of them makes every indexed passage
-    stale.  (It was the hash of a probe folded and normalised: that built
-    the fold tables, 0.14 s of every reopen before the index could answer.)"""
+    """A short hash of the fold, normalisation and readings of a probe: a
+    changed table makes every indexed passage stale."""
     global _fold_sig
     if _fold_sig is None:
-        import importlib
-        import unicodedata
+        from tui.search.normalize import normalize
 
-        from tui.search import normalize
-
-        fold = importlib.import_module("tui.text.fold")  # the module (``tui.text.fold`` is also a function)
-        h = hashlib.blake2b(digest_size=8)
-        h.update(f"{unicodedata.unidata_version}|{_package_version('pypinyin')}|".encode())
-        for path in (fold.__file__, fold.__file__.replace("fold.py", "__init__.py"), normalize.__file__,
-                     fold.opencc_table_path()):
-            try:
-                with open(path or "", "rb") as f:
-                    h.update(f.read())
-            except OSError:
-                h.update(b"missing")
-            h.update(b"|")
-        _fold_sig = h.hexdigest()
+        text, _ = normalize(_FOLD_PROBE)
+        blob = text + "|" + _package_version("pypinyin")
+        _fold_sig = hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
     return _fold_sig
 
 

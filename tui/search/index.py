@@ -378,9 +378,8 @@ class SearchIndex:
 
     # ------------------------------------------------------------ warm
     def warm(self, wait: bool = True) -> threading.Thread | None:
-        """Load the fold tables, jieba and the pinyin tables now instead of on
-        the first query that needs them; ``wait=False`` does it in a daemon
-        thread."""
+        """Load jieba and the pinyin tables now instead of on the first query
+        that needs them; ``wait=False`` does it in a daemon thread."""
         if not wait:
             t = threading.Thread(target=self._warm_quietly, name="yuelan-search-warm", daemon=True)
             t.start()
@@ -395,7 +394,6 @@ class SearchIndex:
             pass
 
     def _warm(self) -> None:
-        normalize_text("工會")  # the fold tables: every query needs them
         lang.pinyin()
         lang.common_words(WORD_MIN_FREQ)
         lang.tokenizer()

@@ -44,10 +44,11 @@ def t2s_table() -> dict[int, int]:
     table: dict[int, int] = {}
     # Found without importing the opencc package (its import costs ~60 ms and
     # nothing of it but this data file is used).
-    path = opencc_table_path()
-    if path is None:
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the opencc-python-reimplemented package is missing")
-    with open(path, encoding="utf-8") as f:
+    base = list(spec.submodule_search_locations)[0]
+    with open(os.path.join(base, "dictionary", "TSCharacters.txt"), encoding="utf-8") as f:
         data = f.read()
     for line in data.splitlines():
         parts = line.split("\t")
@@ -98,15 +99,6 @@ def _tables() -> _Tables:
     )
 
 
-def opencc_table_path() -> str | None:
-    """OpenCC's character table (the Traditional -> Simplified data), found
-    without importing the package; None when it is not installed."""
-    spec = importlib.util.find_spec("opencc")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return os.path.join(list(spec.submodule_search_locations)[0], "dictionary", "TSCharacters.txt")
-
-
 def _tables_file() -> str | None:
     """Where the built tables are kept: named by everything they come from
     (this module's source, the Unicode database, OpenCC's table)."""
@@ -118,11 +110,11 @@ def _tables_file() -> str | None:
     if os.environ.get("YUELAN_NO_CACHE"):
         return None
     base = private_cache_dir("tables")
-    table = opencc_table_path()
-    if base is None or table is None:
+    spec = importlib.util.find_spec("opencc")
+    if base is None or spec is None or not spec.submodule_search_locations:
         return None
     try:
-        ts = os.stat(table)
+        ts = os.stat(os.path.join(list(spec.submodule_search_locations)[0], "dictionary", "TSCharacters.txt"))
         with open(__file__, "rb") as f:
             source = f.read()
     except OSError:
