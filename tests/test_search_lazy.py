@@ -148,6 +148,20 @@ def test_engine_literal_candidates_are_exactly_the_passages_holding_it(seed_corp
     assert _candidates(index, index.engine.literal(needle)) == _holding(index, lambda t: needle in t), needle
 
 
+def _draw_term(index, data, shortest: int) -> str | None:
+    """A stretch of 3 to 8 characters of a passage's searchable text (None
+    when the passage drawn is shorter than ``shortest``)."""
+    from tui.search.passages import passages, searchable
+
+    doc = data.draw(st.sampled_from(index.documents))
+    p = data.draw(st.sampled_from(passages(doc)))
+    text = searchable(doc, p)[0]
+    if len(text) < shortest:
+        return None
+    start = data.draw(st.integers(0, len(text) - 3))
+    return text[start : start + data.draw(st.integers(3, 8))]
+
+
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
@@ -155,17 +169,10 @@ def test_typo_candidates_never_miss_a_passage(seed_corpus, data):
     engine's typo candidates include every passage where the typo matcher
     matches."""
     from tui.search.matchers import Fuzzy
-    from tui.search.passages import passages, searchable
 
     index = _seed_index(seed_corpus)
-    doc = data.draw(st.sampled_from(index.documents))
-    p = data.draw(st.sampled_from(passages(doc)))
-    text = searchable(doc, p)[0]
-    if len(text) < 4:
-        return
-    start = data.draw(st.integers(0, len(text) - 3))
-    term = text[start : start + data.draw(st.integers(3, 8))]
-    if len(term) < 3:
+    term = _draw_term(index, data, shortest=4)
+    if term is None or len(term) < 3:
         return
     edit = data.draw(st.integers(0, 2))
     k = data.draw(st.integers(0, len(term) - 1))
@@ -199,16 +206,10 @@ def test_typo_candidates_are_exactly_the_variants_occurrences(seed_corpus, data)
     """Every known character of a typo variant is pinned at its place (by a
     bigram, or beside the unknown one by itself): the candidates are the
     passages holding a variant, no more."""
-    from tui.search.passages import passages, searchable
-
     index = _seed_index(seed_corpus)
-    doc = data.draw(st.sampled_from(index.documents))
-    p = data.draw(st.sampled_from(passages(doc)))
-    text = searchable(doc, p)[0]
-    if len(text) < 3:
+    term = _draw_term(index, data, shortest=3)
+    if term is None:
         return
-    start = data.draw(st.integers(0, len(text) - 3))
-    term = text[start : start + data.draw(st.integers(3, 8))]
     k = data.draw(st.integers(0, len(term) - 1))
     edit = data.draw(st.integers(0, 3))
     if edit == 1:
