@@ -342,3 +342,22 @@ async def test_rows_are_laid_out_alike_after_a_long_answer_and_a_short_one(seeds
         before = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
         results.rebuild()  # laid out again, with no scroll bar now
         assert [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)] == before
+
+
+async def test_counts_arriving_while_the_list_is_hidden(seeds):
+    """At 80x24 the reader takes the whole screen when a result is opened,
+    and the list has no width; the documents' hit counts still arrive (the
+    reader's own count, the search's): they are kept and shown on return.
+    Laying out a row at width 0 crashed the app (Rich cannot wrap at 0)."""
+    app = YuelanApp(state_dir=False, corpus=seeds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await searched(pilot, app)
+        results.focus()
+        await pilot.press("enter")  # the reader, alone on the screen
+        await wait_for(pilot, lambda: results.scrollable_content_region.width == 0, "the list hidden")
+        hit = app.searching.results[0]
+        results.set_counts({hit.doc_id: 9999})
+        await pilot.pause()
+        await pilot.press("escape")  # back to the list
+        await wait_for(pilot, lambda: results.scrollable_content_region.width > 0, "the list shown")
+        await wait_for(pilot, lambda: "9999 hits" in app_plain(app), "the count on its row")

@@ -73,8 +73,12 @@ class Row(Visual):
 
     def get_height(self, rules, width: int) -> int:
         # Every line is cut to the list's width: two lines, unless the list
-        # is narrower than a line (then Content says how it wraps).
-        return len(self.lines) if self.width <= width else self.content().get_height(rules, width)
+        # is narrower than a line (then Content says how it wraps).  A list
+        # with no width (hidden: the one-pane layout shows the reader) lays
+        # nothing out; Rich's wrapping fails on a width of 0.
+        if self.width <= width or width < 1:
+            return len(self.lines)
+        return self.content().get_height(rules, width)
 
 
 class ResultList(OptionList):
