@@ -93,7 +93,7 @@ def sample_corpus() -> Corpus:
 def many_results_corpus(extra: int = 60) -> Corpus:
     """The sample corpus and ``extra`` short notices that all say 工会: more
     results than one page, so the search status has its longest forms
-    ("123 results (top 50) in 50 docs, 1 ms")."""
+    ("123 results (top 50 in 50 docs), 1 ms")."""
     corpus = sample_corpus()
     notices = [build_doc(f"1{i:02d}_notice", f"工会通知第{i}号", [("body", "各级工会组织认真落实。")])
                for i in range(extra)]

@@ -391,8 +391,8 @@ async def test_narrow_shows_one_pane_and_tab_switches(size):
 
 
 # The search status as a whole form: the count, then what fits of the
-# page, the documents and the time (never cut inside one of them).
-STATUS_FORM = re.compile(r"\d+ results?( \(top \d+\))?( in \d+ docs?)?(, \d+ ms)?")
+# page and its documents, and the time (never cut inside one of them).
+STATUS_FORM = re.compile(r"\d+ results?( \(top \d+( in \d+ docs?)?\)| in \d+ docs?)?(, \d+ ms)?")
 
 
 def footer_hints(app) -> tuple[list[str], list[str]]:
@@ -408,7 +408,7 @@ async def test_footer_and_search_status_stay_whole_at_every_size():
     them (the less important ones dropped: "? Help^p palette" ran them
     together) and the search status a whole form, chosen again when the
     terminal is resized (the long form wrapped and was cut at 60 columns:
-    "252 results (top 50) in 3")."""
+    "252 results (top 50) in 3", in the words of the time)."""
     app = make_app(corpus=many_results_corpus())
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_index(pilot, app)

@@ -255,9 +255,10 @@ async def test_the_header_status_shortens_instead_of_being_cut(monkeypatch):
         await wait_index(pilot, app)
         await search(pilot, app, "工会")
         top = app_plain(app).splitlines()[0].rstrip()
-        # "8 results (top 3) in 2 docs, 1 ms" does not fit in half of 60 columns:
-        # the milliseconds go, nothing is cut mid-word.
-        assert top.endswith(f"{app.searching.total} results (top 3) in 2 docs"), top
+        # "8 results (top 3 in 2 docs), 1 ms" does not fit in half of 60 columns:
+        # the milliseconds go, nothing is cut mid-word.  The documents are
+        # those of the results loaded, inside the "top": never "8 results in 2 docs".
+        assert top.endswith(f"{app.searching.total} results (top 3 in 2 docs)"), top
 
 
 async def test_a_long_index_build_is_searchable_before_it_ends(tmp_path, monkeypatch):

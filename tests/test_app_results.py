@@ -318,7 +318,8 @@ async def test_the_first_answer_fills_the_list_and_the_rest_of_the_page_follows(
         assert [(h.doc_id, h.start, h.end) for h in hits] == [(h.doc_id, h.start, h.end) for h in expected]
         await wait_for(pilot, lambda: results.option_count == len(hits), "every row")
         rows_match_results(results, hits)
-        assert f"{total} results (top 50)" in app_plain(app).splitlines()[0]
+        docs = len({h.doc_id for h in hits})
+        assert f"{total} results (top 50 in {docs} docs)" in app_plain(app).splitlines()[0]
 
 
 SHORT = "心灵港湾"  # two results, each snippet cut to the list's width

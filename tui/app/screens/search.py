@@ -87,10 +87,18 @@ class Search:
         else:
             total, shown = self.state.total, len(self.state.results)
             docs = len(self.state.docs)
-            more = f" (top {shown})" if total > shown else ""
-            results = f"{total} result{'s' if total != 1 else ''}{more}"
-            in_docs = f"{results} in {docs} doc{'s' if docs != 1 else ''}"
-            self.set_status(f"{in_docs}, {resp.elapsed_ms:.0f} ms", in_docs, results, f"{total}{more}")
+            plural = "s" if total != 1 else ""
+            in_docs = f"in {docs} doc{'s' if docs != 1 else ''}"
+            if total > shown:
+                # The documents counted are those of the results loaded:
+                # "(top 16 in 3 docs)", never "244 results in 3 docs".
+                results = f"{total} result{plural} (top {shown})"
+                long = f"{total} result{plural} (top {shown} {in_docs})"
+                tiny = f"{total} (top {shown})"
+            else:
+                results = tiny = f"{total} result{plural}"
+                long = f"{results} {in_docs}"
+            self.set_status(f"{long}, {resp.elapsed_ms:.0f} ms", long, results, tiny)
 
     # ------------------------------------------------------------- query
 
