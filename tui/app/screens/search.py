@@ -159,9 +159,10 @@ class Search:
         self.main.run_worker(lambda: self._search(query, first), thread=True, exclusive=True, group="search")
 
     def first_page(self) -> int:
-        """How many results the first answer to a key needs: what the list
-        shows, and the rows ahead of the cursor that load the next page."""
-        rows = self.main.query_one(ResultList).size.height // 2
+        """How many results the first answer to a key needs: the rows the
+        list builds at once (its first screen), and the look-ahead that
+        loads the next page."""
+        rows = self.main.query_one(ResultList).screen_rows()
         return min(SEARCH_LIMIT, max(FIRST_PAGE_MIN, rows + MORE_AHEAD))
 
     def _still_searching(self) -> None:

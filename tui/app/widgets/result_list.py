@@ -133,7 +133,7 @@ class ResultList(OptionList):
             width += self.styles.scrollbar_size_vertical
         return max(10, width - 2)
 
-    def _screen_rows(self) -> int:
+    def screen_rows(self) -> int:
         """Rows that fill the list (two lines each); the app's height
         before the list has a size of its own."""
         height = self.scrollable_content_region.height or self.app.size.height
@@ -154,7 +154,7 @@ class ResultList(OptionList):
                 self.add_option(Option(Content(clip(f"No results for {safe(self.query_text)!r}.", width * 3)), disabled=True))
             return
         keep = keep if keep is not None and keep < len(self.hits) else 0
-        first = min(len(self.hits), keep + self._screen_rows())
+        first = min(len(self.hits), keep + self.screen_rows())
         self.add_options(self._make_options(0, self.hits[:first], width))
         if first < len(self.hits):
             self.call_after_refresh(self._build_rest, self._generation)
