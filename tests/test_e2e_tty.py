@@ -208,7 +208,7 @@ def test_moving_down_the_results_changes_the_reader():
         term.wait("5 documents")
         term.type("/")
         term.type("gonghui")  # 工会 by full pinyin
-        term.wait(" docs, ")
+        term.wait(" docs")  # the answer: "78 results (top 18 in 4 docs), 12 ms"
         term.wait("hit 1/", unless="laying out")  # the top result is previewed at once
 
         def reader_view() -> tuple[str, list[str]]:
