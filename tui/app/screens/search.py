@@ -197,14 +197,27 @@ class Search:
             time.sleep(0.01)
         hits = list(resp.results)
         if resp.has_more and len(hits) < SEARCH_LIMIT:
-            rest = index.search(query, limit=SEARCH_LIMIT - len(hits), offset=len(hits),
-                                cancelled=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
+            rest = self._append_page(worker, index, query, len(hits), SEARCH_LIMIT - len(hits))
+            if rest is None:
                 return
-            if not rest.error:
-                app.call_from_thread(self._more_done, query, rest)
-                hits += rest.results
+            hits += rest
         self._count_hits(worker, index, query, hits)
+
+    def _append_page(self, worker, index, query: str, offset: int, limit: int) -> list | None:
+        """In a worker: results ``offset .. offset+limit``, appended to the
+        list on the app's thread; None once cancelled, [] when the search
+        failed (said in the search bar if it raised)."""
+        try:
+            resp = index.search(query, limit=limit, offset=offset, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._search_failed, query, exc)
+            return []
+        if worker.is_cancelled:
+            return None
+        if resp.error:
+            return []
+        self.app.call_from_thread(self._more_done, query, resp)
+        return resp.results
 
     def _count_hits(self, worker, index, query: str, hits) -> None:
         """Every hit of each result document (in a worker), then the counts."""
@@ -225,18 +238,12 @@ class Search:
     def _search_more(self, query: str, offset: int) -> None:
         """In a worker: the next page of results (the list grew past its last one)."""
         worker = get_current_worker()
-        app = self.app
-        index = app.index
-        try:
-            resp = index.search(query, limit=SEARCH_LIMIT, offset=offset, cancelled=lambda: worker.is_cancelled)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._search_failed, query, exc)
+        index = self.app.index
+        hits = self._append_page(worker, index, query, offset, SEARCH_LIMIT)
+        if not hits:
             return
-        if worker.is_cancelled or resp.error:
-            return
-        app.call_from_thread(self._more_done, query, resp)
         known = set(self.state.counted)
-        self._count_hits(worker, index, query, [h for h in resp.results if h.doc_id not in known])
+        self._count_hits(worker, index, query, [h for h in hits if h.doc_id not in known])
 
     def _more_done(self, query: str, resp) -> None:
         if not self.state.extend(query, resp):

@@ -175,10 +175,10 @@ class ResultList(OptionList):
         next_index = lines[-1][0] + 1 if lines else 0
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         if next_index < len(self.options):
-            padding = self.get_component_styles("option-list--option").padding
+            room = self._row_room()
             for index, option in enumerate(self.options[next_index:], next_index):
                 line_cache.index_to_line[index] = len(lines)
-                count = self._get_visual(option).get_height(self.styles, width - padding.width) + option._divider
+                count = self._get_visual(option).get_height(self.styles, room) + option._divider
                 line_cache.heights[index] = count
                 lines.extend([(index, line_no) for line_no in range(count)])
         height = len(lines) - (1 if self.options and self.options[-1]._divider else 0)
@@ -188,6 +188,12 @@ class ResultList(OptionList):
         if virtual_size != self.virtual_size:
             self.virtual_size = virtual_size
             self._scroll_update(virtual_size)
+
+    def _row_room(self) -> int:
+        """The cells a row's prompt has: the list's content width less the
+        gutter and the option's padding (what its height is measured at)."""
+        padding = self.get_component_styles("option-list--option").padding
+        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
 
     def _build_rest(self, generation: int | None = None) -> None:
         """The rows past the first screen (after it is painted, or at once
@@ -229,10 +235,10 @@ class ResultList(OptionList):
         arrive for up to 50 rows at once."""
         option = self.get_option_at_index(row)
         old = option.prompt
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        room = self._row_room()
         line = self._index_to_line.get(row)
         rules = self.styles
-        if not isinstance(old, Row) or line is None or old.get_height(rules, width) != prompt.get_height(rules, width):
+        if not isinstance(old, Row) or line is None or old.get_height(rules, room) != prompt.get_height(rules, room):
             self.replace_option_prompt_at_index(row, prompt)  # its height may change: everything moves
             return
         option._set_prompt(prompt)
