@@ -112,6 +112,9 @@ class ResultList(OptionList):
         self._palettes: dict = {}  # an option style -> each role's Rich style on it
         self._rest_pending = False  # rows of self.hits past option_count still to build
         self._generation = 0  # a later rebuild makes an earlier deferred build moot
+        # While a frame draws the list: the rows' width and padding, read
+        # once (see render_lines).
+        self._drawing: tuple[int, object] | None = None
 
     def show_results(self, query: str, hits: list, counts: dict[str, int], message: str | None = None) -> None:
         self.query_text = query
@@ -168,8 +171,8 @@ class ResultList(OptionList):
         will be.  Its scroll bar is then drawn once per answer: it was drawn
         for the first screen's rows and again for the rest, 3-8 ms of each
         of two frames after a key."""
-        if not self.scrollable_content_region:
-            return
+        if self._drawing is not None or not self.scrollable_content_region:
+            return  # brought up to date when the frame began
         line_cache = self._line_cache
         lines = line_cache.lines
         next_index = lines[-1][0] + 1 if lines else 0
@@ -186,8 +189,9 @@ class ResultList(OptionList):
             height += 2 * max(0, len(self.hits) - len(self.options))  # rows to come, two lines each
         virtual_size = Size(width, height)
         if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
+            self.set_reactive(ResultList.virtual_size, virtual_size)
             self._scroll_update(virtual_size)
+            self.refresh()
 
     def _row_room(self) -> int:
         """The cells a row's prompt has: the list's content width less the
@@ -321,12 +325,27 @@ class ResultList(OptionList):
             self._palettes[style] = palette
         return palette or None
 
+    def render_lines(self, crop):
+        # The line map is brought up to date once, and the rows' width and
+        # padding read once, for the whole frame: OptionList did both for
+        # every line drawn (a third of the list's drawing time).
+        self._update_lines()
+        padding = self.get_component_styles("option-list--option").padding
+        self._drawing = (self.scrollable_content_region.width - self._get_left_gutter_width(), padding)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def _get_option_render(self, option: Option, style) -> list[Strip]:
         row = option.prompt
         if not isinstance(row, Row) or option._divider:
             return super()._get_option_render(option, style)
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if self._drawing is not None:
+            width, padding = self._drawing
+        else:
+            padding = self.get_component_styles("option-list--option").padding
+            width = self.scrollable_content_region.width - self._get_left_gutter_width()
         key = (option, style, padding)
         strips = self._option_render_cache.get(key)
         if strips is not None:
