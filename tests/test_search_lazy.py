@@ -293,3 +293,45 @@ def test_pinyin_search_does_not_wait_for_jieba_loading_elsewhere(tmp_path, monke
         """
     )
     assert out["answered"] and out["total"] > 0 and out["error"] is None
+
+
+def test_a_term_found_as_typed_costs_no_count_of_its_own(seed_corpus):
+    """Whether a term's typos are searched hangs on the term being found
+    nowhere as typed.  That used to be a count of its own before the
+    query's search, the same passages searched twice for every new term;
+    now the query's own count tells, and a term typed as its own characters
+    shares the count its words-apart gate makes anyway."""
+    index = SearchIndex(seed_corpus.documents)
+    calls: list[str] = []
+    for name in ("count", "top"):
+        original = getattr(index.engine, name)
+
+        def recorded(*a, _original=original, _name=name, **k):
+            calls.append(_name)
+            return _original(*a, **k)
+
+        setattr(index.engine, name, recorded)
+
+    def engine_calls(query: str):
+        calls.clear()
+        resp = index.search(query, limit=20)
+        assert resp.error is None, resp.error
+        return resp, list(calls)
+
+    # Full pinyin of six letters or more (its typos wait), and three
+    # characters (typos, no words apart): one search each.
+    for query in ("gonghui", "总工会"):
+        resp, made = engine_calls(query)
+        assert resp.total > 0 and made == ["top"], (query, made)
+    # Four characters: the phrase is counted once, for both gates.
+    resp, made = engine_calls("工会改革")
+    assert resp.total > 0 and made == ["count", "top"], made
+    # Found nowhere as typed: counted, then searched with its typos.
+    resp, made = engine_calls("gonhui")
+    assert made == ["top", "count", "top"], made
+    assert resp.total > 0 and {h.match for h in resp.results} == {"fuzzy"}
+    resp, made = engine_calls("工会改格")
+    assert resp.total > 0 and "fuzzy" in {h.match for h in resp.results}
+    # Asked again, nothing is counted.
+    for query in ("gonghui", "总工会", "工会改革"):
+        assert engine_calls(query)[1] == ["top"], query

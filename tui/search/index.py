@@ -441,11 +441,18 @@ class SearchIndex:
         if cancelled is not None and cancelled():
             raise _Cancelled
         interps = self.planner.interpretations(q)
+        # With one reading of the query, a term's typos wait on the query's
+        # own count (Planner.settle) instead of a count of their own.
+        assumed: list | None = [] if len(interps) == 1 else None
         for plans in interps:
-            self.planner.gate(plans, searcher, gen)
+            self.planner.gate(plans, searcher, gen, assumed)
         neg = [self.planner.exclusion(t) for t in q.negative]
         negm = self.planner.exclusion_matchers(q.negative)
-        full = e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg) for plans in interps])
+
+        def whole_query():
+            return e.any_of([e.all_of([self.planner.term_query(p) for p in plans], neg) for plans in interps])
+
+        full = whole_query()
         want = None if limit == 0 else offset + limit
         # Up to RANK_ALL candidates, every one is verified and ranked by our
         # score; decided by the query alone (never by the page), so pages
@@ -453,6 +460,13 @@ class SearchIndex:
         # Every way of matching has exact candidates (words apart: nearly,
         # through a sloppy phrase), so beyond that the count is tantivy's.
         count, top = e.top(full, RANK_ALL, 0, searcher, located=True)
+        if assumed and self.planner.settle(assumed, count, searcher, gen):
+            before = [list(p.active) for plans in interps for p in plans]
+            for plans in interps:
+                self.planner.gate(plans, searcher, gen)
+            if [p.active for plans in interps for p in plans] != before:  # a term found nowhere: its typos
+                full = whole_query()
+                count, top = e.top(full, RANK_ALL, 0, searcher, located=True)
         if count == 0 and len(q.positive) >= 2 and len(interps) == 1:
             self._partial(resp, interps[0], neg, negm, searcher, offset, want, cancelled)
             return
