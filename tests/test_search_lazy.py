@@ -335,3 +335,20 @@ def test_a_term_found_as_typed_costs_no_count_of_its_own(seed_corpus):
     # Asked again, nothing is counted.
     for query in ("gonghui", "总工会", "工会改革"):
         assert engine_calls(query)[1] == ["top"], query
+
+
+def test_a_last_syllable_that_cannot_grow_is_not_also_searched_as_growing():
+    """``zhigong`` read with its last syllable still being typed matches
+    exactly what ``zhi gong`` does (no reading starts with "gong" but gong),
+    and was a second phrase over every match in the engine.  A syllable that
+    can grow (``ji``: jia, jian, jing...) keeps its growing reading."""
+    from tui.search.matchers import Pinyin
+    from tui.search.plan import pinyin_matchers
+
+    def readings(word):
+        return {(m.pieces, m.prefix) for m in pinyin_matchers(word) if isinstance(m, Pinyin)}
+
+    assert readings("zhigong") == {(("zhi", "gong"), (False, False))}
+    assert readings("gonghui") == {(("gong", "hui"), (False, False))}
+    assert {(("jing", "ji"), (False, False)), (("jing", "ji"), (False, True))} <= readings("jingji")
+    assert (("xiang", "cun", "zhen", "xi"), (False, False, False, True)) in readings("xiangcunzhenxi")
