@@ -276,12 +276,12 @@ def test_pinyin_search_does_not_wait_for_jieba_loading_elsewhere(tmp_path, monke
         from tui.corpus import load_corpus
         from tui.search import SearchIndex, lang
         held, release = threading.Event(), threading.Event()
-        real = jieba.Tokenizer.initialize
-        def initialize(self, *a, **k):
+        real = lang._build_tokenizer  # jieba's loading, under its lock
+        def build():
             held.set()
             release.wait(60)
-            return real(self, *a, **k)
-        jieba.Tokenizer.initialize = initialize
+            return real()
+        lang._build_tokenizer = build
         index = SearchIndex(load_corpus([sys.argv[2]]).documents)
         warm = index.warm(wait=False)
         assert held.wait(60)
@@ -352,3 +352,47 @@ def test_a_last_syllable_that_cannot_grow_is_not_also_searched_as_growing():
     assert readings("gonghui") == {(("gong", "hui"), (False, False))}
     assert {(("jing", "ji"), (False, False)), (("jing", "ji"), (False, True))} <= readings("jingji")
     assert (("xiang", "cun", "zhen", "xi"), (False, False, False, True)) in readings("xiangcunzhenxi")
+
+
+def test_jieba_dictionary_kept_in_pieces_loads_as_jieba_builds_it(tmp_path, monkeypatch):
+    """jieba's prefix dictionary is kept in pieces (one marshalled dict of
+    500 000 entries held the GIL for 0.4-1 s while the app warmed it in the
+    background).  Loaded from the pieces it is jieba's own, entry for entry,
+    and it segments the same; a damaged file is rebuilt, never trusted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("YUELAN_NO_CACHE", raising=False)
+    code = """
+        import glob, marshal, os
+        import jieba
+        from tui.search import lang
+        tok = lang.tokenizer()
+        ref = jieba.Tokenizer()
+        freq, total = ref.gen_pfdict(ref.get_dict_file())
+        files = glob.glob(os.path.join(os.environ["XDG_CACHE_HOME"], "yuelan", "jieba", "*"))
+        pieces = []
+        for f in files:
+            if os.path.basename(f).startswith("freq-"):
+                head, kept_total, pieces = marshal.loads(open(f, "rb").read())
+        text = "松江区总工会心灵港湾项目正式启动，为职工开展定制化讲座"
+        print(json.dumps({"same": tok.FREQ == freq and tok.total == total, "n": len(freq),
+                          "cut": tok.lcut(text, HMM=True) == ref.lcut(text, HMM=True),
+                          "files": sorted(os.path.basename(f).split("-")[0] for f in files),
+                          "pieces": len(pieces), "largest": max((len(marshal.loads(p)) for p in pieces), default=0)}))
+        """
+    first = _fresh(code)  # builds it from jieba's dictionary file and keeps it
+    again = _fresh(code)  # loads the pieces
+    for out in (first, again):
+        assert out["same"] and out["cut"], out
+    assert again["files"] == ["freq"], again  # jieba's own one-piece cache is not written
+    assert again["pieces"] >= out["n"] // lang.FREQ_PIECE and again["largest"] <= lang.FREQ_PIECE
+    # Damaged: cut short, then garbage.
+    import glob
+    import os
+
+    kept = glob.glob(str(tmp_path / "cache" / "yuelan" / "jieba" / "freq-*"))[0]
+    data = open(kept, "rb").read()
+    for damaged in (data[: len(data) // 2], b"\x00garbage" * 100):
+        with open(kept, "wb") as f:
+            f.write(damaged)
+        assert _fresh(code)["same"]
+        assert open(kept, "rb").read() == data  # rebuilt as it was

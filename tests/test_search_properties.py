@@ -313,21 +313,27 @@ def test_import_does_not_pull_textual_jieba_or_pypinyin(tmp_path):
 
 
 def test_jieba_is_quiet_and_caches_privately(tmp_path):
+    """jieba says nothing on stderr, and what is kept of its dictionary is
+    in the user's private cache directory, nowhere in the shared temp dir."""
     code = (
         "import os, stat\n"
         "from tui.search import lang\n"
         "tok = lang.tokenizer()\n"
-        "d = tok.tmp_dir\n"
-        "print(d)\n"
-        "print(oct(stat.S_IMODE(os.stat(d).st_mode)))\n"
+        "assert tok.lcut('心灵港湾')\n"
+        "f = lang._freq_file()\n"
+        "print(f)\n"
+        "print(oct(stat.S_IMODE(os.stat(os.path.dirname(f)).st_mode)), oct(stat.S_IMODE(os.stat(f).st_mode)))\n"
     )
-    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    (tmp_path / "tmp").mkdir()
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "TMPDIR": str(tmp_path / "tmp")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""  # jieba's "Building prefix dict..." is silenced
-    cache_dir, mode = out.stdout.split()
-    assert cache_dir.startswith(str(tmp_path / "cache"))
-    assert mode == "0o700"
+    kept, dir_mode, file_mode = out.stdout.split()
+    assert kept.startswith(str(tmp_path / "cache"))
+    assert (dir_mode, file_mode) == ("0o700", "0o600")
+    assert list((tmp_path / "tmp").iterdir()) == []  # no jieba.cache in the shared temp dir
 
 
 def test_typing_pinyin_incrementally_gives_the_same_results_as_a_fresh_index(seed_corpus):

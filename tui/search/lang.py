@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 import threading
 import time
 import unicodedata
@@ -68,21 +67,30 @@ STOPWORDS = frozenset("的了和与及或在是对于把被从为等之而也")
 
 
 def _cache_dir() -> str | None:
-    """A private, writable directory for jieba's cache, or None."""
+    """A private, writable directory for what is kept of jieba's
+    dictionary, or None (then it is read from jieba's dictionary file)."""
+    import os
+
     from tui.persist import private_cache_dir
 
-    base = private_cache_dir("jieba")
-    if base is not None:
-        return base
-    try:
-        return tempfile.mkdtemp(prefix="yuelan-jieba-")  # created 0700
-    except OSError:
+    if os.environ.get("YUELAN_NO_CACHE"):
         return None
+    return private_cache_dir("jieba")
 
 
 def tokenizer():
-    """jieba's Tokenizer, initialised once (~0.4 s the first time)."""
+    """jieba's Tokenizer, initialised once (~1 s the first time)."""
     return _load(_jieba_lock, "jieba", _build_tokenizer)
+
+
+# jieba's prefix dictionary is kept in pieces of this many entries.  jieba's
+# own cache is one marshalled dict of 500 000 entries: loading it is one C
+# call that holds the GIL for 0.4-1 s, and the app loads it in the
+# background right when the index is ready, as the user starts typing
+# (the app's event loop stood still for 130-385 ms).  A piece loads in a
+# few milliseconds, and other threads run between pieces.
+FREQ_PIECE = 4096
+FREQ_FORMAT = "yuelan-jieba-freq-1"
 
 
 def _build_tokenizer():
@@ -91,17 +99,81 @@ def _build_tokenizer():
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    cache = _cache_dir()
-    if cache is not None:
-        tok.tmp_dir = cache
-        tok.cache_file = "jieba.cache"
+    kept = _kept_freq()
     try:
+        if kept is None:
+            # As jieba builds it from its dictionary file: a Python loop,
+            # which other threads interrupt.
+            kept = tok.gen_pfdict(tok.get_dict_file())
+            _keep_freq(*kept)
+    except Exception:  # noqa: BLE001 - jieba's own way, whatever it is
         tok.initialize()
-    except Exception:  # noqa: BLE001 - a cache problem must not break search
-        tok.tmp_dir = None
-        tok.cache_file = None
-        tok.initialize()
+        return tok
+    tok.FREQ, tok.total = kept
+    tok.initialized = True
     return tok
+
+
+def _freq_file() -> str | None:
+    import hashlib
+    import os
+
+    path = _dictionary_file()
+    base = _cache_dir() if path is not None else None
+    if base is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{FREQ_FORMAT}|{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:20]
+    return os.path.join(base, f"freq-{key}.bin")
+
+
+def _kept_freq() -> tuple[dict, int] | None:
+    """jieba's prefix dictionary and total as kept by ``_keep_freq``, loaded
+    a piece at a time; None when missing or not as written."""
+    import marshal
+
+    from tui.persist import read_bytes
+
+    path = _freq_file()
+    if path is None:
+        return None
+    try:
+        head, total, pieces = marshal.loads(read_bytes(path, cap=64 << 20))
+        if head != FREQ_FORMAT or not isinstance(total, int) or not isinstance(pieces, list):
+            return None
+        freq: dict = {}
+        for piece in pieces:
+            part = marshal.loads(piece)
+            if not isinstance(part, dict):
+                return None
+            freq.update(part)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return (freq, total) if freq else None
+
+
+def _keep_freq(freq: dict, total: int) -> None:
+    import marshal
+    import os
+
+    from tui.persist import write_atomic
+
+    path = _freq_file()
+    if path is None:
+        return
+    items = list(freq.items())
+    pieces = [marshal.dumps(dict(items[i : i + FREQ_PIECE])) for i in range(0, len(items), FREQ_PIECE)]
+    try:
+        write_atomic(path, marshal.dumps((FREQ_FORMAT, total, pieces)), durable=False)
+    except OSError:
+        return  # built from the dictionary again next time
+    try:  # jieba's own cache, kept here before: nothing reads it now
+        os.remove(os.path.join(os.path.dirname(path), "jieba.cache"))
+    except OSError:
+        pass
 
 
 def common_words(min_freq: int) -> frozenset[str]:
