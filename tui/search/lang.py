@@ -115,6 +115,13 @@ def _build_tokenizer():
 
 
 def _freq_file() -> str | None:
+    return _kept_file("freq", FREQ_FORMAT, ".bin")
+
+
+def _kept_file(name: str, tag: object, suffix: str) -> str | None:
+    """Where something made from jieba's dictionary file is kept: named for
+    that file (path, size, mtime) and ``tag``, in the private cache
+    directory; None when nothing can be kept."""
     import hashlib
     import os
 
@@ -126,8 +133,8 @@ def _freq_file() -> str | None:
         st = os.stat(path)
     except OSError:
         return None
-    key = hashlib.sha256(f"{FREQ_FORMAT}|{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:20]
-    return os.path.join(base, f"freq-{key}.bin")
+    key = hashlib.sha256(f"{path}|{st.st_size}|{st.st_mtime_ns}|{tag}".encode()).hexdigest()[:20]
+    return os.path.join(base, f"{name}-{key}{suffix}")
 
 
 def _kept_freq() -> tuple[dict, int] | None:
@@ -228,19 +235,7 @@ def _dictionary_words(min_freq: int) -> frozenset[str] | None:
 
 
 def _words_file(min_freq: int) -> str | None:
-    import hashlib
-    import os
-
-    path = _dictionary_file()
-    base = _cache_dir() if path is not None and not os.environ.get("YUELAN_NO_CACHE") else None
-    if base is None:
-        return None
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    key = hashlib.sha256(f"{path}|{st.st_size}|{st.st_mtime_ns}|{min_freq}".encode()).hexdigest()[:20]
-    return os.path.join(base, f"words-{key}.txt")
+    return _kept_file("words", min_freq, ".txt")
 
 
 def _kept_words(min_freq: int) -> frozenset[str] | None:
