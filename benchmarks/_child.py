@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from queries import QUERIES, TYPED, brute_terms  # noqa: E402
+from queries import CADENCE, QUERIES, TYPED, TYPED_KEY_BY_KEY, brute_terms  # noqa: E402
 
 
 def proc_status(pid: int | str = "self") -> dict[str, float]:
@@ -435,9 +435,103 @@ def mode_profile(path: str, out_prefix: str) -> dict:
     return res
 
 
+def mode_typing(path: str, rounds: int) -> dict:
+    """Pinyin typed whole, one key every CADENCE seconds: each key's time to
+    its results on screen (the first frame composited after its answer was
+    stored), every prefix on the way included.  A key whose answer never
+    came (overtaken by the next key) counts as the time to the next one's."""
+    import asyncio
+    import threading
+
+    res: dict = {"mode": "typing", "cadence_s": CADENCE}
+
+    async def main() -> None:
+        from textual import events
+        from textual.screen import Screen
+
+        from tui.app.app import YuelanApp
+
+        frames: list[tuple[float, float]] = []
+        composite = Screen._compositor_refresh
+
+        def timed_composite(self) -> None:
+            t = time.perf_counter()
+            composite(self)
+            frames.append((t, time.perf_counter()))
+
+        Screen._compositor_refresh = timed_composite
+        app = YuelanApp([path])
+        t0 = time.perf_counter()
+        async with app.run_test(size=(120, 40)) as pilot:
+            while (app.index is None or app._index_partial) and app.index_error is None:
+                await asyncio.sleep(0.01)
+                if time.perf_counter() - t0 > 1200:
+                    raise TimeoutError("index not ready after 20 min")
+            # jieba and the pinyin tables warmed (the keys benchmark types
+            # while they load; this one measures typing itself).
+            while any(t.name == "yuelan-search-warm" and t.is_alive() for t in threading.enumerate()):
+                await asyncio.sleep(0.05)
+            search = app.query_one("#search")
+            await pilot.press("slash")
+            answered: dict[str, float] = {}
+
+            async def watch() -> None:
+                while True:
+                    r = app.searching.response
+                    if r is not None and r.query not in answered:
+                        answered[r.query] = time.perf_counter()
+                    await asyncio.sleep(0.0005)
+
+            watcher = asyncio.ensure_future(watch())
+            per: dict[str, list] = {}
+            lat: list[float] = []
+            for _ in range(rounds):
+                for word in TYPED_KEY_BY_KEY:
+                    search.value = ""
+                    await asyncio.sleep(0.5)
+                    answered.clear()
+                    pressed: list[tuple[str, float]] = []
+                    for i, ch in enumerate(word):
+                        t = time.perf_counter()
+                        pressed.append((word[: i + 1], t))
+                        # As the terminal sends it; not Pilot.press, which
+                        # waits for the app to be idle (the search done)
+                        # before it returns, so keys never came faster
+                        # than their answers.
+                        key = events.Key(ch, ch)
+                        key.set_sender(app)
+                        app._driver.send_message(key)
+                        await asyncio.sleep(0)
+                        rest = CADENCE - (time.perf_counter() - t)
+                        if rest > 0:
+                            await asyncio.sleep(rest)
+                    while word not in answered and time.perf_counter() - pressed[-1][1] < 30:
+                        await asyncio.sleep(0.001)
+                    await asyncio.sleep(0.2)  # the last answer's frame
+                    keys = []
+                    for k, (q, t) in enumerate(pressed):
+                        # Its own answer, or (overtaken) the next one that came.
+                        later = [answered[q2] for q2, _ in pressed[k:] if q2 in answered]
+                        if not later:
+                            continue
+                        stored = later[0]
+                        shown = next((end for start, end in frames if start >= stored), None)
+                        if shown is not None:
+                            keys.append(round((shown - t) * 1000, 1))
+                    per.setdefault(word, []).append(keys)
+                    lat.extend(keys)
+            watcher.cancel()
+            res["keys"] = stats(lat)
+            res["typed"] = per
+            res["peak_rss_mb"] = proc_status().get("VmHWM")
+
+    asyncio.run(main())
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["index", "reopen", "keys", "single", "profile"])
+    ap.add_argument("mode", choices=["index", "reopen", "keys", "typing", "single", "profile"])
     ap.add_argument("path")
     ap.add_argument("--out", required=True)
     ap.add_argument("--rounds", type=int, default=5)
@@ -448,6 +542,8 @@ def main() -> None:
         res = mode_reopen(args.path)
     elif args.mode == "keys":
         res = mode_keys(args.path, args.rounds)
+    elif args.mode == "typing":
+        res = mode_typing(args.path, args.rounds)
     elif args.mode == "single":
         res = mode_single(args.path)
     else:

@@ -45,6 +45,20 @@ TYPED: list[str] = [
 ]
 
 
+# Typed whole, one key at a time, CADENCE seconds apart (a steady typist):
+# every prefix is searched on the way ("xinl", "gonghuig"), not only the
+# last key after its prefix has been answered (TYPED above).  Pinyin, the
+# way users who cannot type Chinese over SSH search; every word here is
+# protected in make_corpus.py, so each has hits at every size.
+TYPED_KEY_BY_KEY: list[str] = [
+    "xinlinggangwan",
+    "gonghuigaige",
+    "lvshi",
+    "xlgw",
+]
+CADENCE = 0.15
+
+
 def brute_terms(query: str) -> list[str]:
     """What a brute-force scan looks for: every term, quotes and '-' removed."""
     out = []
