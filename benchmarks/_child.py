@@ -224,38 +224,49 @@ def mode_reopen(path: str) -> dict:
     return res
 
 
+def composited_frames() -> list[tuple[float, float]]:
+    """Every frame the screen composites from now on: (start, end).  Results
+    are "on screen" when the first frame that starts after they were stored
+    has been composited (the headless driver's write is all that is left of
+    it)."""
+    from textual.screen import Screen
+
+    frames: list[tuple[float, float]] = []
+    composite = Screen._compositor_refresh
+
+    def timed_composite(self) -> None:
+        t = time.perf_counter()
+        composite(self)
+        frames.append((t, time.perf_counter()))
+
+    Screen._compositor_refresh = timed_composite
+    return frames
+
+
+async def until_indexed(app, t0: float) -> None:
+    """The app's index complete (not only searchable while a long build runs)."""
+    import asyncio
+
+    while (app.index is None or app._index_partial) and app.index_error is None:
+        await asyncio.sleep(0.01)
+        if time.perf_counter() - t0 > 1200:
+            raise TimeoutError("index not ready after 20 min")
+
+
 def mode_keys(path: str, rounds: int) -> dict:
     import asyncio
 
     res: dict = {"mode": "keys"}
 
     async def main() -> None:
-        from textual.screen import Screen
-
         from tui.app.app import YuelanApp
         from tui.app.screens import search as search_screen
 
-        # Every frame the screen composites: (start, end).  Results are "on
-        # screen" when the first frame that starts after they were stored
-        # has been composited (the headless driver's write is all that is
-        # left of it).
-        frames: list[tuple[float, float]] = []
-        composite = Screen._compositor_refresh
-
-        def timed_composite(self) -> None:
-            t = time.perf_counter()
-            composite(self)
-            frames.append((t, time.perf_counter()))
-
-        Screen._compositor_refresh = timed_composite
+        frames = composited_frames()
         app = YuelanApp([path])
         t0 = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
-            # The index complete (not only searchable while a long build runs).
-            while (app.index is None or app._index_partial) and app.index_error is None:
-                await asyncio.sleep(0.01)
-                if time.perf_counter() - t0 > 1200:
-                    raise TimeoutError("index not ready after 20 min")
+            await until_indexed(app, t0)
             res["app_searchable_s"] = time.perf_counter() - t0
             search = app.query_one("#search")
             await pilot.press("slash")
@@ -447,26 +458,14 @@ def mode_typing(path: str, rounds: int) -> dict:
 
     async def main() -> None:
         from textual import events
-        from textual.screen import Screen
 
         from tui.app.app import YuelanApp
 
-        frames: list[tuple[float, float]] = []
-        composite = Screen._compositor_refresh
-
-        def timed_composite(self) -> None:
-            t = time.perf_counter()
-            composite(self)
-            frames.append((t, time.perf_counter()))
-
-        Screen._compositor_refresh = timed_composite
+        frames = composited_frames()
         app = YuelanApp([path])
         t0 = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
-            while (app.index is None or app._index_partial) and app.index_error is None:
-                await asyncio.sleep(0.01)
-                if time.perf_counter() - t0 > 1200:
-                    raise TimeoutError("index not ready after 20 min")
+            await until_indexed(app, t0)
             # jieba and the pinyin tables warmed (the keys benchmark types
             # while they load; this one measures typing itself).
             while any(t.name == "yuelan-search-warm" and t.is_alive() for t in threading.enumerate()):
