@@ -193,11 +193,18 @@ class ResultList(OptionList):
             self._scroll_update(virtual_size)
             self.refresh()
 
+    def _row_metrics(self) -> tuple[int, object]:
+        """The list's content width less the gutter, and the option's padding."""
+        return (
+            self.scrollable_content_region.width - self._get_left_gutter_width(),
+            self.get_component_styles("option-list--option").padding,
+        )
+
     def _row_room(self) -> int:
-        """The cells a row's prompt has: the list's content width less the
-        gutter and the option's padding (what its height is measured at)."""
-        padding = self.get_component_styles("option-list--option").padding
-        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        """The cells a row's prompt has: the content width less the option's
+        padding (what its height is measured at)."""
+        width, padding = self._row_metrics()
+        return width - padding.width
 
     def _build_rest(self, generation: int | None = None) -> None:
         """The rows past the first screen (after it is painted, or at once
@@ -330,8 +337,7 @@ class ResultList(OptionList):
         # padding read once, for the whole frame: OptionList did both for
         # every line drawn (a third of the list's drawing time).
         self._update_lines()
-        padding = self.get_component_styles("option-list--option").padding
-        self._drawing = (self.scrollable_content_region.width - self._get_left_gutter_width(), padding)
+        self._drawing = self._row_metrics()
         try:
             return super().render_lines(crop)
         finally:
@@ -341,11 +347,7 @@ class ResultList(OptionList):
         row = option.prompt
         if not isinstance(row, Row) or option._divider:
             return super()._get_option_render(option, style)
-        if self._drawing is not None:
-            width, padding = self._drawing
-        else:
-            padding = self.get_component_styles("option-list--option").padding
-            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width, padding = self._drawing or self._row_metrics()
         key = (option, style, padding)
         strips = self._option_render_cache.get(key)
         if strips is not None:
