@@ -21,7 +21,7 @@ typed apart) is also read as one run of pinyin.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from tui.search import lang, rank
 from tui.search.matchers import Fuzzy, Literal, Matcher, Pinyin, Split
@@ -105,17 +105,19 @@ class Planner:
                 active.append(m)
             plan.active = active
 
-    def _typed(self, plan: TermPlan, typed: list[Matcher]) -> tuple[tuple, object]:
-        """The gate's key and query for ``plan``'s term as typed.  A term
-        typed only as its own characters is the phrase the split gate
-        counts: one count for both (it was counted twice)."""
+    def _typed(self, plan: TermPlan, typed: list[Matcher]) -> tuple[tuple, Callable[[], object]]:
+        """The gate's key for ``plan``'s term as typed, and what makes its
+        query (made only when it is counted: the key is known once a term
+        has been searched).  A term typed only as its own characters is the
+        phrase the split gate counts: one count for both (it was counted
+        twice)."""
         text = plan.term.text
         if len(typed) == 1 and isinstance(typed[0], Literal) and typed[0].needle == text:
-            return ("phrase", text), self.engine.literal(text)
-        return ("typed", text, plan.term.phrase), self.engine.any_of([self.query(t) for t in typed])
+            return ("phrase", text), lambda: self.engine.literal(text)
+        return ("typed", text, plan.term.phrase), lambda: self.engine.any_of([self.query(t) for t in typed])
 
     def _found_as_typed(self, plan, typed, searcher, generation, assumed) -> bool:
-        key, query = self._typed(plan, typed)
+        key, make_query = self._typed(plan, typed)
         n = self._gates.get(key)
         if n is not None:
             return n > 0
@@ -125,9 +127,9 @@ class Planner:
             # Found, the term matches as typed and in no other way, so the
             # query's own count says whether it is.  (Its words apart would
             # match where the term as typed does not: that term is counted.)
-            assumed.append((key, query))
+            assumed.append((key, make_query))
             return True
-        return self._count(key, query, searcher, generation) > 0
+        return self._count(key, make_query(), searcher, generation) > 0
 
     def settle(self, assumed: list, count: int, searcher, generation) -> bool:
         """After a search planned with terms ``assumed`` found (``gate``):
@@ -144,8 +146,8 @@ class Planner:
             if len(self._found) > 1024:
                 self._found.clear()
             return False
-        for key, query in assumed:
-            self._count(key, query, searcher, generation)
+        for key, make_query in assumed:
+            self._count(key, make_query(), searcher, generation)
         return True
 
     def query(self, m: Matcher):
