@@ -12,6 +12,7 @@ Writes one JSON object to FILE.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -243,14 +244,24 @@ def composited_frames() -> list[tuple[float, float]]:
     return frames
 
 
-async def until_indexed(app, t0: float) -> None:
-    """The app's index complete (not only searchable while a long build runs)."""
+@contextlib.asynccontextmanager
+async def indexed_app(path: str):
+    """The app on ``path`` under ``run_test`` (120x40), once its index is
+    complete (not only searchable while a long build runs): (app, pilot,
+    the frames it composites from its start, seconds until indexed)."""
     import asyncio
 
-    while (app.index is None or app._index_partial) and app.index_error is None:
-        await asyncio.sleep(0.01)
-        if time.perf_counter() - t0 > 1200:
-            raise TimeoutError("index not ready after 20 min")
+    from tui.app.app import YuelanApp
+
+    frames = composited_frames()
+    app = YuelanApp([path])
+    t0 = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while (app.index is None or app._index_partial) and app.index_error is None:
+            await asyncio.sleep(0.01)
+            if time.perf_counter() - t0 > 1200:
+                raise TimeoutError("index not ready after 20 min")
+        yield app, pilot, frames, time.perf_counter() - t0
 
 
 def mode_keys(path: str, rounds: int) -> dict:
@@ -259,15 +270,10 @@ def mode_keys(path: str, rounds: int) -> dict:
     res: dict = {"mode": "keys"}
 
     async def main() -> None:
-        from tui.app.app import YuelanApp
         from tui.app.screens import search as search_screen
 
-        frames = composited_frames()
-        app = YuelanApp([path])
-        t0 = time.perf_counter()
-        async with app.run_test(size=(120, 40)) as pilot:
-            await until_indexed(app, t0)
-            res["app_searchable_s"] = time.perf_counter() - t0
+        async with indexed_app(path) as (app, pilot, frames, indexed_s):
+            res["app_searchable_s"] = indexed_s
             search = app.query_one("#search")
             await pilot.press("slash")
 
@@ -459,13 +465,7 @@ def mode_typing(path: str, rounds: int) -> dict:
     async def main() -> None:
         from textual import events
 
-        from tui.app.app import YuelanApp
-
-        frames = composited_frames()
-        app = YuelanApp([path])
-        t0 = time.perf_counter()
-        async with app.run_test(size=(120, 40)) as pilot:
-            await until_indexed(app, t0)
+        async with indexed_app(path) as (app, pilot, frames, _):
             # jieba and the pinyin tables warmed (the keys benchmark types
             # while they load; this one measures typing itself).
             while any(t.name == "yuelan-search-warm" and t.is_alive() for t in threading.enumerate()):
