@@ -225,6 +225,48 @@ def test_typo_candidates_are_exactly_the_variants_occurrences(seed_corpus, data)
     assert _candidates(index, index.engine.typos(term)) == expected, term
 
 
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_pinyin_candidates_are_exactly_the_runs_read_that_way(seed_corpus, data):
+    """Pinyin typed in any mix of forms (a character as a whole syllable, as
+    its initial letter, or as the first letters of a syllable) is one
+    phrase over syllables and pairs of initials: the engine's candidates
+    are exactly the passages holding a run of characters read that way."""
+    tables = lang.pinyin()
+    index = _seed_index(seed_corpus)
+    run = _draw_term(index, data, shortest=3)
+    if run is None:
+        return
+    readings = {c: [r for r in tables.readings.get(c, ()) if r.isascii() and r.isalpha()] for c in set(run)}
+    run = run[: data.draw(st.integers(2, len(run)))]
+    if not all(readings[c] for c in run):
+        return
+    pieces, prefix = [], []
+    for c in run:
+        r = data.draw(st.sampled_from(readings[c]))
+        form = data.draw(st.sampled_from(("whole", "initial", "start")))
+        if form == "whole":
+            pieces.append(r)
+            prefix.append(False)
+        else:
+            cut = 1 if form == "initial" or len(r) == 1 else data.draw(st.integers(2, len(r)))
+            pieces.append(r[:cut])
+            prefix.append(True)
+
+    def fits(c: str, piece: str, pre: bool) -> bool:
+        got = readings.get(c)
+        if got is None:
+            got = readings[c] = [r for r in tables.readings.get(c, ()) if r.isascii() and r.isalpha()]
+        return any(r.startswith(piece) if pre else r == piece for r in got)
+
+    def holds(text: str) -> bool:
+        n = len(pieces)
+        return any(all(fits(text[i + j], pieces[j], prefix[j]) for j in range(n)) for i in range(len(text) - n + 1))
+
+    query = index.engine.pinyin(tuple(pieces), tuple(prefix))
+    assert _candidates(index, query) == _holding(index, holds), (run, pieces, prefix)
+
+
 def test_pinyin_tables_come_from_the_readings_alone():
     """The readings are read from pypinyin's data file: importing the
     package would load its phrase dictionary too (37 MB kept for nothing)."""

@@ -15,12 +15,17 @@ Its fields:
   so phrases never match on it.  Pinning by a regex ``x.`` instead, over
   every bigram the character starts, cost 26 ms at 100 MB for a common
   character; the characters alone make the index about a fifth larger.)
-* ``pyf``: per character its readings ``xing_hang_heng``, cut apart at the
-  same position by the compound splitter: a phrase of syllables is full
-  pinyin, ``phrase_prefix`` the syllable being typed, regex phrases mixed
-  forms (``xin l g``).
-* ``py``: per adjacent pair every combination of the two characters' initials
-  (``xl_xh``), split the same way: ``xlgw`` is the phrase ``xl lg gw``.
+* ``py``: the pinyin, two positions per character.  At ``2i`` character
+  ``i``'s readings ``xing_hang_heng``, cut apart at the same position by
+  the compound splitter; at ``2i + 1`` every combination of its initials
+  and the next character's, in capitals (``XL_XH``).  A phrase of
+  syllables at every other position is full pinyin; ``xlgw`` is the phrase
+  ``XL LG GW`` at the odd ones; a letter typed after a syllable is the
+  pair beside it (``xinl``: ``xin XL``), so that no form of typed pinyin
+  but a syllable being typed (``xinli``: ``xin XL li*``) expands a prefix,
+  and that one only where the phrase before it holds.  (In two fields, the
+  readings and the pairs, ``xinl`` was a prefix query over every syllable
+  starting with l after every ``xin``: 130-200 ms at 100 MB.)
 * ``path`` (raw: delete by file, restrict to a file), ``kw`` (fast: the
   factor of the passage's kind, ``rank.ENGINE_KIND_FACTOR``, by which
   tantivy's score is multiplied as the top hits are collected: headings up,
@@ -58,7 +63,10 @@ from tui.search import lang, rank
 if TYPE_CHECKING:
     from tui.corpus.model import Document
 
-INDEX_VERSION = 6  # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind factor field; 6: characters alone
+# 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind
+# factor field; 6: characters alone; (7: a reverted experiment); 8: the
+# readings and the pairs of initials in one field
+INDEX_VERSION = 8
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -88,8 +96,8 @@ def guard(fn, *args, **kwargs):
 NL = 10
 
 
-def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
-    """(``text``, ``pyf``, ``py``) field texts of a document's passages.
+def field_texts(texts: list[str]) -> list[tuple[str, str]]:
+    """(``text``, ``py``) field texts of a document's passages.
 
     Made for the whole document at once with numpy over its code points
     (passages joined by ``\\n``, which no searchable text holds), then cut
@@ -123,28 +131,30 @@ def field_texts(texts: list[str]) -> list[tuple[str, str, str]]:
     grid[:, 4] = 32
     grid[nl, 1:] = 32
     bigrams = grid.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
-    # Full pinyin: one token per character.
+    # Pinyin: each character's readings, then the pairs of its initials and
+    # the next character's.
     cp = np.minimum(u, lang.LUT_SIZE - 1)
     tokens = tt.full_tokens[tt.full_lut[cp].astype(np.intp)]
     tokens[nl] = "\n"
-    pyf = "".join(tokens.tolist()).split("\n")
-    # Initials: one token per adjacent pair within a passage.
     iidx = tt.initials_lut[cp].astype(np.intp)
     k = len(tt.initials)
-    table = tt.pair_table  # pair id -> token, filled on first use; k*k: none, k*k+1: "\n"
+    table = tt.pair_table  # pair id -> token, filled on first use; k*k: none
     pair = np.full(n, k * k, dtype=np.intp)
     if n > 1:
         pair[:-1] = iidx[:-1] * k + iidx[1:]
         pair[:-1][nl[1:]] = k * k  # the last character of a passage starts no pair
-    pair[nl] = k * k + 1
+    pair[nl] = k * k
     names = table[pair]
     missing = np.flatnonzero(np.equal(names, None))
     if missing.size:
         for v in np.unique(pair[missing]).tolist():
             table[v] = tt.pair_token(v // k, v % k)
         names = table[pair]
-    py = "".join(names.tolist()).split("\n")
-    return list(zip(bigrams, pyf, py))
+    both = np.empty(2 * n, dtype=object)
+    both[0::2] = tokens
+    both[1::2] = names
+    py = "".join(both.tolist()).split("\n")
+    return list(zip(bigrams, py))
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -175,7 +185,6 @@ def slot_of(path: str) -> int:
 def _schema():
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("text", tokenizer_name="yl_big", index_option="position")
-    sb.add_text_field("pyf", tokenizer_name="yl_pyf", index_option="position")
     sb.add_text_field("py", tokenizer_name="yl_py", index_option="position")
     sb.add_text_field("path", tokenizer_name="raw", index_option="basic")
     sb.add_float_field("kw", fast=True)
@@ -194,10 +203,9 @@ def _register(ix) -> None:
     # stays a gap, so no pinyin phrase runs across such a character, and the
     # index keeps no posting list for them (a fifth of all positions).
     drop = tantivy.Filter.custom_stopword([lang.NO_READING, "_"])
-    for name, words in (("yl_pyf", tt.syllables), ("yl_py", tt.letter_pairs)):
-        ix.register_tokenizer(
-            name, tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(words))).filter(drop).build()
-        )
+    ix.register_tokenizer(
+        "yl_py", tantivy.TextAnalyzerBuilder(ws()).filter(tantivy.Filter.split_compound(list(tt.words))).filter(drop).build()
+    )
 
 
 def _escape(s: str) -> str:
@@ -250,10 +258,9 @@ class Engine:
         rows = list(passages)
         n = 0
         pterm = path_term(path)
-        for (ordinal, kind, _, start, end, section), (big, pyf, py) in zip(rows, field_texts([r[2] for r in rows])):
+        for (ordinal, kind, _, start, end, section), (big, py) in zip(rows, field_texts([r[2] for r in rows])):
             d = tantivy.Document()
             d.add_text("text", big)
-            d.add_text("pyf", pyf)
             d.add_text("py", py)
             d.add_text("path", pterm)
             d.add_float("kw", KIND_WEIGHT[kind])
@@ -367,24 +374,32 @@ class Engine:
 
     def pinyin(self, pieces: tuple[str, ...], prefix: tuple[bool, ...]):
         """Runs of characters read as ``pieces`` (a prefix flag: any reading
-        starting with the piece)."""
+        starting with the piece).  A whole syllable stands at its
+        character's position; beside a prefix, the pair of initials pins
+        the first letters (a one-letter piece is its pair alone), so only
+        a prefix of two letters or more is expanded."""
         if not pieces:
             return None
-        if len(pieces) >= 2 and all(prefix) and all(len(p) == 1 for p in pieces):
-            pairs = [pieces[i] + pieces[i + 1] for i in range(len(pieces) - 1)]
-            if len(pairs) == 1:
-                return guard(Query.term_query, self.schema, "py", pairs[0])
-            return guard(Query.phrase_query, self.schema, "py", pairs)
         if len(pieces) == 1:
             if prefix[0]:
-                return guard(Query.regex_query, self.schema, "pyf", _escape(pieces[0]) + "[a-z]*")
-            return guard(Query.term_query, self.schema, "pyf", pieces[0])
-        if not any(prefix):
-            return guard(Query.phrase_query, self.schema, "pyf", list(pieces))
-        if not any(prefix[:-1]):
-            return guard(Query.phrase_prefix_query, self.schema, "pyf", list(pieces))
-        words = [_escape(p) + "[a-z]*" if pre else _escape(p) for p, pre in zip(pieces, prefix)]
-        return guard(Query.regex_phrase_query, self.schema, "pyf", words)
+                return guard(Query.regex_query, self.schema, "py", _escape(pieces[0]) + "[a-z]*")
+            return guard(Query.term_query, self.schema, "py", pieces[0])
+        words: list[tuple[int, str, bool]] = []  # (position, term, a prefix of one)
+        for i, (piece, pre) in enumerate(zip(pieces, prefix)):
+            if i and (pre or prefix[i - 1]):
+                words.append((2 * i - 1, lang.pair(pieces[i - 1][0], piece[0]), False))
+            if not pre or len(piece) > 1:
+                words.append((2 * i, piece, pre))
+        base = words[0][0]
+        growing = [j for j, (_, _, pre) in enumerate(words) if pre]
+        if not growing:
+            if len(words) == 1:
+                return guard(Query.term_query, self.schema, "py", words[0][1])
+            return guard(Query.phrase_query, self.schema, "py", [(k - base, w) for k, w, _ in words])
+        if growing == [len(words) - 1]:
+            return guard(Query.phrase_prefix_query, self.schema, "py", [(k - base, w) for k, w, _ in words])
+        regexes = [(k - base, _escape(w) + "[a-z]*" if pre else _escape(w)) for k, w, pre in words]
+        return guard(Query.regex_phrase_query, self.schema, "py", regexes)
 
     def in_path(self, path: str):
         return guard(Query.term_query, self.schema, "path", path_term(path))

@@ -510,12 +510,12 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
 
 
 # ------------------------------------------------------------ index tokens
-# The tantivy fields (engine.py) spell each passage's pinyin as tokens:
-# ``pyf``: one token per character, its readings joined by ``_`` and cut
-# apart again by tantivy's compound splitter, so that every reading stands at
-# the character's position (行 -> xing, hang, heng); ``py``: one token per
-# adjacent pair, every combination of the two characters' initials
-# (行走 -> xz, hz).  A character without a reading is ``~``.
+# The tantivy field ``py`` (engine.py) spells each passage's pinyin as two
+# tokens per character: its readings joined by ``_`` and cut apart again by
+# tantivy's compound splitter, so that every reading stands at the
+# character's position (行 -> xing, hang, heng); then, one position on,
+# every combination of its initials and the next character's, in capitals
+# (行走 -> XZ, HZ).  A character without a reading is ``~``.
 NO_READING = "~"
 
 
@@ -530,24 +530,28 @@ class TokenTables:
     full_tokens: object  # numpy object array: "reading_reading " ("~ " at 0)
     initials_lut: object  # numpy uint16: code point -> index into initials (0: no reading)
     initials: tuple[str, ...]  # each character's set of initials ("" at 0)
-    syllables: tuple[str, ...]  # the compound splitter's dictionary for ``pyf``
-    letter_pairs: tuple[str, ...]  # ... and for ``py``
+    words: tuple[str, ...]  # the compound splitter's dictionary: syllables, pairs of initials, ``_``
     pair_table: object  # numpy object array: pair id (a * len(initials) + b) -> token, None until used
 
     def pair_token(self, a: int, b: int) -> str:
-        """Every combination of the initials of two characters: ``xl_xh ``."""
+        """Every combination of the initials of two characters: ``XL_XH ``."""
         sa, sb = self.initials[a], self.initials[b]
         if not sa or not sb:
             return NO_READING + " "
-        return "_".join(x + y for x in sa for y in sb) + " "
+        return "_".join(pair(x, y) for x in sa for y in sb) + " "
+
+
+def pair(a: str, b: str) -> str:
+    """The token of two adjacent initials: capitals, so that no pair is
+    also a syllable (``AN``, ``an``)."""
+    return (a + b).upper()
 
 
 def _pair_table(k: int):
     import numpy as np
 
-    table = np.full(k * k + 2, None, dtype=object)
+    table = np.full(k * k + 1, None, dtype=object)
     table[k * k] = ""  # a passage's last character starts no pair
-    table[k * k + 1] = "\n"  # between passages
     return table
 
 
@@ -587,7 +591,8 @@ def _build_token_tables() -> TokenTables:
         full_tokens=np.array(full_tokens, dtype=object),
         initials_lut=init_lut,
         initials=tuple(sorted(init_index, key=init_index.__getitem__)),
-        syllables=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs})) + ("_",),
-        letter_pairs=tuple(a + b for a in letters for b in letters) + ("_",),
+        words=tuple(sorted(tables.syllables | {r for rs in tables.readings.values() for r in rs}))
+        + tuple(pair(a, b) for a in letters for b in letters)
+        + ("_",),
         pair_table=_pair_table(len(init_index)),
     )
