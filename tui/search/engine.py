@@ -15,17 +15,17 @@ Its fields:
   so phrases never match on it.  Pinning by a regex ``x.`` instead, over
   every bigram the character starts, cost 26 ms at 100 MB for a common
   character; the characters alone make the index about a fifth larger.)
-* ``py``: the pinyin, two positions per character.  At ``2i`` character
-  ``i``'s readings ``xing_hang_heng``, cut apart at the same position by
-  the compound splitter; at ``2i + 1`` every combination of its initials
-  and the next character's, in capitals (``XL_XH``).  A phrase of
-  syllables at every other position is full pinyin; ``xlgw`` is the phrase
-  ``XL LG GW`` at the odd ones; a letter typed after a syllable is the
-  pair beside it (``xinl``: ``xin XL``), so that no form of typed pinyin
-  but a syllable being typed (``xinli``: ``xin XL li*``) expands a prefix,
-  and that one only where the phrase before it holds.  (In two fields, the
-  readings and the pairs, ``xinl`` was a prefix query over every syllable
-  starting with l after every ``xin``: 130-200 ms at 100 MB.)
+* ``py``: the pinyin.  At character ``i``'s position its readings and
+  every combination of its initials and the next character's, in capitals
+  (``xing_hang_heng_XL_XH``), cut apart at that position by the compound
+  splitter.  A phrase of syllables is full pinyin; ``xlgw`` is the phrase
+  ``XL LG GW``; a letter typed after a syllable is the pair at the
+  syllable's position (``xinl``: ``xin`` and ``XL`` at 0), so that no form
+  of typed pinyin but a syllable being typed (``xinli``: ``xin XL``, then
+  ``li*``) expands a prefix, and that one only where the phrase before it
+  holds.  (With the readings and the pairs in two fields, ``xinl`` was a
+  prefix query over every syllable starting with l after every ``xin``:
+  130-200 ms at 100 MB.)
 * ``path`` (raw: delete by file, restrict to a file), ``kw`` (fast: the
   factor of the passage's kind, ``rank.ENGINE_KIND_FACTOR``, by which
   tantivy's score is multiplied as the top hits are collected: headings up,
@@ -65,8 +65,8 @@ if TYPE_CHECKING:
 
 # 3: passage location fast fields; 4: fingerprints by the text's CRC; 5: kind
 # factor field; 6: characters alone; (7: a reverted experiment); 8: the
-# readings and the pairs of initials in one field
-INDEX_VERSION = 8
+# readings and the pairs of initials in one field (9: at one position)
+INDEX_VERSION = 9
 SPACE = "\u2423"  # stands for a kept space in the bigram field
 END = "\x03"
 ORD_BITS = 24
@@ -132,13 +132,13 @@ def field_texts(texts: list[str]) -> list[tuple[str, str]]:
     grid[nl, 1:] = 32
     bigrams = grid.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
     # Pinyin: each character's readings, then the pairs of its initials and
-    # the next character's.
+    # the next character's, one token.
     cp = np.minimum(u, lang.LUT_SIZE - 1)
     tokens = tt.full_tokens[tt.full_lut[cp].astype(np.intp)]
     tokens[nl] = "\n"
     iidx = tt.initials_lut[cp].astype(np.intp)
     k = len(tt.initials)
-    table = tt.pair_table  # pair id -> token, filled on first use; k*k: none
+    table = tt.pair_table  # pair id -> "_XL_XH ", filled on first use; k*k: " "
     pair = np.full(n, k * k, dtype=np.intp)
     if n > 1:
         pair[:-1] = iidx[:-1] * k + iidx[1:]
@@ -387,9 +387,9 @@ class Engine:
         words: list[tuple[int, str, bool]] = []  # (position, term, a prefix of one)
         for i, (piece, pre) in enumerate(zip(pieces, prefix)):
             if i and (pre or prefix[i - 1]):
-                words.append((2 * i - 1, lang.pair(pieces[i - 1][0], piece[0]), False))
+                words.append((i - 1, lang.pair(pieces[i - 1][0], piece[0]), False))
             if not pre or len(piece) > 1:
-                words.append((2 * i, piece, pre))
+                words.append((i, piece, pre))
         base = words[0][0]
         growing = [j for j, (_, _, pre) in enumerate(words) if pre]
         if not growing:

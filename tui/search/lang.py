@@ -510,12 +510,12 @@ def segmentations(word: str, tables: PinyinTables, limit: int = 4) -> list[tuple
 
 
 # ------------------------------------------------------------ index tokens
-# The tantivy field ``py`` (engine.py) spells each passage's pinyin as two
-# tokens per character: its readings joined by ``_`` and cut apart again by
-# tantivy's compound splitter, so that every reading stands at the
-# character's position (行 -> xing, hang, heng); then, one position on,
-# every combination of its initials and the next character's, in capitals
-# (行走 -> XZ, HZ).  A character without a reading is ``~``.
+# The tantivy field ``py`` (engine.py) spells each passage's pinyin as one
+# token per character: its readings, then every combination of its
+# initials and the next character's in capitals, joined by ``_`` and cut
+# apart again by tantivy's compound splitter, so that all of them stand at
+# the character's position (行走 -> xing, hang, heng, XZ, HZ; then zou).
+# A character without a reading is ``~``.
 NO_READING = "~"
 
 
@@ -527,18 +527,19 @@ class TokenTables:
     """Lookup tables that turn code points into the pinyin fields' tokens."""
 
     full_lut: object  # numpy uint16: code point -> index into full_tokens (0: no reading)
-    full_tokens: object  # numpy object array: "reading_reading " ("~ " at 0)
+    full_tokens: object  # numpy object array: "reading_reading" ("~" at 0)
     initials_lut: object  # numpy uint16: code point -> index into initials (0: no reading)
     initials: tuple[str, ...]  # each character's set of initials ("" at 0)
     words: tuple[str, ...]  # the compound splitter's dictionary: syllables, pairs of initials, ``_``
     pair_table: object  # numpy object array: pair id (a * len(initials) + b) -> token, None until used
 
     def pair_token(self, a: int, b: int) -> str:
-        """Every combination of the initials of two characters: ``XL_XH ``."""
+        """Every combination of the initials of two characters, to follow
+        the first one's readings: ``_XL_XH `` (`` `` when either has none)."""
         sa, sb = self.initials[a], self.initials[b]
         if not sa or not sb:
-            return NO_READING + " "
-        return "_".join(pair(x, y) for x in sa for y in sb) + " "
+            return " "
+        return "".join("_" + pair(x, y) for x in sa for y in sb) + " "
 
 
 def pair(a: str, b: str) -> str:
@@ -551,7 +552,7 @@ def _pair_table(k: int):
     import numpy as np
 
     table = np.full(k * k + 1, None, dtype=object)
-    table[k * k] = ""  # a passage's last character starts no pair
+    table[k * k] = " "  # a passage's last character starts no pair
     return table
 
 
@@ -569,14 +570,14 @@ def _build_token_tables() -> TokenTables:
     full_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
     init_lut = np.zeros(LUT_SIZE, dtype=np.uint16)
     full_index: dict[str, int] = {}
-    full_tokens = [NO_READING + " "]
+    full_tokens = [NO_READING]
     init_index: dict[str, int] = {"": 0}
     for ch, rs in tables.readings.items():
         cp = ord(ch)
         rs = tuple(r for r in rs if r.isascii() and r.isalpha())
         if not rs or cp >= LUT_SIZE:
             continue
-        tok = "_".join(rs) + " "
+        tok = "_".join(rs)
         k = full_index.get(tok)
         if k is None:
             k = full_index[tok] = len(full_tokens)
