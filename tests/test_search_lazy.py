@@ -237,13 +237,16 @@ def test_pinyin_candidates_are_exactly_the_runs_read_that_way(seed_corpus, data)
     run = _draw_term(index, data, shortest=3)
     if run is None:
         return
-    readings = {c: [r for r in tables.readings.get(c, ()) if r.isascii() and r.isalpha()] for c in set(run)}
+
+    def readings(c: str) -> list[str]:  # as the index spells them
+        return [r for r in tables.readings.get(c, ()) if r.isascii() and r.isalpha()]
+
     run = run[: data.draw(st.integers(2, len(run)))]
-    if not all(readings[c] for c in run):
+    if not all(readings(c) for c in run):
         return
     pieces, prefix = [], []
     for c in run:
-        r = data.draw(st.sampled_from(readings[c]))
+        r = data.draw(st.sampled_from(readings(c)))
         form = data.draw(st.sampled_from(("whole", "initial", "start")))
         if form == "whole":
             pieces.append(r)
@@ -254,10 +257,7 @@ def test_pinyin_candidates_are_exactly_the_runs_read_that_way(seed_corpus, data)
             prefix.append(True)
 
     def fits(c: str, piece: str, pre: bool) -> bool:
-        got = readings.get(c)
-        if got is None:
-            got = readings[c] = [r for r in tables.readings.get(c, ()) if r.isascii() and r.isalpha()]
-        return any(r.startswith(piece) if pre else r == piece for r in got)
+        return any(r.startswith(piece) if pre else r == piece for r in readings(c))
 
     def holds(text: str) -> bool:
         n = len(pieces)
