@@ -187,6 +187,10 @@ def test_damaged_or_foreign_index_is_set_aside_and_rebuilt(cache, corpus_dir, wh
     if what != "segments":  # tantivy may read a truncated segment lazily
         assert any("unusable" in n and "rebuilding" in n for n in index.notices), index.notices
         assert sorted(index.changes["rebuilt"]) == sorted(d.path for d in docs)
+        # An index of another version (every upgrade that changes it) is
+        # not called damaged or foreign.
+        upgrade = any("another version of yuelan" in n for n in index.notices)
+        assert upgrade == (what == "manifest-version"), index.notices
     ok = [q for q in QUERIES[:4]]
     got = signature(index, ok)
     if what == "segments" and any(r[0] for r in got if False):

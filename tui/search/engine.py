@@ -521,15 +521,23 @@ def _package_version(name: str) -> str:
 def read_manifest(directory: str) -> dict | None:
     """The manifest, or None when it is missing, unusable (not our regular
     file, too big, damaged) or of another version."""
+    return load_manifest(directory)[0]
+
+
+def load_manifest(directory: str) -> tuple[dict | None, str]:
+    """(the manifest, "") or (None, why it cannot be used)."""
     from tui.persist import read_bytes
 
     try:
         data = json.loads(bytes(read_bytes(os.path.join(directory, MANIFEST), cap=64 << 20)).decode("utf-8", "surrogatepass"))
     except (OSError, ValueError):  # persist.Unusable and JSON/UTF-8 errors are ValueErrors
-        return None
-    if not isinstance(data, dict) or data.get("versions") != versions() or not isinstance(data.get("docs"), dict):
-        return None
-    return data
+        return None, "missing or foreign manifest"
+    if not isinstance(data, dict) or not isinstance(data.get("docs"), dict):
+        return None, "missing or foreign manifest"
+    if data.get("versions") != versions():
+        # Every upgrade that changes the index says this once: not damage.
+        return None, "made by another version of yuelan or of its libraries"
+    return data, ""
 
 
 def write_manifest(directory: str, docs: dict[str, str]) -> None:

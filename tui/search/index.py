@@ -163,7 +163,10 @@ class SearchIndex:
             return eng.Engine(None)
         existed = os.path.lexists(path)
         if existed:
-            manifest = eng.read_manifest(path) if os.path.isdir(path) and not os.path.islink(path) else None
+            if os.path.isdir(path) and not os.path.islink(path):
+                manifest, why = eng.load_manifest(path)
+            else:
+                manifest, why = None, "missing or foreign manifest"
             engine = None
             if manifest is not None:
                 try:
@@ -173,8 +176,6 @@ class SearchIndex:
                     engine = None
                     manifest = None
                     why = str(exc)
-            else:
-                why = "missing or foreign manifest"
             if engine is not None:
                 self._indexed = dict(manifest["docs"])
                 return engine
