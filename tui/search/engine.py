@@ -465,6 +465,7 @@ class Engine:
 
 # ------------------------------------------------------------ the store
 MANIFEST = "manifest.json"
+NO_MANIFEST = "missing or foreign manifest"  # why an index without a manifest of ours is not used
 
 
 def versions() -> dict:
@@ -531,9 +532,9 @@ def load_manifest(directory: str) -> tuple[dict | None, str]:
     try:
         data = json.loads(bytes(read_bytes(os.path.join(directory, MANIFEST), cap=64 << 20)).decode("utf-8", "surrogatepass"))
     except (OSError, ValueError):  # persist.Unusable and JSON/UTF-8 errors are ValueErrors
-        return None, "missing or foreign manifest"
+        return None, NO_MANIFEST
     if not isinstance(data, dict) or not isinstance(data.get("docs"), dict):
-        return None, "missing or foreign manifest"
+        return None, NO_MANIFEST
     if data.get("versions") != versions():
         # Every upgrade that changes the index says this once: not damage.
         return None, "made by another version of yuelan or of its libraries"

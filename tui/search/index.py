@@ -166,7 +166,7 @@ class SearchIndex:
             if os.path.isdir(path) and not os.path.islink(path):
                 manifest, why = eng.load_manifest(path)
             else:
-                manifest, why = None, "missing or foreign manifest"
+                manifest, why = None, eng.NO_MANIFEST
             engine = None
             if manifest is not None:
                 try:
