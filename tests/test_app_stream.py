@@ -148,4 +148,8 @@ async def test_the_kept_reading_place_opens_when_its_document_arrives(tmp_path, 
         await wait_for(pilot, lambda: app._stream is None, "the stream's end")
         here = app.reading.reader_place()
         assert here is not None and here[0] == "doc035" and 0 < here[1] <= 400
+        # The tree follows the reader once the reader has laid the document
+        # out and said where it is (Reader.Moved), not at the stream's end.
+        await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data.doc == app.current_doc,
+                       "the tree's cursor on the kept place")
         assert tree.cursor_node.data.doc == app.current_doc
