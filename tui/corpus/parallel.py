@@ -16,11 +16,14 @@ is not an error: the remaining files are parsed here.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
+from collections import deque
 from typing import Callable, Iterator, NamedTuple
 
 PARALLEL_MIN_BYTES = 4 << 20  # below this, parse in this process
 CHUNK_FILES = 8
+AHEAD_CHUNKS = 4  # chunks parsed or waiting per worker, ahead of the caller
 _pools: set = set()  # the pools parsing now (stop_workers)
 
 
@@ -42,6 +45,11 @@ class Result(NamedTuple):
 
 def _init_worker() -> None:
     gc.disable()  # short-lived, allocation-heavy: collections only cost time
+
+
+def _parse_chunk(parse: Callable[[Job], Result], jobs: list[Job]) -> list[Result]:
+    """In a worker: a chunk of jobs, parsed one after another."""
+    return [parse(job) for job in jobs]
 
 
 def workers() -> int:
@@ -100,10 +108,22 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
         ctx.set_forkserver_preload(["tui.corpus"])
         pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
         _pools.add(pool)
+        chunks = (jobs[i : i + CHUNK_FILES] for i in range(0, len(jobs), CHUNK_FILES))
+        pending: deque = deque()
         try:
-            for r in pool.map(there, jobs, chunksize=CHUNK_FILES):
-                done += 1
-                yield r
+            # A few chunks ahead of the caller, never the whole corpus: the
+            # workers parse faster than a caller indexes, and every document
+            # parsed ahead waits in memory with its text and fold (``map``
+            # held all 100 MB of them, 350 MB, until the build's end).
+            for chunk in itertools.islice(chunks, AHEAD_CHUNKS * n):
+                pending.append(pool.submit(_parse_chunk, there, chunk))
+            while pending:
+                results = pending.popleft().result()
+                for chunk in itertools.islice(chunks, 1):
+                    pending.append(pool.submit(_parse_chunk, there, chunk))
+                for r in results:
+                    done += 1
+                    yield r
         finally:
             # Left early (the caller stopped): the files not begun are dropped.
             pool.shutdown(wait=True, cancel_futures=True)
