@@ -94,6 +94,55 @@ def test_a_text_damaged_in_the_cache_is_read_again_from_its_file(corpus_dir):
     assert os.path.exists(path)
 
 
+def test_a_parsed_text_is_written_out_at_once_and_can_leave_memory(corpus_dir):
+    """A first open does not hold the corpus twice over: each text parsed
+    is written out as its document arrives, so that the document can drop
+    it (``release_text``, once it is indexed) and read the same text back
+    when next used: from the cache file once the load has written it."""
+    first = load_corpus([str(corpus_dir)], cache=True)
+    texts = {d.path: d.text for d in first.documents}
+    assert all(d.release_text() for d in first.documents)
+    assert all(d.__dict__["_text"] is None for d in first.documents)
+    assert {d.path: d.text for d in first.documents} == texts
+    assert all(d.release_text() for d in first.documents)
+    # Damaged in the cache file itself (in place: the mapping sees it): the
+    # document reads its text from there, finds it damaged, reads its file
+    # again and drops the cache, to be written anew.
+    path = cachemod.cache_path([str(corpus_dir)], None)
+    needle = "第一份文件的正文".encode()
+    data = open(path, "rb").read()
+    assert data.count(needle) == 1
+    with open(path, "r+b") as f:
+        f.seek(data.index(needle))
+        f.write("第二份文件的正文".encode())
+    assert {d.path: d.text for d in first.documents} == texts
+    assert not os.path.exists(path)
+
+
+def test_a_text_damaged_where_it_was_written_out_is_read_again_from_its_file(corpus_dir):
+    """Before the cache is written, a dropped text is read back from where
+    the load wrote it out; damaged there, it comes from its file again."""
+    seen = {}
+
+    def arrived(doc):
+        seen[doc.path] = doc.text
+        spill, off, length = doc._source[:3]
+        os.pwrite(spill._fd, b"\xff" * 3, off)  # no longer that text (nor UTF-8)
+        assert doc.release_text()
+        assert doc.text == seen[doc.path]
+
+    corpus = load_corpus([str(corpus_dir)], cache=True, on_document=arrived)
+    assert sorted(seen) == sorted(d.path for d in corpus.documents) and len(seen) == 2
+
+
+def test_without_a_cache_parsed_documents_keep_their_texts(corpus_dir, monkeypatch):
+    monkeypatch.setenv("YUELAN_NO_CACHE", "1")
+    corpus = load_corpus([str(corpus_dir)], cache=True)
+    assert len(corpus.documents) == 2
+    assert not any(d.release_text() for d in corpus.documents)
+    assert all(d.text for d in corpus.documents)
+
+
 def test_only_changed_new_and_removed_files_are_redone(corpus_dir):
     load_corpus([str(corpus_dir)], cache=True)
     (corpus_dir / "a.txt").write_text(DOC_A + "\n三、补充\n\n新增加的一段内容。\n", encoding="utf-8")

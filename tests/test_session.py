@@ -83,6 +83,34 @@ def test_streaming_open_is_searchable_before_parsing_ends_and_matches_a_plain_op
     assert again.changes["rebuilt"] == [] and again.search("工会", limit=0).total == full
 
 
+def test_a_streaming_open_keeps_no_parsed_text_once_indexed(tmp_path, monkeypatch):
+    """The corpus is not held twice over: once a document is indexed its
+    text leaves memory (the document cache has it), and whatever reads it
+    later (search, the reader) gets the same text back."""
+    import shutil
+
+    from conftest import SEEDS
+    from tui.corpus import load_document
+    from tui.session import open_streaming
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    d = tmp_path / "docs"
+    d.mkdir()
+    for f in sorted(SEEDS.iterdir()):
+        shutil.copy(f, d / f.name)
+    corpus, index = open_streaming([str(d)])
+    assert len(corpus.documents) == 5
+    assert all(x.__dict__["_text"] is None for x in corpus.documents)
+    resp = index.search("工会", limit=0)
+    assert resp.total > 0
+    for hit in resp.results:
+        passage = hit.doc.text[hit.start : hit.end]
+        assert hit.highlights and all(passage[a:b] in ("工会", "工會") for a, b in hit.highlights)
+    for x in corpus.documents:
+        assert x.text == load_document(x.path, id=x.id).text
+    index.close()
+
+
 def test_a_cancelled_stream_stops_parsing_and_keeps_the_kept_index_whole(tmp_path, monkeypatch):
     """Cancelled half-way: parsing stops, nothing is returned, and the kept
     index is not cut down to the documents seen (a reopen reuses them all)."""

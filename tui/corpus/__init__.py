@@ -200,6 +200,19 @@ def load_corpus(
         return _load_corpus(paths, encoding, progress, cache, previous, on_document)
 
 
+def _spill(cpath: str | None):
+    """Where a load writes the texts it parses (``cache.Spill``), or None:
+    without a document cache, parsed documents keep their texts."""
+    if cpath is None:
+        return None
+    from tui.corpus import cache as cachemod
+
+    try:
+        return cachemod.Spill(os.path.dirname(cpath))
+    except OSError:
+        return None
+
+
 def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -> Corpus:
     from tui.corpus import cache as cachemod
 
@@ -247,18 +260,25 @@ def _load_corpus(paths, encoding, progress, cache, previous, on_document=None) -
     done_bytes = sum(c.size for c, d in zip(candidates, slots) if d is not None)
     done = len(candidates) - len(todo)
     results = iter(())
+    spill = None
     if todo:
         from tui.corpus import parallel
 
         jobs = [parallel.Job(c.path, ident, encoding, c.nofollow, c.size) for _, c, ident in todo]
         results = parallel.parse_all(jobs, parse_job, parse_job_compact)
+        spill = _spill(cpath)
     for (n, _, _), r in zip(todo, results):
         if r.document is not None:
-            slots[n] = r.document
+            doc = r.document
+            if spill is not None:
+                # Its text is written out at once: once indexed, the
+                # document need not hold it (``release_text``).
+                doc = cachemod.backed(doc, spill, cpath, _reread)
+            slots[n] = doc
             if on_document is not None:
-                on_document(r.document)
+                on_document(doc)
             if r.stat is not None:
-                fresh[r.job.path] = cachemod.Entry(cachemod.FileKey.of(r.stat), document=r.document)
+                fresh[r.job.path] = cachemod.Entry(cachemod.FileKey.of(r.stat), document=doc)
         else:
             slots[n] = Skipped(r.job.path, r.reason)
             # Only content decides a cached skip; a passing failure

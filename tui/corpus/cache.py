@@ -209,6 +209,56 @@ class Entry:
     skipped: str | None = None  # the reason, for a file that was not a document
 
 
+class Spill:
+    """The texts of a first open, written out as their documents arrive, so
+    that a document indexed need not keep its text in memory: it is read
+    back (``spill[a:b]``, a positional read) when next used.  An unnamed
+    file in the cache directory, gone with its last reader; ``save`` moves
+    the documents over to the cache file it writes.  Only the loading
+    thread writes; any thread reads."""
+
+    def __init__(self, directory: str) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(dir=directory)  # unlinked at once (O_TMPFILE where there is one)
+        self._fd = self._file.fileno()
+        self._end = 0
+
+    def put(self, raw: bytes) -> int:
+        """Append ``raw``; its offset.  Raises OSError (a full disk)."""
+        off = self._end
+        view = memoryview(raw)
+        while view:
+            n = os.pwrite(self._fd, view, off + len(raw) - len(view))
+            view = view[n:]
+        self._end = off + len(raw)
+        return off
+
+    def __getitem__(self, span: slice) -> bytes:
+        start, stop = span.start, span.stop
+        out = os.pread(self._fd, stop - start, start)
+        return out if len(out) == stop - start else b""  # short: the CRC check fails and the file is read again
+
+
+def backed(doc: Document, spill: Spill, cache: str, reread) -> Document:
+    """``doc`` (just parsed) as a document whose text the cache holds: the
+    same fields and the text still in memory, with its UTF-8 written to
+    ``spill``, so that ``release_text()`` can drop it once it is indexed.
+    ``doc`` itself when the text cannot be written."""
+    raw = doc.text.encode("utf-8", "surrogatepass")
+    try:
+        off = spill.put(raw)
+    except OSError:
+        return doc
+    crc = zlib.crc32(raw)
+    out = _CachedDocument(
+        id=doc.id, path=doc.path, title=doc.title, encoding=doc.encoding, text=doc.text, metadata=doc.metadata,
+        sections=doc.sections, paragraphs=doc.paragraphs, warnings=doc.warnings, _folded=doc._folded,
+        source=(spill, off, len(raw), crc, cache, reread), chars=len(doc.text), _digest=crc,
+    )
+    return out
+
+
 def load(path: str, reread: Callable[[str, str], str] | None = None) -> dict[str, Entry]:
     """path -> Entry.  Raises CacheError for anything but a valid cache.
     ``reread(path, id)``: the text of a file parsed afresh, for a text found
@@ -253,7 +303,7 @@ def load(path: str, reread: Callable[[str, str], str] | None = None) -> dict[str
 
 class _CachedDocument(Document):
     """A document from the cache: its text is decoded from the mapped cache
-    file when first used."""
+    file (or, during a first open, the ``Spill``) when first used."""
 
     def __init__(self, *args, source: tuple, chars: int, **kwargs) -> None:
         self._source = source  # (blob, offset, length, CRC-32, cache path, reread)
@@ -275,6 +325,14 @@ class _CachedDocument(Document):
     def chars(self) -> int:
         t = self.__dict__["_text"]
         return self._chars if t is None else len(t)
+
+    def release_text(self) -> bool:
+        """Drop the decoded text (it is decoded again when next used);
+        False when there is none to drop."""
+        if self.__dict__["_text"] is None:
+            return False
+        self.__dict__["_text"] = None
+        return True
 
     def raw_text(self) -> bytes:
         """The text as UTF-8, as the cache holds it (for writing it again)."""
@@ -463,7 +521,28 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     # Not durable: a cache lost in a crash is rebuilt (the CRC tells), and
     # fsyncing hundreds of MB would hold up the first open.
     write_atomic(path, stream(), durable=False)
+    spilled = [(doc, nums[_NUMS * i + 6], length) for i, doc, length in texts
+               if isinstance(doc, _CachedDocument) and isinstance(doc._source[0], Spill)]
+    if spilled:
+        _move_to(path, _HEAD.pack(MAGIC, VERSION, len(header), crc) + header, spilled)
     prune(os.path.dirname(path), ".ylc", keep=path)
+
+
+def _move_to(path: str, prefix: bytes, spilled: list) -> None:
+    """Point the documents whose texts are in a ``Spill`` at their copies in
+    the cache file just written (the spill's disk space goes with its last
+    reader).  Left as they are if the file is not the one written (another
+    instance replaced it meanwhile) or cannot be mapped."""
+    try:
+        data = persist.map_bytes(path)
+    except (OSError, Unusable):
+        return
+    if len(data) < len(prefix) or data[: len(prefix)] != prefix:
+        return
+    blob = memoryview(data)[len(prefix):]
+    for doc, off, length in spilled:
+        _, _, _, crc, cache, reread = doc._source
+        doc._source = (blob, off, length, crc, cache, reread)
 
 
 MAX_AGE_DAYS = 60  # a corpus not opened for this long loses its cache files

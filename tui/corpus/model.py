@@ -91,6 +91,11 @@ class Document:
         again if asked."""
         self._folded = None
 
+    def release_text(self) -> bool:
+        """Drop the text from memory if it can be read again when next
+        used (a document the cache holds); True if it was dropped."""
+        return False
+
     def section_at(self, offset: int) -> int | None:
         """Index of the innermost section containing ``offset``, if any.
 

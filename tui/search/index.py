@@ -269,8 +269,10 @@ class SearchIndex:
                     self._indexed[doc.path] = fp
                     self.changes["rebuilt"].append(doc.path)
                     # The corpus is not held twice over: verification folds
-                    # the few passages it reads on its own.
+                    # the few passages it reads on its own, and a document
+                    # the cache holds reads its text again when next used.
                     doc.drop_fold()
+                    doc.release_text()
                 elif self.readonly:
                     self._stale.add(di)
                 else:
