@@ -18,7 +18,7 @@ import re
 from array import array
 from bisect import bisect_right
 
-from tui.text import Folded, fold
+from tui.text import Folded, fold, fold_text
 
 _WS_RE = re.compile(r"\s+")
 
@@ -126,5 +126,7 @@ def normalize_folded(ft: str, folded) -> tuple[str, TextMap | None]:
 
 
 def normalize_text(s: str) -> str:
-    """Only the normalised string (for query terms)."""
-    return normalize(s)[0]
+    """Only the normalised string (query terms, titles and headings): the
+    fold without its offset map (a search's first run normalises dozens of
+    headings)."""
+    return normalize_folded(fold_text(s), None)[0]
