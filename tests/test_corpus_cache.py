@@ -101,7 +101,11 @@ def test_a_parsed_text_is_written_out_at_once_and_can_leave_memory(corpus_dir):
     when next used: from the cache file once the load has written it."""
     first = load_corpus([str(corpus_dir)], cache=True)
     texts = {d.path: d.text for d in first.documents}
+    assert texts == {str(corpus_dir / "a.txt"): DOC_A, str(corpus_dir / "b.txt"): DOC_B}
     assert all(d.release_text() for d in first.documents)
+    # Its size is known without decoding it again.
+    assert [d.utf8_size for d in first.documents] == [len(DOC_A.encode()), len(DOC_B.encode())]
+    assert all(d.__dict__["_text"] is None for d in first.documents)
     assert all(d.__dict__["_text"] is None for d in first.documents)
     assert {d.path: d.text for d in first.documents} == texts
     assert all(d.release_text() for d in first.documents)

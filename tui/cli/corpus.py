@@ -117,7 +117,7 @@ def cmd_index(args) -> int:
     for notice in notices:
         note(notice)
     ch = corpus.changes
-    size = sum(len(d.text.encode("utf-8", "surrogatepass")) for d in corpus.documents)
+    size = sum(d.utf8_size for d in corpus.documents)
     print(
         f"{len(corpus.documents)} documents ({size / 1e6:.1f} MB) in {elapsed:.2f}s: "
         f"{len(ch.get('new', []))} new, {len(ch.get('changed', []))} changed, "

@@ -326,6 +326,10 @@ class _CachedDocument(Document):
         t = self.__dict__["_text"]
         return self._chars if t is None else len(t)
 
+    @property
+    def utf8_size(self) -> int:
+        return self._source[2]
+
     def release_text(self) -> bool:
         """Drop the decoded text (it is decoded again when next used);
         False when there is none to drop."""

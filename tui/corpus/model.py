@@ -91,6 +91,12 @@ class Document:
         again if asked."""
         self._folded = None
 
+    @property
+    def utf8_size(self) -> int:
+        """The text's size in UTF-8 bytes (a cached document knows it
+        without decoding its text)."""
+        return len(self.text.encode("utf-8", "surrogatepass"))
+
     def release_text(self) -> bool:
         """Drop the text from memory if it can be read again when next
         used (a document the cache holds); True if it was dropped."""
