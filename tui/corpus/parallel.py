@@ -112,9 +112,10 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
         pending: deque = deque()
         try:
             # A few chunks ahead of the caller, never the whole corpus: the
-            # workers parse faster than a caller indexes, and every document
-            # parsed ahead waits in memory with its text and fold (``map``
-            # held all 100 MB of them, 350 MB, until the build's end).
+            # workers can parse faster than a caller indexes, and every
+            # document parsed ahead waits in memory with its text and fold
+            # (``map`` submitted every file: with a caller taking 8 ms a
+            # document, 3 000 files peaked at 84 MB, 33 MB now).
             for chunk in itertools.islice(chunks, AHEAD_CHUNKS * n):
                 pending.append(pool.submit(_parse_chunk, there, chunk))
             while pending:
