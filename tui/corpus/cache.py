@@ -511,8 +511,10 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     for c in structure:
         crc = zlib.crc32(c, crc)
 
+    head = _HEAD.pack(MAGIC, VERSION, len(header), crc)
+
     def stream():
-        yield _HEAD.pack(MAGIC, VERSION, len(header), crc)
+        yield head
         yield header
         yield numbers
         yield from structure
@@ -528,7 +530,7 @@ def save(path: str, entries: dict[str, Entry]) -> None:
     spilled = [(doc, nums[_NUMS * i + 6], length) for i, doc, length in texts
                if isinstance(doc, _CachedDocument) and isinstance(doc._source[0], Spill)]
     if spilled:
-        _move_to(path, _HEAD.pack(MAGIC, VERSION, len(header), crc) + header, spilled)
+        _move_to(path, head + header, spilled)
     prune(os.path.dirname(path), ".ylc", keep=path)
 
 
