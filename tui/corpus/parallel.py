@@ -120,7 +120,8 @@ def parse_all(jobs: list[Job], here: Callable[[Job], Result], there: Callable[[J
                 pending.append(pool.submit(_parse_chunk, there, chunk))
             while pending:
                 results = pending.popleft().result()
-                for chunk in itertools.islice(chunks, 1):
+                chunk = next(chunks, None)
+                if chunk is not None:
                     pending.append(pool.submit(_parse_chunk, there, chunk))
                 for r in results:
                     done += 1
