@@ -28,6 +28,10 @@ on first use).
 
 from __future__ import annotations
 
+# mmap at the top, not in map_bytes: the first save maps the cache it wrote,
+# and a process that has since lost access to its interpreter (tests drop to
+# nobody) could no longer import it.
+import mmap
 import os
 import stat
 import tempfile
@@ -120,8 +124,6 @@ def map_bytes(path: str) -> bytes:
     mapped read-only: pages are read when touched.  Only for files written
     by ``write_atomic`` (replaced whole, never truncated in place, so the
     mapping stays valid).  An empty file gives ``b""``."""
-    import mmap
-
     fd, st = _open_own(path, None)
     try:
         if st.st_size == 0:
