@@ -155,3 +155,106 @@ def test_a_stream_of_a_missing_path_raises_the_corpus_error(tmp_path):
         open_streaming([str(tmp_path / "nowhere")])
     stream = CorpusStream([str(tmp_path / "nowhere")], None).start()
     assert stream.done.wait(30) and isinstance(stream.error, PathError) and stream.corpus is None
+
+
+def test_open_indexed_streams_a_first_open_and_reuses_both_caches_after(tmp_path, monkeypatch):
+    """`yuelan search` / `yuelan index` on a corpus never opened: each file
+    is indexed as it is parsed and its text then leaves memory (the plain
+    path held every text until the end); the next open reads the document
+    cache and reuses the kept index."""
+    import shutil
+    import threading
+
+    import tui.corpus as corpus_mod
+    from conftest import SEEDS
+    from tui.corpus.cache import _CachedDocument
+    from tui.session import open_indexed
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("YUELAN_NO_WORKERS", "1")  # parsed in this process, where it can be watched
+    d = tmp_path / "docs"
+    d.mkdir()
+    for f in sorted(SEEDS.iterdir()):
+        shutil.copy(f, d / f.name)
+    # The last file is parsed only once a document has been indexed and has
+    # let its text go: it never is if nothing is indexed before parsing ends.
+    released = threading.Event()
+    early: list[bool] = []
+    real_parse, real_release = corpus_mod.parse_job, _CachedDocument.release_text
+
+    def parse_job(job, compact=False):
+        if job.path.endswith(sorted(SEEDS.iterdir())[-1].name):
+            early.append(released.wait(20))
+        return real_parse(job, compact)
+
+    def release_text(self):
+        released.set()
+        return real_release(self)
+
+    monkeypatch.setattr(corpus_mod, "parse_job", parse_job)
+    monkeypatch.setattr(_CachedDocument, "release_text", release_text)
+    corpus, index = open_indexed([str(d)])
+    assert early == [True]
+    assert len(corpus.documents) == 5 and len(corpus.changes["new"]) == 5
+    assert all(x.__dict__["_text"] is None for x in corpus.documents)
+    assert len(index.changes["rebuilt"]) == 5
+    first = [(h.doc.path, h.start, h.end) for h in index.search("工会", limit=0).results]
+    index.close()
+    corpus, index = open_indexed([str(d)])
+    assert len(corpus.changes["unchanged"]) == 5 and corpus.changes["new"] == []
+    assert len(index.changes["reused"]) == 5 and index.changes["rebuilt"] == []
+    assert [(h.doc.path, h.start, h.end) for h in index.search("工会", limit=0).results] == first != []
+    index.close()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    corpus, index = open_indexed([str(empty)])
+    assert corpus.documents == []
+
+
+def test_a_stream_whose_build_fails_stops_parsing_and_makes_no_index_for_a_missing_path(tmp_path, monkeypatch):
+    """Ctrl-C (or any error) in the build: the error comes out at once, and
+    the files not parsed yet are not parsed (the caller used to wait for the
+    whole corpus).  A path that does not exist makes no index in the cache."""
+    import shutil
+    import threading
+
+    import pytest
+
+    import tui.corpus as corpus_mod
+    import tui.search
+    from conftest import SEEDS
+    from tui.corpus import PathError
+    from tui.session import open_streaming
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("YUELAN_NO_WORKERS", "1")
+    with pytest.raises(PathError):
+        open_streaming([str(tmp_path / "nowhere")])
+    assert not (tmp_path / "cache" / "yuelan" / "index").exists()
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    for i, f in enumerate(sorted(SEEDS.iterdir()) * 4):
+        shutil.copy(f, d / f"{i:02d}{f.name}")
+    parsed: list[str] = []
+    interrupted = threading.Event()
+    real = corpus_mod.parse_job
+
+    def parse_job(job, compact=False):
+        if len(parsed) >= 3:
+            assert interrupted.wait(30)
+        parsed.append(job.path)
+        return real(job, compact)
+
+    def build(documents, **_kw):
+        for n, _doc in enumerate(documents, 1):
+            if n == 2:
+                interrupted.set()
+                raise KeyboardInterrupt
+        raise AssertionError("the stream ended before the build was interrupted")
+
+    monkeypatch.setattr(corpus_mod, "parse_job", parse_job)
+    monkeypatch.setattr(tui.search.SearchIndex, "build", build)
+    with pytest.raises(KeyboardInterrupt):
+        open_streaming([str(d)])
+    assert len(parsed) <= 5, len(parsed)

@@ -83,6 +83,22 @@ def load(args, progress=None, notify=note):
         raise UsageError(str(e)) from None
 
 
+def load_indexed(args, progress=None, notify=note, indexed=None):
+    """The corpus named by ``args`` and its search index (None when it has
+    no documents), both kept until the command ends; on a first open the
+    files are indexed as they are parsed (``tui.session.open_indexed``)."""
+    from tui.corpus import PathError
+    from tui.gcpause import kept_for_good
+    from tui.session import open_indexed
+
+    check_args(args)
+    try:
+        with kept_for_good():
+            return open_indexed(args.paths, args.encoding, notify=notify, progress=progress, indexed=indexed)
+    except PathError as e:
+        raise UsageError(str(e)) from None
+
+
 def safe(s: str) -> str:
     from tui.text import escape_controls
 

@@ -19,6 +19,7 @@ from tui.cli.common import (
     UsageError,
     add_corpus_args,
     load,
+    load_indexed,
     name,
     note,
     report_skipped,
@@ -106,20 +107,38 @@ def _explain(args, corpus) -> int:
 def cmd_index(args) -> int:
     import time
 
-    progress = Progress()
+    bar = Progress()
+    bars: list[Progress] = []  # the index's own bar, when indexing follows loading
+    read = [0.0]  # when the last file was read
+
+    def progress(*counts: int) -> None:
+        read[0] = time.monotonic()
+        bar(*counts)
+
+    def indexed(*counts: int) -> None:
+        if not bars:
+            bar.finish()
+            bars.append(Progress())
+        bars[0](*counts)
+
     start = time.monotonic()
     notices: list[str] = []  # after the progress line, not through it
     try:
-        corpus = load(args, progress=progress, notify=notices.append)
+        corpus, index = load_indexed(args, progress=progress, notify=notices.append, indexed=indexed)
+        if index is not None:
+            index.settle()
     finally:
-        progress.finish()
+        (bars or [bar])[0].finish()
+    # On a first open the index is written while the files are read: its
+    # time is the whole command's.
     elapsed = time.monotonic() - start
+    reading = (read[0] or start + elapsed) - start
     for notice in notices:
         note(notice)
     ch = corpus.changes
     size = sum(d.utf8_size for d in corpus.documents)
     print(
-        f"{len(corpus.documents)} documents ({size / 1e6:.1f} MB) in {elapsed:.2f}s: "
+        f"{len(corpus.documents)} documents ({size / 1e6:.1f} MB) in {reading:.2f}s: "
         f"{len(ch.get('new', []))} new, {len(ch.get('changed', []))} changed, "
         f"{len(ch.get('removed', []))} removed, {len(ch.get('unchanged', []))} unchanged; "
         f"{len(corpus.skipped)} skipped"
@@ -129,33 +148,13 @@ def cmd_index(args) -> int:
             print(f"  {kind}: {name(path)}")
     for s in corpus.skipped:
         print(f"  skipped: {name(s.path)}: {s.reason}")
-    if corpus.documents:
-        _index_search(corpus.documents, corpus.roots)
+    if index is not None:
+        ich = index.changes
+        print(
+            f"search index: {len(ich['reused'])} reused, {len(ich['rebuilt'])} rebuilt"
+            f" ({len(ich['removed'])} removed) in {elapsed:.2f}s"
+        )
     return 0 if corpus.documents else EXIT_ERROR
-
-
-def _index_search(documents, roots: list[str]) -> None:
-    """Build or refresh the persistent search index and say what it reused."""
-    import time
-
-    from tui.session import open_index
-
-    progress = Progress()
-    start = time.monotonic()
-    notices: list[str] = []
-    try:
-        index = open_index(documents, notify=notices.append, progress=progress, roots=roots)
-        index.settle()
-    finally:
-        progress.finish()
-    notices.extend(n for n in index.notices if n not in notices)
-    for notice in notices:
-        note(notice)
-    ch = index.changes
-    print(
-        f"search index: {len(ch['reused'])} reused, {len(ch['rebuilt'])} rebuilt"
-        f" ({len(ch['removed'])} removed) in {time.monotonic() - start:.2f}s"
-    )
 
 
 def _skipped_reason(corpus, ref: str) -> str | None:

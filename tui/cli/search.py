@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, err, load, note, report_skipped
+from tui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, err, load_indexed, report_skipped
 
 _HL_ON = "\x1b[1;33m"  # bold yellow
 _HL_OFF = "\x1b[0m"
@@ -97,23 +97,17 @@ def run(args) -> int:
 
         query = redecode_arg(query)  # typed Chinese under LC_ALL=C arrives as surrogates
     args.paths = paths
+    # From the persistent index: a second search on the same corpus does not
+    # index it again.
     try:
-        corpus = load(args)
+        corpus, index = load_indexed(args)
     except OSError as e:
         err(f"cannot read the documents: {e}")
         return EXIT_ERROR
     report_skipped(corpus)
-    if not corpus.documents:
+    if index is None or not corpus.documents:
         err("no readable documents found")
         return EXIT_ERROR
-
-    from tui.gcpause import kept_for_good
-    from tui.session import open_index
-
-    # From the persistent index: a second search on the same corpus does not
-    # index it again.  The index lives until the command ends.
-    with kept_for_good():
-        index = open_index(corpus.documents, notify=note, roots=corpus.roots)
     as_json = fmt == "json"
     color = _want_color(args.color)
     emitted = [0]
