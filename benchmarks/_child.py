@@ -102,11 +102,24 @@ def mode_index(path: str, rounds: int) -> dict:
     res["rss_after_import_mb"] = proc_status().get("VmRSS")
     gc.collect()
     t0 = time.perf_counter()
-    corpus = load_with_cache(path, res)
-    t1 = time.perf_counter()
-    docs = list(corpus.documents)
-    index = SearchIndex.build(docs, roots=[path])  # kept in the cache dir, named as the reopen child and the CLI name it
-    t2 = time.perf_counter()
+    try:
+        from tui.session import open_indexed
+    except ImportError:  # before it: parse everything, then index
+        open_indexed = None
+    if open_indexed is not None:
+        # `yuelan index`'s path: on a first open each file is indexed as it
+        # is parsed, so reading and indexing overlap (load_s is both).
+        corpus, index = open_indexed([path])
+        res["doc_cache"] = True
+        res["streamed"] = True
+        t1 = t2 = time.perf_counter()
+        docs = list(corpus.documents)
+    else:
+        corpus = load_with_cache(path, res)
+        t1 = time.perf_counter()
+        docs = list(corpus.documents)
+        index = SearchIndex.build(docs, roots=[path])  # kept in the cache dir, named as the reopen child and the CLI name it
+        t2 = time.perf_counter()
     if hasattr(index, "settle"):
         index.settle()  # as `yuelan index` does: wait for the segment merges
     ts = time.perf_counter()
@@ -121,7 +134,7 @@ def mode_index(path: str, rounds: int) -> dict:
         documents=len(docs),
         skipped=len(corpus.skipped),
         bytes=corpus_bytes(docs),
-        chars=sum(len(d.text) for d in docs),
+        chars=sum(d.chars if hasattr(d, "chars") else len(d.text) for d in docs),  # decoding no text again
         passages=getattr(index, "passages", None),
     )
     res["cold_mb_s"] = res["bytes"] / 1e6 / res["cold_s"]
@@ -254,7 +267,13 @@ async def indexed_app(path: str):
     from tui.app.app import YuelanApp
 
     frames = composited_frames()
-    app = YuelanApp([path])
+    try:  # as `yuelan` starts it: a first open streams its documents
+        from tui.app import start_loading
+    except ImportError:
+        app = YuelanApp([path])
+    else:
+        future, stream = start_loading([path], None)
+        app = YuelanApp([path], corpus_future=future, corpus_stream=stream)
     t0 = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         while (app.index is None or app._index_partial) and app.index_error is None:

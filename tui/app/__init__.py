@@ -49,6 +49,42 @@ def _terminal_problem() -> str | None:
     return None
 
 
+def start_loading(paths: list[str] | None, encoding: str | None):
+    """Start reading the corpus in the background, before the app is built;
+    returns ``(future, stream)`` for ``YuelanApp(corpus_future=...,
+    corpus_stream=...)``, one of them None.  On a first open (no document
+    cache) a ``CorpusStream`` shows and indexes documents as they are parsed;
+    otherwise a thread loads the corpus from its cache into the future."""
+    # Read the corpus while Textual is being imported: the tree can then be on
+    # the very first frame.  A daemon thread, not an executor: executor threads
+    # are joined at exit, so quitting would wait for a 100 MB load to finish.
+    import threading
+    from concurrent.futures import Future
+
+    # Import the corpus layer here, not in the thread: two threads importing
+    # the same modules (typing, dataclasses...) while Textual is imported can
+    # hit Python's import-deadlock breaker, which hands one of them a
+    # partially initialised module ("module 'typing' has no attribute ...").
+    import tui.corpus.cache  # noqa: F401
+    from tui.session import CorpusStream, needs_parsing, open_corpus
+
+    if needs_parsing(paths, encoding):
+        # A first open: documents are shown and indexed as they are parsed.
+        import tui.search.index  # noqa: F401 - imported here for the same reason
+
+        return None, CorpusStream(paths, encoding).start()
+    future: Future = Future()
+
+    def load() -> None:
+        try:
+            future.set_result(open_corpus(paths, encoding))  # its notices: shown by the app
+        except BaseException as exc:  # noqa: BLE001 - reported by the app
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="yuelan-corpus", daemon=True).start()
+    return future, None
+
+
 def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool = True) -> int:
     """Open the reader on ``paths`` (None: the bundled seeds); return the exit code."""
     _utf8_streams()
@@ -70,37 +106,8 @@ def run(paths: list[str] | None = None, encoding: str | None = None, watch: bool
 
     pause_gc()
 
-    # Read the corpus while Textual is being imported: the tree can then be on
-    # the very first frame.  A daemon thread, not an executor: executor threads
-    # are joined at exit, so quitting would wait for a 100 MB load to finish.
+    future, stream = start_loading(paths, encoding)
     import gc
-    import threading
-    from concurrent.futures import Future
-
-    # Import the corpus layer here, not in the thread: two threads importing
-    # the same modules (typing, dataclasses...) while Textual is imported can
-    # hit Python's import-deadlock breaker, which hands one of them a
-    # partially initialised module ("module 'typing' has no attribute ...").
-    import tui.corpus.cache  # noqa: F401
-    from tui.session import CorpusStream, needs_parsing, open_corpus
-
-    future: Future | None = None
-    stream: CorpusStream | None = None
-    if needs_parsing(paths, encoding):
-        # A first open: documents are shown and indexed as they are parsed.
-        import tui.search.index  # noqa: F401 - imported here for the same reason
-
-        stream = CorpusStream(paths, encoding).start()
-    else:
-        future = Future()
-
-        def load() -> None:
-            try:
-                future.set_result(open_corpus(paths, encoding))  # its notices: shown by the app
-            except BaseException as exc:  # noqa: BLE001 - reported by the app
-                future.set_exception(exc)
-
-        threading.Thread(target=load, name="yuelan-corpus", daemon=True).start()
 
     import asyncio
 
