@@ -208,7 +208,7 @@ def test_open_indexed_streams_a_first_open_and_reuses_both_caches_after(tmp_path
     empty = tmp_path / "empty"
     empty.mkdir()
     corpus, index = open_indexed([str(empty)])
-    assert corpus.documents == []
+    assert corpus.documents == [] and index is None
 
 
 def test_a_stream_whose_build_fails_stops_parsing_and_makes_no_index_for_a_missing_path(tmp_path, monkeypatch):

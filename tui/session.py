@@ -231,7 +231,10 @@ def open_indexed(
     ``open_corpus``."""
     if needs_parsing(paths, encoding):
         corpus, index = open_streaming(paths, encoding, notify=notify, progress=progress)
-        assert corpus is not None  # None only when cancelled, and nothing cancels it here
+        assert corpus is not None and index is not None  # None only when cancelled, and nothing cancels it here
+        if not corpus.documents:
+            index.close()
+            return corpus, None
         return corpus, index
     corpus = open_corpus(paths, encoding, notify=notify, progress=progress)
     if not corpus.documents:
