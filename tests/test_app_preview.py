@@ -292,3 +292,68 @@ async def test_a_long_index_build_is_searchable_before_it_ends(tmp_path, monkeyp
             await pilot.pause(0.05)
         assert app.index is not None and not app._index_partial
     assert seen and seen[0] < 5  # searchable after the first document(s), not at the end
+
+
+async def test_typed_keys_and_new_status_texts_lay_out_nothing_and_long_queries_scroll():
+    """A key typed into a bar of fixed size, and a status whose new text
+    fits its width, ask for no layout of the whole screen (each was one on
+    every keystroke, beside the search's answer); a status that needs more
+    room still gets it, and a query longer than its bar keeps the cursor in
+    view."""
+    from tui.app.widgets.inputs import FindInput
+    from tui.app.widgets.status import STEP, FitStatus
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await open_doc(pilot, app, 0)  # longer than the screen
+        await pilot.press("ctrl+f")
+        assert isinstance(app.focused, FindInput)
+        await wait_settled(pilot, app)
+        screen = app.screen
+        layouts: list[int] = []
+        real = screen._refresh_layout
+
+        def counted(*args, **kwargs):
+            layouts.append(1)
+            return real(*args, **kwargs)
+
+        screen._refresh_layout = counted
+        await pilot.press(*"gonghui")
+        await pilot.pause()
+        assert layouts == []
+        find = app.query_one(FindInput)
+        await pilot.press(*("x" * (find.size.width + 20)))
+        await pilot.pause()
+        # Scrolled to the end of a text wider than the bar, as Textual's own Input is.
+        assert find.virtual_size.width == len(find.value) + 1
+        assert find.scroll_x == find.max_scroll_x == find.virtual_size.width - find.content_region.width > 0
+        await pilot.press("home")
+        await pilot.pause()
+        assert find.scroll_x == 0
+
+        # The reader's status line follows the reading position, at its size.
+        await pilot.press("escape")
+        await wait_settled(pilot, app)
+        line = app_plain(app).splitlines()[-2]
+        layouts.clear()
+        reader = app.query_one(Reader)
+        reader.focus()
+        await pilot.press("G")  # to the end: another section, another percentage
+        await wait_for(pilot, lambda: app_plain(app).splitlines()[-2] != line)
+        await pilot.pause()
+        assert layouts == []
+
+        status = app.query_one("#search-status", FitStatus)
+        status.show("a" * (STEP + 1))
+        await pilot.pause()
+        layouts.clear()
+        width = status.content_size.width
+        assert width == 2 * STEP
+        status.show("b" * (2 * STEP))  # another text of the same step
+        await pilot.pause()
+        assert layouts == [] and status.content_size.width == width
+        assert str(status.render()) == "b" * (2 * STEP)
+        status.show("c" * (2 * STEP + 1))  # more room: a layout
+        await pilot.pause()
+        assert layouts and status.content_size.width == 3 * STEP

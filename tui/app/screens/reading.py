@@ -133,7 +133,7 @@ class Reading:
         except NoMatches:
             pass
         if doc is None:
-            status.update(Content("no document open"))
+            status.update(Content("no document open"), layout=status.styles.auto_dimensions)
             return
         offset = reader.reading_offset()
         si = doc.section_at(offset) if doc.sections else None
@@ -153,7 +153,9 @@ class Reading:
         room = max(4, width - len(right))
         section = safe(doc.sections[si].title) if si is not None else None
         where = title_section(safe(doc.title or doc.id), section, room)
-        status.update(Content(where + right))
+        # One line of fixed size: a new text needs no layout of the screen
+        # (it was one on every key, beside the search's answer).
+        status.update(Content(where + right), layout=status.styles.auto_dimensions)
 
     def next_hit(self, direction: int = 1) -> None:
         reader = self.main.query_one(Reader)

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.widgets import Input
 
 
-class SearchInput(Input):
+class FixedInput(Input):
+    """An Input whose size does not follow its text (this app's are 1fr x 1).
+
+    Textual's Input sets its ``virtual_size``, a reactive that lays out the
+    whole screen, on every change of its value: each typed key then cost a
+    layout of every widget (frames of 18 ms against 7 without, at 120x40),
+    and the search's answer waited behind that echo frame.  The virtual
+    size only bounds the input's own horizontal scrolling, so it is set
+    here without the layout (and the scroll offsets checked against it);
+    an input sized by its text keeps Textual's way."""
+
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            size = Size(self.content_width, 1)
+            if size != self.virtual_size:
+                self.set_reactive(Input.virtual_size, size)
+                self._scroll_update(size)
+        super()._watch_value(value)
+
+
+class SearchInput(FixedInput):
     """The search bar: Up/Down recall this corpus's earlier queries (Down
     past the newest goes to the results)."""
 
@@ -16,7 +37,7 @@ class SearchInput(Input):
     ]
 
 
-class FindInput(Input):
+class FindInput(FixedInput):
     """The find-in-document bar (ctrl+f): Enter finds, Esc closes it."""
 
     BINDINGS = [

@@ -7,6 +7,10 @@ allows (``max-width``) in the bar as it is now, and chooses again whenever
 the bar's width changes: a form chosen for 120 columns is not left to be
 wrapped and cut at 60 ("244 results (top 50) in 3").  Only when no form
 fits is the last one clipped, with a visible '...'.
+
+Its width grows and shrinks by whole steps of cells (the text kept at its
+right end), so most new texts, such as each keystroke's count of results,
+fit the width it has and need no layout of the screen.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from textual.widget import Widget
 
 from tui.app.widgets.display import cell_len, clip
 
+STEP = 8  # the status's width grows and shrinks by this many cells
+
 
 class FitStatus(Widget):
     DEFAULT_CSS = """
-    FitStatus { width: auto; height: 1; text-wrap: nowrap; }
+    FitStatus { width: auto; height: 1; text-wrap: nowrap; text-align: right; }
     """
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
@@ -33,7 +39,10 @@ class FitStatus(Widget):
         forms = (text, *shorter)
         if forms != self._forms:
             self._forms = forms
-            self.refresh(layout=True)
+            # A new width lays out the whole screen (10 ms and more, on the
+            # frame that shows a search's answer): only a text that needs
+            # another STEP of cells asks for one.
+            self.refresh(layout=self._room is None or self._width() != self.content_size.width)
 
     @property
     def text(self) -> str:
@@ -56,7 +65,14 @@ class FitStatus(Widget):
             gutter = self.styles.gutter
             room = min(room, int(limit.resolve(container + gutter.totals, viewport)) - gutter.width)
         self._room = max(0, room)
-        return cell_len(self.text)
+        return self._width()
+
+    def _width(self) -> int:
+        """The cells this status takes: its text's, rounded up to a whole
+        STEP (within its room), so that most new texts fit the old width."""
+        cells = cell_len(self.text)
+        wide = -(-cells // STEP) * STEP
+        return wide if self._room is None else min(self._room, wide)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1
