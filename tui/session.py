@@ -166,31 +166,30 @@ def open_streaming(
 
     loader = threading.Thread(target=load, name="yuelan-load", daemon=True)
     loader.start()
-    # The index writer's pinyin tables take seconds to load: load them while
-    # the first files are parsed, not after the first one arrives.
-    if quiet is not None:
-        quiet()
-    from tui.search import lang
-
-    lang.token_tables()
-    # No index is opened (nor made in the cache) for a corpus that could not
-    # be read at all (a path that does not exist).
-    first = docs.get()
-    if first is done:
-        box["ended"] = True
-        if "error" in box:
-            loader.join()
-            if isinstance(box["error"], BuildCancelled):
-                return None, None
-            raise box["error"]
     index = None
+    first = done
     try:
-        index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots,
-                                  progress=indexed)
+        # The index writer's pinyin tables take seconds to load: load them
+        # while the first files are parsed, not after the first one arrives.
+        if quiet is not None:
+            quiet()
+        from tui.search import lang
+
+        lang.token_tables()
+        first = docs.get()
+        if first is done:
+            box["ended"] = True
+        # No index is opened (nor made in the cache) for a corpus that could
+        # not be read at all (a path that does not exist).
+        if not (first is done and "error" in box):
+            index = SearchIndex.build(stream(), cancelled=cancelled, searchable=on_searchable, roots=roots,
+                                      progress=indexed)
     except BuildCancelled:
         pass
     except BaseException:
-        stop.set()  # the parsing stops at its next document, not at the corpus's end
+        # Ctrl-C, or the build failed: the parsing stops at its next
+        # document, not at the corpus's end.
+        stop.set()
         raise
     finally:
         while "ended" not in box:  # let the loader finish (it may wait on a full queue)
@@ -222,9 +221,9 @@ def open_indexed(
     answer (``yuelan search``, ``yuelan index``).  On a first open (no
     document cache) each file is indexed as soon as it is parsed
     (``open_streaming``): the texts and their folds are never all held at
-    once (`yuelan index` of 100 MB: peak 581 -> 499 MB), and indexing
-    overlaps parsing.  Otherwise the corpus comes from its cache and the kept index is opened,
-    only what changed indexed again.  The index is None for a corpus
+    once (`yuelan index` of 100 MB: peak 571-581 -> 437-499 MB), and
+    indexing overlaps parsing.  Otherwise the corpus comes from its cache
+    and the kept index is opened, only what changed indexed again.  The index is None for a corpus
     without documents.  ``progress``: files parsed; ``indexed``: documents
     indexed, called only when indexing follows loading (on a first open it
     keeps pace with ``progress``).  Raises ``tui.corpus.PathError`` as
