@@ -105,7 +105,7 @@ def run(args) -> int:
         err(f"cannot read the documents: {e}")
         return EXIT_ERROR
     report_skipped(corpus)
-    if index is None or not corpus.documents:
+    if index is None:  # no documents
         err("no readable documents found")
         return EXIT_ERROR
     as_json = fmt == "json"
