@@ -68,35 +68,36 @@ def check_args(args) -> None:
         raise UsageError(str(e)) from None
 
 
-def load(args, progress=None, notify=note):
-    """The corpus named by ``args`` (its notices on stderr unless ``notify``
-    says otherwise)."""
+def _opened(args, opener, **kwargs):
+    """``opener(paths, encoding, **kwargs)`` for the corpus ``args`` names,
+    what it makes kept until the command ends; a path that cannot be used
+    is a ``UsageError``."""
     from tui.corpus import PathError
     from tui.gcpause import kept_for_good
-    from tui.session import open_corpus
-
-    check_args(args)
-    try:
-        with kept_for_good():  # the corpus lives until the command ends
-            return open_corpus(args.paths, args.encoding, notify=notify, progress=progress)
-    except PathError as e:
-        raise UsageError(str(e)) from None
-
-
-def load_indexed(args, progress=None, notify=note, indexed=None):
-    """The corpus named by ``args`` and its search index (None when it has
-    no documents), both kept until the command ends; on a first open the
-    files are indexed as they are parsed (``tui.session.open_indexed``)."""
-    from tui.corpus import PathError
-    from tui.gcpause import kept_for_good
-    from tui.session import open_indexed
 
     check_args(args)
     try:
         with kept_for_good():
-            return open_indexed(args.paths, args.encoding, notify=notify, progress=progress, indexed=indexed)
+            return opener(args.paths, args.encoding, **kwargs)
     except PathError as e:
         raise UsageError(str(e)) from None
+
+
+def load(args, progress=None, notify=note):
+    """The corpus named by ``args`` (its notices on stderr unless ``notify``
+    says otherwise)."""
+    from tui.session import open_corpus
+
+    return _opened(args, open_corpus, notify=notify, progress=progress)
+
+
+def load_indexed(args, progress=None, notify=note, indexed=None):
+    """The corpus named by ``args`` and its search index (None when it has
+    no documents); on a first open the files are indexed as they are parsed
+    (``tui.session.open_indexed``)."""
+    from tui.session import open_indexed
+
+    return _opened(args, open_indexed, notify=notify, progress=progress, indexed=indexed)
 
 
 def safe(s: str) -> str:
