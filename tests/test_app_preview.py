@@ -357,3 +357,21 @@ async def test_typed_keys_and_new_status_texts_lay_out_nothing_and_long_queries_
         status.show("c" * (2 * STEP + 1))  # more room: a layout
         await pilot.pause()
         assert layouts and status.content_size.width == 3 * STEP
+
+
+async def test_a_query_typed_before_the_last_answers_preview_leaves_no_preview_waiting(monkeypatch):
+    """A new query cancels the preview the last answer scheduled; with no
+    results it schedules none, and the app is settled (nothing waits)."""
+    from tui.app.screens import search as search_screen
+
+    monkeypatch.setattr(search_screen, "PREVIEW_DELAY", 30.0)  # still waiting when the next key comes
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await pilot.press("slash", *"工会")
+        await wait_results(pilot, app, "工会")
+        assert app.searching.results and not app.settled  # its preview waits
+        await pilot.press(*"qqq")
+        await wait_results(pilot, app, "工会qqq")
+        assert not app.searching.results
+        await wait_for(pilot, lambda: app.settled, 5.0)

@@ -109,6 +109,7 @@ class Search:
         switcher = self.main.query_one("#left", ContentSwitcher)
         if self.preview_timer is not None:
             self.preview_timer.stop()
+            self.preview_timer = None  # no preview waits now (``settled``)
         if not self.state.query:
             self._stop_searching_timer()
             if self.search_timer is not None:
