@@ -359,6 +359,74 @@ async def test_typed_keys_and_new_status_texts_lay_out_nothing_and_long_queries_
         assert layouts and status.content_size.width == 3 * STEP
 
 
+async def test_a_typed_key_and_its_answer_share_one_frame_and_a_slow_answer_lets_the_echo_through(monkeypatch):
+    """The screen waits for the answer to a key typed into the search bar
+    before it draws the key's echo, so that both come in one frame; an
+    answer slower than ``ECHO_HOLD`` lets the echo through alone, and
+    updates are never held for good."""
+    import threading
+
+    from tui.app.screens import search as search_screen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_index(pilot, app)
+        await search(pilot, app, "gongh")
+        screen = app.screen
+        drawn: list[tuple[str, str | None]] = []  # (search bar, answer shown) at each frame
+        real = screen._compositor_refresh
+
+        def recorded():
+            resp = app.searching.response
+            drawn.append((app.query_one(SearchInput).value, resp.query if resp else None))
+            return real()
+
+        screen._compositor_refresh = recorded
+        # However long the answer takes: the echo waits for it.
+        monkeypatch.setattr(search_screen, "ECHO_HOLD", 30.0)
+        await pilot.press("u")
+        await wait_results(pilot, app, "gonghu")
+        await wait_for(pilot, lambda: ("gonghu", "gonghu") in drawn)
+        assert [d for d in drawn if d[0] == "gonghu"][0] == ("gonghu", "gonghu")
+        assert app._batch_count == 0
+        # A key that changes nothing (the cursor) holds nothing.
+        await pilot.press("left")
+        assert app._batch_count == 0
+        await pilot.press("end")
+
+        # An answer that takes longer than ECHO_HOLD: the echo is drawn
+        # while the search still runs, then the answer.
+        monkeypatch.setattr(search_screen, "ECHO_HOLD", 0.05)
+        gate = threading.Event()
+        index = app.index
+        fast = index.search
+
+        def slow(query, *args, **kwargs):
+            if query.startswith("gonghui"):
+                gate.wait(30)
+            return fast(query, *args, **kwargs)
+
+        monkeypatch.setattr(index, "search", slow)
+        drawn.clear()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: ("gonghui", "gonghu") in drawn)
+        assert app._batch_count == 0 and not gate.is_set()
+        gate.set()
+        await wait_results(pilot, app, "gonghui")
+        await wait_for(pilot, lambda: ("gonghui", "gonghui") in drawn)
+
+        # Emptying the bar while an answer is held back draws at once.
+        await wait_settled(pilot, app)
+        monkeypatch.setattr(search_screen, "ECHO_HOLD", 30.0)
+        gate.clear()
+        await pilot.press("x")
+        assert app._batch_count == 1
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.query_one(SearchInput).value == "" and app._batch_count == 0)
+        await wait_for(pilot, lambda: any(bar == "" for bar, _ in drawn))
+        gate.set()
+
+
 async def test_a_query_typed_before_the_last_answers_preview_leaves_no_preview_waiting(monkeypatch):
     """A new query cancels the preview the last answer scheduled; with no
     results it schedules none, and the app is settled (nothing waits)."""

@@ -174,6 +174,12 @@ class YuelanApp(Loading, Palette, App):
     async def on_event(self, event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self.collector.input_seen()
+            if not isinstance(event, events.MouseEvent) and not event.is_forwarded:
+                # Before the focused widget has it: a screen may hold its
+                # updates for what the key brings (MainScreen.key_arriving).
+                arriving = getattr(self.screen, "key_arriving", None)
+                if arriving is not None:
+                    arriving(event)
         await super().on_event(event)
 
     def on_unmount(self) -> None:

@@ -281,6 +281,12 @@ class MainScreen(Screen):
 
     # ------------------------------------------------------------ search
 
+    def key_arriving(self, event: events.Key | events.Paste) -> None:
+        """A key or a paste on its way to the focused widget (``YuelanApp.on_event``)."""
+        focused = self.focused
+        if isinstance(focused, SearchInput) and focused.edits(event):
+            self.search.hold_echo()
+
     @on(SearchInput.Changed, "#search")
     def _query_changed(self, event: SearchInput.Changed) -> None:
         self.search.query_changed(event.value)

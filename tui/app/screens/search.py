@@ -46,6 +46,12 @@ COUNT_DELAY = 0.15
 # it put a frame (6-10 ms of the app's thread) beside the engine on every
 # key, and most answers come in a few milliseconds.
 SEARCHING_AFTER = 0.15
+# A typed key's echo waits this long for its answer, so that both are drawn
+# in one frame: drawn alone, the echo was a frame of its own (5-7 ms of the
+# app's thread, beside the search in its worker) and the answer's frame
+# came one screen tick after it.  An answer slower than this lets the echo
+# through on its own.
+ECHO_HOLD = 0.05
 
 
 class Search:
@@ -56,6 +62,7 @@ class Search:
         self.preview_timer: Timer | None = None
         self.last_query_key = 0.0  # when the query last changed (time.monotonic)
         self.open_when_ready: str | None = None  # Enter before the answer: open its top result then
+        self.echo_held: Timer | None = None  # screen updates held for the answer (ECHO_HOLD)
 
     @property
     def app(self):
@@ -105,6 +112,7 @@ class Search:
     def query_changed(self, value: str) -> None:
         app = self.app
         if not self.state.set_query(value):
+            self.release_echo()  # the same query: nothing to wait for
             return
         switcher = self.main.query_one("#left", ContentSwitcher)
         if self.preview_timer is not None:
@@ -115,6 +123,7 @@ class Search:
             if self.search_timer is not None:
                 self.search_timer.stop()
             self.main.workers.cancel_group(self.main, "search")
+            self.release_echo()
             self.clear_results()
             switcher.current = "tree"
             self.main.reading.reveal_in_tree()
@@ -140,7 +149,27 @@ class Search:
             self.search_timer = self.main.set_timer(DEBOUNCE, self.run)
         else:
             self.search_timer = None
+            self.hold_echo()
             self.run()
+
+    def hold_echo(self) -> None:
+        """Hold screen updates until the answer to this key is in, or for
+        ECHO_HOLD at most (from the first key held: a fast typist's echo is
+        never held longer).  Called as a key that edits the search bar
+        arrives (``MainScreen.key_arriving``), before the bar has it: the
+        bar's repaint reaches the screen sooner than its Changed message."""
+        if self.app.index is None:
+            return  # no search to wait for
+        if self.echo_held is None:
+            self.app._begin_batch()
+            self.echo_held = self.app.set_timer(ECHO_HOLD, self.release_echo, name="echo-hold")
+
+    def release_echo(self) -> None:
+        """Let the screen update again (an answer, a failure, or ECHO_HOLD)."""
+        timer, self.echo_held = self.echo_held, None
+        if timer is not None:
+            timer.stop()
+            self.app._end_batch()
 
     def clear_results(self) -> None:
         self.state.clear()
@@ -279,6 +308,7 @@ class Search:
             return
         self._stop_searching_timer()
         self.set_status(f"search failed: {exc}")
+        self.release_echo()
 
     def _stop_searching_timer(self) -> None:
         if self.searching_timer is not None:
@@ -292,6 +322,7 @@ class Search:
         self._stop_searching_timer()
         self.main.query_one(ResultList).show_results(query, self.state.results, {})
         self.show_status()
+        self.release_echo()
         if self.open_when_ready == query:
             self.open_when_ready = None
             self._refresh_reader_hits()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.widgets import Input
+
+
+def _editing_keys() -> frozenset[str]:
+    """The keys of Input's own bindings that change its value."""
+    keys: set[str] = set()
+    for b in Input.BINDINGS:
+        action = b.action.split("(")[0]
+        if action.startswith("delete") or action in ("cut", "paste"):
+            keys.update(k.strip() for k in b.key.split(","))
+    return frozenset(keys)
 
 
 class FixedInput(Input):
@@ -17,6 +28,15 @@ class FixedInput(Input):
     size only bounds the input's own horizontal scrolling, so it is set
     here without the layout (and the scroll offsets checked against it);
     an input sized by its text keeps Textual's way."""
+
+    EDITING_KEYS = _editing_keys()
+
+    def edits(self, event: events.Event) -> bool:
+        """Whether ``event``, a key or a paste on its way to this input, may
+        change its value (cursor keys and bindings do not)."""
+        if isinstance(event, events.Paste):
+            return True
+        return isinstance(event, events.Key) and (event.is_printable or event.key in self.EDITING_KEYS)
 
     def _watch_value(self, value: str) -> None:
         if not self.styles.auto_dimensions:
