@@ -153,11 +153,14 @@ class Search:
             self.run()
 
     def hold_echo(self) -> None:
-        """Hold screen updates until the answer to this key is in, or for
-        ECHO_HOLD at most (from the first key held: a fast typist's echo is
-        never held longer).  Called as a key that edits the search bar
-        arrives (``MainScreen.key_arriving``), before the bar has it: the
-        bar's repaint reaches the screen sooner than its Changed message."""
+        """Hold screen updates (Textual's batch, as ``App.batch_update``)
+        until the answer to this key is in, or for ECHO_HOLD at most from
+        the first key held (a fast typist's echo is never held longer).
+        Called as a key that edits the search bar arrives
+        (``MainScreen.key_arriving``), before the bar has it: the bar's
+        repaint reaches the screen sooner than its Changed message; and by
+        ``query_changed`` for a query set otherwise (an earlier one
+        recalled).  Holding twice is holding once."""
         if self.app.index is None:
             return  # no search to wait for
         if self.echo_held is None:
