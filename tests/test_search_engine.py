@@ -257,6 +257,46 @@ def test_second_index_on_the_same_corpus_is_read_only(cache, corpus_dir):
     assert third.search("星河观测站").total == 1
 
 
+def test_a_read_only_index_whose_other_writer_moved_on_pages_in_growing_batches(cache, tmp_path):
+    """When most candidates belong to files this process holds changed (the
+    index is another process's, read-only here), the page is filled from
+    ever larger batches: a fixed batch of 32 made one engine call per 32
+    candidates, each ranking all the candidates before it again (one
+    search at 100 MB spun for 22 minutes)."""
+    import math
+
+    from tui.search.index import POOL
+
+    d = tmp_path / "many"
+    d.mkdir()
+    for k in range(120):
+        # 20 passages with the term in each file; the last file 5.
+        n = 5 if k == 119 else 20
+        (d / f"f{k:03d}.txt").write_text(
+            "\n\n".join(f"第{k}号文件第{i}段：职工向工会反映第{i * 7 + k}项诉求。" for i in range(n)), encoding="utf-8")
+    first = SearchIndex.build(load(d))  # keeps the writer
+    for k in range(119):
+        with open(d / f"f{k:03d}.txt", "a", encoding="utf-8") as f:
+            f.write("\n\n补充说明。\n")
+    second = SearchIndex.build(load(d))
+    assert second.readonly and len(second._stale) == 119
+    calls: list[tuple[int, int]] = []
+    top = second.engine.top
+
+    def counted(query, limit, offset, *args, **kwargs):
+        calls.append((limit, offset))
+        return top(query, limit, offset, *args, **kwargs)
+
+    second.engine.top = counted
+    r = second.search("工会", limit=10)
+    assert r.error is None
+    assert sorted(h.doc.path for h in r.results) == [str(d / "f119.txt")] * 5
+    count = 119 * 20 + 5
+    assert calls[-1][1] + calls[-1][0] >= count  # every candidate was looked at
+    assert len(calls) <= 2 + math.ceil(math.log2(count / POOL)), calls
+    first.close()
+
+
 def test_two_processes_building_at_once(cache, corpus_dir):
     script = textwrap.dedent(
         """

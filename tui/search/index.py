@@ -487,9 +487,15 @@ class SearchIndex:
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2].ordinal))
         rows.extend(scored)
         fetched = pool
-        # Later pages: tantivy's order, verified as they come.
+        # Later pages: tantivy's order, verified as they come.  Each batch
+        # is at least as large as all fetched before it: when most
+        # candidates fail verification (a read-only index, where the other
+        # process has indexed files this one holds changed), batches of
+        # POOL made one engine call per 32 candidates, each ranking every
+        # candidate before it again: quadratic (one search at 100 MB spun
+        # for 22 minutes).
         while not verify_all and fetched < count and (want is None or len(rows.rows) < want + 1):
-            batch = max(POOL, (want or count) - len(rows.rows) + 1)
+            batch = max(POOL, (want or count) - len(rows.rows) + 1, fetched)
             _, more = self.engine.top(query, batch, fetched, searcher, located=True)
             if not more:
                 break
