@@ -104,6 +104,7 @@ class SearchIndex:
         self._slot: dict[int, int] = {}
         self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
+        self._stale_q: tuple[int, list] = (0, [])  # (len(_stale), engine queries for their paths)
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
         self._view_chars = 0  # characters of the views kept
         self._heads: dict[int, tuple[str, dict[int, str]]] = {}
@@ -449,7 +450,7 @@ class SearchIndex:
         assumed: list | None = [] if len(interps) == 1 else None
         for plans in interps:
             self.planner.gate(plans, searcher, gen, assumed)
-        neg = [self.planner.exclusion(t) for t in q.negative]
+        neg = [self.planner.exclusion(t) for t in q.negative] + self._stale_paths()
         negm = self.planner.exclusion_matchers(q.negative)
 
         def whole_query():
@@ -479,6 +480,21 @@ class SearchIndex:
         resp.results = rows.page(offset, want)
         resp.more = rows.more(offset, want)
 
+    def _stale_paths(self) -> list:
+        """Engine queries for the files whose indexed passages are not
+        theirs (a read-only index: files changed since the other process
+        indexed them), which every search leaves out: their passages would
+        all fail verification, yet count in the total."""
+        with self._lock:
+            n, queries = self._stale_q
+            if n == len(self._stale):
+                return queries
+            stale = sorted(self._stale)
+        queries = [self.engine.in_path(self.documents[di].path) for di in stale]
+        with self._lock:
+            self._stale_q = (len(stale), queries)
+        return queries
+
     # ------------------------------------------------------------ ranking
     def _rank(self, query, count, top, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
@@ -489,11 +505,12 @@ class SearchIndex:
         fetched = pool
         # Later pages: tantivy's order, verified as they come.  Each batch
         # is at least as large as all fetched before it: when most
-        # candidates fail verification (a read-only index, where the other
-        # process has indexed files this one holds changed), batches of
-        # POOL made one engine call per 32 candidates, each ranking every
-        # candidate before it again: quadratic (one search at 100 MB spun
-        # for 22 minutes).
+        # candidates fail verification ("..", which "…" folds to, in every
+        # passage with an ellipsis; a read-only index whose other writer
+        # indexed files this process held changed, before _stale_paths),
+        # batches of POOL made one engine call per 32 candidates, each
+        # ranking every candidate before it again: quadratic (one search at
+        # 100 MB spun for 22 minutes).
         while not verify_all and fetched < count and (want is None or len(rows.rows) < want + 1):
             batch = max(POOL, (want or count) - len(rows.rows) + 1, fetched)
             _, more = self.engine.top(query, batch, fetched, searcher, located=True)
