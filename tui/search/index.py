@@ -502,23 +502,29 @@ class SearchIndex:
         scored = self._verify_many(top[:pool], interps, negm, cancelled)
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2].ordinal))
         rows.extend(scored)
-        fetched = pool
-        # Later pages: tantivy's order, verified as they come.  Each batch
-        # is at least as large as all fetched before it: when most
-        # candidates fail verification ("..", which "…" folds to, in every
-        # passage with an ellipsis; a read-only index whose other writer
-        # indexed files this process held changed, before _stale_paths),
-        # batches of POOL made one engine call per 32 candidates, each
-        # ranking every candidate before it again: quadratic (one search at
-        # 100 MB spun for 22 minutes).
-        while not verify_all and fetched < count and (want is None or len(rows.rows) < want + 1):
-            batch = max(POOL, (want or count) - len(rows.rows) + 1, fetched)
-            _, more = self.engine.top(query, batch, fetched, searcher, located=True)
-            if not more:
-                break
-            fetched += len(more)
-            rows.extend(self._verify_many(more, interps, negm, cancelled))
-        rows.exhausted = fetched >= count
+        fetched = len(top)  # located hits in hand (RANK_ALL at most)
+        pending = top[pool:]  # ... not verified yet
+        # Later pages: tantivy's order, verified as they come, as many at a
+        # time as the page still needs (POOL at least).  What is asked of
+        # the engine grows: each call at least as much as all fetched
+        # before it.  When most candidates fail verification ("..", which
+        # "…" folds to, in every passage with an ellipsis), calls of POOL
+        # each ranked every candidate before them again: quadratic (a
+        # read-only index searched while another process built it, before
+        # _stale_paths, spun for 22 minutes at 100 MB).
+        while not verify_all and (want is None or len(rows.rows) < want + 1):
+            if not pending:
+                if fetched >= count:
+                    break
+                batch = max(POOL, (want or count) - len(rows.rows) + 1, fetched)
+                _, pending = self.engine.top(query, batch, fetched, searcher, located=True)
+                if not pending:
+                    break
+                fetched += len(pending)
+            step = len(pending) if want is None else max(POOL, want - len(rows.rows) + 1)
+            chunk, pending = pending[:step], pending[step:]
+            rows.extend(self._verify_many(chunk, interps, negm, cancelled))
+        rows.exhausted = fetched >= count and not pending
         return rows
 
     def _verify_many(self, hits, interps, negm, cancelled, partial: bool = False) -> list:
