@@ -104,7 +104,7 @@ class SearchIndex:
         self._slot: dict[int, int] = {}
         self._doc_index: dict[int, int] = {}
         self._stale: set[int] = set()  # documents whose indexed passages are not theirs (read-only)
-        self._stale_q: tuple[int, list] = (0, [])  # (len(_stale), engine queries for their paths)
+        self._stale_q: list = []  # engine queries for their paths, left out of every search (_mark_stale)
         self._views: OrderedDict[tuple[int, int], View] = OrderedDict()
         self._view_chars = 0  # characters of the views kept
         self._heads: dict[int, tuple[str, dict[int, str]]] = {}
@@ -229,6 +229,17 @@ class SearchIndex:
             self._indexed = dict(m["docs"]) if m else {}
         return True
 
+    def _mark_stale(self, di: int) -> None:
+        """Document ``di``'s indexed passages are not its own (a read-only
+        index: changed since the other process indexed it; or the engine
+        refused it).  Every search leaves its path out: its passages would
+        all fail verification, yet count in the total."""
+        self._stale.add(di)
+        try:
+            self._stale_q.append(self.engine.in_path(self.documents[di].path))
+        except eng.EngineError:
+            pass  # its passages are still left out by verification
+
     def _add(self, doc: Document) -> int:
         with self._lock:
             di = len(self.documents)
@@ -264,7 +275,7 @@ class SearchIndex:
                         engine.add(doc.path, eng.slot_of(doc.path), self._index_rows(di))
                     except eng.EngineError as exc:
                         # One file the engine refuses is not searchable; the others are.
-                        self._stale.add(di)
+                        self._mark_stale(di)
                         self.notices.append(f"{safe_name(doc.path)} could not be indexed ({exc})")
                         continue
                     self._indexed[doc.path] = fp
@@ -275,7 +286,7 @@ class SearchIndex:
                     doc.drop_fold()
                     doc.release_text()
                 elif self.readonly:
-                    self._stale.add(di)
+                    self._mark_stale(di)
                 else:
                     self.changes["reused"].append(doc.path)  # another process indexed it meanwhile
                 done_bytes += doc.chars
@@ -450,7 +461,7 @@ class SearchIndex:
         assumed: list | None = [] if len(interps) == 1 else None
         for plans in interps:
             self.planner.gate(plans, searcher, gen, assumed)
-        neg = [self.planner.exclusion(t) for t in q.negative] + self._stale_paths()
+        neg = [self.planner.exclusion(t) for t in q.negative] + self._stale_q
         negm = self.planner.exclusion_matchers(q.negative)
 
         def whole_query():
@@ -480,21 +491,6 @@ class SearchIndex:
         resp.results = rows.page(offset, want)
         resp.more = rows.more(offset, want)
 
-    def _stale_paths(self) -> list:
-        """Engine queries for the files whose indexed passages are not
-        theirs (a read-only index: files changed since the other process
-        indexed them), which every search leaves out: their passages would
-        all fail verification, yet count in the total."""
-        with self._lock:
-            n, queries = self._stale_q
-            if n == len(self._stale):
-                return queries
-            stale = sorted(self._stale)
-        queries = [self.engine.in_path(self.documents[di].path) for di in stale]
-        with self._lock:
-            self._stale_q = (len(stale), queries)
-        return queries
-
     # ------------------------------------------------------------ ranking
     def _rank(self, query, count, top, interps, negm, searcher, want, verify_all, cancelled):
         rows = _Rows(self)
@@ -511,7 +507,7 @@ class SearchIndex:
         # "…" folds to, in every passage with an ellipsis), calls of POOL
         # each ranked every candidate before them again: quadratic (a
         # read-only index searched while another process built it, before
-        # _stale_paths, spun for 22 minutes at 100 MB).
+        # _mark_stale, spun for 22 minutes at 100 MB).
         while not verify_all and (want is None or len(rows.rows) < want + 1):
             if not pending:
                 if fetched >= count:
