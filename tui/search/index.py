@@ -37,8 +37,9 @@ from tui.search.normalize import normalize_text
 from tui.search.query import parse_query
 from tui.search.rank import WORD_MIN_FREQ
 from tui.search.rank import score as rank_score
-from tui.search.results import Hit, SearchResponse
-from tui.search.verify import TermPlan, View, evaluate, hit_layout
+from tui.search.results import SearchResponse
+from tui.search.rows import Rows
+from tui.search.verify import TermPlan, View, evaluate
 from tui.text import escape_name as safe_name
 
 RANK_ALL = 100  # up to this many candidates, all are verified and ranked by our score
@@ -493,7 +494,7 @@ class SearchIndex:
 
     # ------------------------------------------------------------ ranking
     def _rank(self, query, count, top, interps, negm, searcher, want, verify_all, cancelled):
-        rows = _Rows(self)
+        rows = Rows(self.documents)
         pool = count if verify_all else min(count, POOL)
         scored = self._verify_many(top[:pool], interps, negm, cancelled)
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2].ordinal))
@@ -618,7 +619,7 @@ class SearchIndex:
         count, top = e.top(query, PARTIAL_POOL, 0, searcher, located=True)
         scored = self._verify_many(top, [plans], negm, cancelled, partial=True)
         scored.sort(key=lambda r: (-sum(1 for s in r[5].spans if s), -round(r[0], 6), r[1], r[2].ordinal))
-        rows = _Rows(self)
+        rows = Rows(self.documents)
         rows.extend(scored)
         rows.exhausted = True
         resp.total = len(rows.verified) if count <= PARTIAL_POOL else count
@@ -675,42 +676,3 @@ class SearchIndex:
         except Exception:  # noqa: BLE001 - never raise on user input
             return []
 
-
-class _Rows:
-    """Ranked results, identical passages of one document folded into one."""
-
-    def __init__(self, index: SearchIndex) -> None:
-        self.index = index
-        self.rows: list[list] = []  # [result tuple, count]
-        self.verified: list = []
-        self._by_text: dict[tuple[int, str], list] = {}
-        self.exhausted = False
-
-    def extend(self, results) -> None:
-        for r in results:
-            self.verified.append(r)
-            key = (r[1], r[3].text)
-            row = self._by_text.get(key)
-            if row is not None:
-                row[1] += 1
-                continue
-            row = [r, 1]
-            self._by_text[key] = row
-            self.rows.append(row)
-
-    def page(self, offset: int, want: int | None) -> list[Hit]:
-        chosen = self.rows[offset:want]
-        return [self._hit(r, n) for r, n in chosen]
-
-    def more(self, offset: int, want: int | None) -> bool:
-        if want is None:
-            return False
-        return len(self.rows) > want or not self.exhausted
-
-    def _hit(self, r, count: int) -> Hit:
-        score, di, p, view, plans, m = r
-        doc = self.index.documents[di]
-        start, end, hl, kind = hit_layout(doc, p, view, plans, m)
-        missing = tuple(plans[i].term.raw for i, s in enumerate(m.spans) if not s)
-        return Hit(doc=doc, start=start, end=end, highlights=hl, score=score, match=kind,
-                   section_index=p.section, partial=bool(missing), missing=missing, count=count)
