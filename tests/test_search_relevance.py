@@ -272,6 +272,27 @@ def test_long_paragraph_gives_a_window_around_the_hit():
     assert hit.start > 0 and hit.end < len(doc.text)
 
 
+def test_a_long_paragraphs_window_holds_every_hit_that_fits_in_two_windows():
+    """A hit left outside the window is neither listed nor highlighted in
+    the reader: the window holds every hit of its passage while they lie
+    within two windows' worth, and the busiest cluster beyond that."""
+    from tui.search.verify import MAX_WINDOW
+
+    sentence = "这是一句很普通的话。"  # 10 characters
+    # One hit near the start, two close together 450 characters later: the
+    # busiest cluster alone would leave the first one out.
+    para = "心灵港湾在开头。" + sentence * 45 + "心灵港湾和心灵港湾。" + sentence * 30
+    doc = make_doc("a", [para])
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert hl_texts(hit) == ["心灵港湾"] * 3
+    assert hit.passage == doc.text[hit.start : hit.end] and hit.end < len(doc.text)
+    # Too far apart to show together: the two close hits, not the lone one.
+    para = "心灵港湾在开头。" + sentence * (MAX_WINDOW // 10 + 5) + "心灵港湾和心灵港湾。" + sentence * 30
+    doc = make_doc("b", [para])
+    hit = SearchIndex([doc]).search("心灵港湾").results[0]
+    assert hl_texts(hit) == ["心灵港湾"] * 2 and hit.start > 0
+    assert len(hit.passage) <= 420
+
 def test_words_broken_across_lines_match():
     doc = make_doc("a", ["松江区总工会心灵\n港湾项目正式启动。"])
     hit = SearchIndex([doc]).search("心灵港湾").results[0]

@@ -22,6 +22,9 @@ from tui.search.results import MATCH_KINDS
 MAX_SPANS_PER_TERM = 200  # per passage, for scoring and highlights
 LONG_PASSAGE = 400  # passages longer than this are shown as a window
 WINDOW = 300  # target window size around the hits
+# A window holds every hit of its passage when they lie within this many
+# characters (two windows' worth); beyond it, the best cluster of hits.
+MAX_WINDOW = 2 * WINDOW
 
 
 class View:
@@ -206,11 +209,17 @@ _SENTENCE_END = "。!?;!?;\n"
 
 
 def window(text: str, pstart: int, pend: int, per_term: list[list[tuple[int, int]]]) -> tuple[int, int]:
-    """A window of about WINDOW characters around the best cluster of hits."""
+    """A window of about WINDOW characters around the passage's hits: all of
+    them when they lie within MAX_WINDOW characters (a hit left outside the
+    window would be neither listed nor highlighted in the reader), else the
+    best cluster."""
     occ = [(a, b, k) for k, sp in enumerate(per_term) for a, b in sp if sp]
     k = sum(1 for sp in per_term if sp)
+    everything = (min(a for a, _, _ in occ), max(b for _, b, _ in occ))
     win = rank.min_window(occ, k) if k > 1 else None
-    if win is not None:
+    if everything[1] - everything[0] <= MAX_WINDOW:
+        lo, hi = everything
+    elif win is not None:
         lo, hi = win[0], win[1]
     else:
         # Single term: the window holding the most hits.
