@@ -323,6 +323,26 @@ def test_a_page_past_many_rejected_candidates_comes_in_growing_batches(cache, tm
     assert len(calls) <= 2 + math.ceil(math.log2(count / POOL)), calls
 
 
+def test_a_search_that_looked_at_every_candidate_counts_what_verified(cache, tmp_path):
+    """Beyond the ranked pool a total is tantivy's count of candidates; but
+    a search that had to verify every candidate anyway knows the exact
+    total, and says it ("..": 801 candidates, one hit)."""
+    d = tmp_path / "dots"
+    d.mkdir()
+    for k in range(40):
+        (d / f"f{k:02d}.txt").write_text(
+            "\n\n".join(f"第{k}号第{i}段：他说…然后走了。" for i in range(20)), encoding="utf-8")
+    (d / "z.txt").write_text("正文..结束。\n\n后记..完。", encoding="utf-8")
+    index = SearchIndex(load(d))
+    for limit in (10, 0):
+        r = index.search("..", limit=limit)
+        assert (r.total, len(r.results), r.more) == (2, 2, False), limit
+    # A search that stops early keeps tantivy's count, which is exact for
+    # a phrase: every candidate holds it.
+    r = index.search("然后走了", limit=10)
+    assert (r.total, len(r.results), r.more) == (800, 10, True)
+
+
 def test_two_processes_building_at_once(cache, corpus_dir):
     script = textwrap.dedent(
         """
