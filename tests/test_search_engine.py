@@ -298,6 +298,18 @@ def test_a_read_only_index_leaves_the_files_it_holds_changed_out_of_the_search(c
     first.close()
 
 
+def _ellipses(tmp_path, last: str):
+    """40 files of 20 passages with an ellipsis each ("…", which folds to
+    "..."), and z.txt holding ``last``."""
+    d = tmp_path / "dots"
+    d.mkdir()
+    for k in range(40):
+        (d / f"f{k:02d}.txt").write_text(
+            "\n\n".join(f"第{k}号第{i}段：他说…然后走了。" for i in range(20)), encoding="utf-8")
+    (d / "z.txt").write_text(last, encoding="utf-8")
+    return d
+
+
 def test_a_page_past_many_rejected_candidates_comes_in_growing_batches(cache, tmp_path):
     """When most of tantivy's candidates fail verification ("..", which an
     ellipsis folds to, is no hit inside "…"), the page is filled from ever
@@ -307,12 +319,7 @@ def test_a_page_past_many_rejected_candidates_comes_in_growing_batches(cache, tm
 
     from tui.search.index import POOL
 
-    d = tmp_path / "dots"
-    d.mkdir()
-    for k in range(40):
-        (d / f"f{k:02d}.txt").write_text(
-            "\n\n".join(f"第{k}号第{i}段：他说…然后走了。" for i in range(20)), encoding="utf-8")
-    (d / "z.txt").write_text("正文..结束。", encoding="utf-8")
+    d = _ellipses(tmp_path, "正文..结束。")
     index = SearchIndex(load(d))
     calls = _engine_calls(index)
     r = index.search("..", limit=10)
@@ -327,12 +334,7 @@ def test_a_search_that_looked_at_every_candidate_counts_what_verified(cache, tmp
     """Beyond the ranked pool a total is tantivy's count of candidates; but
     a search that had to verify every candidate anyway knows the exact
     total, and says it ("..": 801 candidates, one hit)."""
-    d = tmp_path / "dots"
-    d.mkdir()
-    for k in range(40):
-        (d / f"f{k:02d}.txt").write_text(
-            "\n\n".join(f"第{k}号第{i}段：他说…然后走了。" for i in range(20)), encoding="utf-8")
-    (d / "z.txt").write_text("正文..结束。\n\n后记..完。", encoding="utf-8")
+    d = _ellipses(tmp_path, "正文..结束。\n\n后记..完。")
     index = SearchIndex(load(d))
     for limit in (10, 0):
         r = index.search("..", limit=limit)
