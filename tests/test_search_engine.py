@@ -333,7 +333,7 @@ def test_a_page_past_many_rejected_candidates_comes_in_growing_batches(cache, tm
 def test_a_search_that_looked_at_every_candidate_counts_what_verified(cache, tmp_path):
     """Beyond the ranked pool a total is tantivy's count of candidates; but
     a search that had to verify every candidate anyway knows the exact
-    total, and says it ("..": 801 candidates, one hit)."""
+    total, and says it ("..": 802 candidates, two hits)."""
     d = _ellipses(tmp_path, "正文..结束。\n\n后记..完。")
     index = SearchIndex(load(d))
     for limit in (10, 0):

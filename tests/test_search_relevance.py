@@ -293,6 +293,7 @@ def test_a_long_paragraphs_window_holds_every_hit_that_fits_in_two_windows():
     assert hl_texts(hit) == ["心灵港湾"] * 2 and hit.start > 0
     assert len(hit.passage) <= 420
 
+
 def test_words_broken_across_lines_match():
     doc = make_doc("a", ["松江区总工会心灵\n港湾项目正式启动。"])
     hit = SearchIndex([doc]).search("心灵港湾").results[0]

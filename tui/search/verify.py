@@ -208,31 +208,34 @@ def hit_layout(doc: Document, passage: Passage, view: View, plans: list[TermPlan
 _SENTENCE_END = "。!?;!?;\n"
 
 
+def _best_cluster(occ: list[tuple[int, int, int]], k: int) -> tuple[int, int]:
+    """(lo, hi) of the best cluster of hits (start, end, term): the tightest
+    stretch holding every one of ``k`` terms, or for one term the window
+    holding the most hits."""
+    win = rank.min_window(occ, k) if k > 1 else None
+    if win is not None:
+        return win[0], win[1]
+    spans = sorted((a, b) for a, b, _ in occ)
+    best = (0, spans[0][0], spans[0][1])
+    j = 0
+    for i in range(len(spans)):
+        while spans[i][1] - spans[j][0] > WINDOW - 40:
+            j += 1
+        count = i - j + 1
+        if count > best[0]:
+            best = (count, spans[j][0], spans[i][1])
+    return best[1], best[2]
+
+
 def window(text: str, pstart: int, pend: int, per_term: list[list[tuple[int, int]]]) -> tuple[int, int]:
     """A window of about WINDOW characters around the passage's hits: all of
     them when they lie within MAX_WINDOW characters (a hit left outside the
     window would be neither listed nor highlighted in the reader), else the
     best cluster."""
     occ = [(a, b, k) for k, sp in enumerate(per_term) for a, b in sp if sp]
-    k = sum(1 for sp in per_term if sp)
-    everything = (min(a for a, _, _ in occ), max(b for _, b, _ in occ))
-    win = rank.min_window(occ, k) if k > 1 else None
-    if everything[1] - everything[0] <= MAX_WINDOW:
-        lo, hi = everything
-    elif win is not None:
-        lo, hi = win[0], win[1]
-    else:
-        # Single term: the window holding the most hits.
-        spans = sorted((a, b) for a, b, _ in occ)
-        best = (0, spans[0][0], spans[0][1])
-        j = 0
-        for i in range(len(spans)):
-            while spans[i][1] - spans[j][0] > WINDOW - 40:
-                j += 1
-            count = i - j + 1
-            if count > best[0]:
-                best = (count, spans[j][0], spans[i][1])
-        lo, hi = best[1], best[2]
+    lo, hi = min(a for a, _, _ in occ), max(b for _, b, _ in occ)
+    if hi - lo > MAX_WINDOW:
+        lo, hi = _best_cluster(occ, sum(1 for sp in per_term if sp))
     if hi - lo >= WINDOW:
         start, end = lo, hi
     else:
