@@ -298,6 +298,25 @@ def test_a_read_only_index_leaves_the_files_it_holds_changed_out_of_the_search(c
     first.close()
 
 
+def test_a_read_only_index_plans_without_the_files_it_holds_changed(cache, tmp_path):
+    """The planner's counts (is a term found as typed, or must its typos be
+    tried?) leave a read-only index's changed files out too: a term found
+    only in their old passages is found nowhere searchable, so its typos
+    are tried, as on a corpus without those passages."""
+    d = tmp_path / "stale"
+    d.mkdir()
+    (d / "a.txt").write_text("旧文本里有心灵港湾项目。\n\n另一段。", encoding="utf-8")
+    (d / "b.txt").write_text("正文提到心灵港弯一次。", encoding="utf-8")
+    first = SearchIndex.build(load(d))  # keeps the writer
+    (d / "a.txt").write_text("新文本不再提它。\n\n另一段。", encoding="utf-8")
+    second = SearchIndex.build(load(d))
+    assert second.readonly and len(second._stale) == 1
+    r = second.search("心灵港湾", limit=10)
+    assert r.error is None
+    assert [(h.doc.path, h.match) for h in r.results] == [(str(d / "b.txt"), "fuzzy")]
+    first.close()
+
+
 def _ellipses(tmp_path, last: str):
     """40 files of 20 passages with an ellipsis each ("…", which folds to
     "..."), and z.txt holding ``last``."""

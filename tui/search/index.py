@@ -119,7 +119,7 @@ class SearchIndex:
             docs = documents
             names = roots or []
         self.engine = self._open_engine(store and bool(names), previous, names, roots is not None)
-        self.planner = Planner(self.engine)
+        self.planner = Planner(self.engine, self._stale_q)
         with gc_paused():
             self._update(docs, progress, cancelled, searchable, expected)
 
@@ -614,7 +614,7 @@ class SearchIndex:
     def _partial(self, resp, plans, neg, negm, searcher, offset, want, cancelled) -> None:
         e = self.engine
         term_qs = [self.planner.term_query(p) for p in plans]
-        if any(e.count(tq, searcher) == 0 for tq in term_qs):
+        if any(self.planner.count(tq, searcher) == 0 for tq in term_qs):
             return  # a term found nowhere: a typo or nonsense, not a partial match
         need = math.ceil(len(plans) / 2)
         query = e.all_of([], neg, [(eng.Occur.Should, tq) for tq in term_qs], at_least=need)

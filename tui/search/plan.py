@@ -36,29 +36,40 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 class Planner:
     """Plans queries against one engine; gate counts are cached per engine
-    generation (a commit changes them)."""
+    generation (a commit changes them).  ``left_out``: queries of passages
+    no search returns (a read-only index's changed files), which its counts
+    leave out too; the caller appends to it, and counts are made again
+    when it grows."""
 
-    def __init__(self, engine) -> None:
+    def __init__(self, engine, left_out: list | None = None) -> None:
         self.engine = engine
+        self.left_out = left_out if left_out is not None else []
         self._gates: dict[tuple, int] = {}
         self._found: set[tuple] = set()  # terms found as typed (by a search's own count)
         self._generation = None
 
     def _fresh(self, generation) -> None:
-        if generation != self._generation:
+        state = (generation, len(self.left_out))
+        if state != self._generation:
             self._gates = {}
             self._found = set()
-            self._generation = generation
+            self._generation = state
 
     def _count(self, key: tuple, query, searcher, generation) -> int:
         self._fresh(generation)
         c = self._gates.get(key)
         if c is None:
-            c = self.engine.count(query, searcher)
+            c = self.count(query, searcher)
             if len(self._gates) > 1024:
                 self._gates.clear()
             self._gates[key] = c
         return c
+
+    def count(self, query, searcher) -> int:
+        """Passages ``query`` finds that a search may return (not cached)."""
+        if self.left_out and query is not None:
+            query = self.engine.all_of([query], self.left_out)
+        return self.engine.count(query, searcher)
 
     # ------------------------------------------------------------ terms
     def interpretations(self, q: Query) -> list[list[TermPlan]]:
