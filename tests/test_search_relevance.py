@@ -294,6 +294,19 @@ def test_a_long_paragraphs_window_holds_every_hit_that_fits_in_two_windows():
     assert len(hit.passage) <= 420
 
 
+def test_a_hit_wider_than_a_window_in_a_long_paragraph_does_not_fail_the_search():
+    """A word broken by a long run of spaces (a messy PDF extraction) is one
+    hit wider than a window; with hits too far apart to show together, the
+    busiest-cluster rule walked past its last hit and the whole search
+    failed with an IndexError."""
+    filler = "这是一句很普通的话。" * 40
+    doc = make_doc("a", ["标题", "心灵港湾" + filler + "心" + " " * 300 + "灵港湾" + filler])
+    resp = SearchIndex([doc]).search("心灵港湾")
+    assert resp.error is None and resp.total == 1
+    hit = resp.results[0]
+    assert hit.passage == doc.text[hit.start : hit.end] and hit.highlights
+
+
 def test_words_broken_across_lines_match():
     doc = make_doc("a", ["松江区总工会心灵\n港湾项目正式启动。"])
     hit = SearchIndex([doc]).search("心灵港湾").results[0]

@@ -219,7 +219,7 @@ def _best_cluster(occ: list[tuple[int, int, int]], k: int) -> tuple[int, int]:
     best = (0, spans[0][0], spans[0][1])
     j = 0
     for i in range(len(spans)):
-        while spans[i][1] - spans[j][0] > WINDOW - 40:
+        while j < i and spans[i][1] - spans[j][0] > WINDOW - 40:  # (a hit may be wider than that)
             j += 1
         count = i - j + 1
         if count > best[0]:
