@@ -364,3 +364,25 @@ async def test_counts_arriving_while_the_list_is_hidden(seeds):
         await pilot.press("escape")  # back to the list
         await wait_for(pilot, lambda: results.scrollable_content_region.width > 0, "the list shown")
         await wait_for(pilot, lambda: "9999 hits" in app_plain(app), "the count on its row")
+
+
+async def test_identical_passages_folded_into_one_result_are_not_a_page_to_load(tmp_path):
+    """Three copies of a notice and one other passage: 4 results in 2 rows.
+    The status says "4 results in 1 doc" (no "top 2": nothing is left to
+    load), and reaching the end of the list asks the engine for nothing."""
+    from tui.corpus import load_corpus
+
+    (tmp_path / "a.txt").write_text("通知：工会会议改期。\n\n" * 3 + "工会换届选举。\n", encoding="utf-8")
+    app = YuelanApp(state_dir=False, corpus=load_corpus([str(tmp_path)]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.index is not None, "the index")
+        asked = []
+        search = app.index.search
+        app.index.search = lambda q, *a, **k: asked.append(k.get("offset", 0)) or search(q, *a, **k)
+        await pilot.press("slash", *"工会")
+        await wait_settled(pilot, app)
+        assert (app.searching.total, len(app.searching.results)) == (4, 2)
+        assert "4 results in 1 doc" in app_plain(app).splitlines()[0]
+        await pilot.press("tab", "end", "down", "down")
+        await wait_settled(pilot, app)
+        assert asked and set(asked) == {0}, asked

@@ -160,3 +160,27 @@ def test_bookmarks_change_what_is_on_disk(tmp_path):
     assert mine.delete(1) and not mine.delete(5)
     theirs.load()
     assert [m.path for m in theirs.marks] == ["a.txt"]
+
+
+def test_folded_duplicates_leave_no_page_to_ask_for(tmp_path):
+    """Identical passages of a document are one result with a count, and
+    the total counts passages: three copies and one other passage are
+    4 results in 2 rows.  The engine says there is no later page, so the
+    list asks for none (comparing rows with the total asked for empty
+    pages for ever, and said "4 results (top 2)")."""
+    from tui.corpus import load_corpus
+    from tui.search import SearchIndex
+
+    (tmp_path / "a.txt").write_text("通知：工会会议改期。\n\n" * 3 + "工会换届选举。\n", encoding="utf-8")
+    idx = SearchIndex(load_corpus([str(tmp_path)]).documents)
+    st = SearchState()
+    st.set_query("工会")
+    first = idx.search("工会", limit=50)
+    assert (first.total, len(first.results), sorted(h.count for h in first.results)) == (4, 2, [1, 3])
+    st.accept("工会", first)
+    assert not st.has_more and st.next_offset() is None
+    # A page that is not the last still leaves more to load.
+    st.set_query("工 会")
+    page = idx.search("工会", limit=1)
+    st.accept("工 会", page)
+    assert st.has_more and st.next_offset() == 1

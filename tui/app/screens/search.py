@@ -96,7 +96,7 @@ class Search:
             docs = len(self.state.docs)
             plural = "s" if total != 1 else ""
             in_docs = f"in {docs} doc{'s' if docs != 1 else ''}"
-            if total > shown:
+            if self.state.has_more:  # (identical passages folded into one result count apart in the total)
                 # The documents counted are those of the results loaded:
                 # "(top 16 in 3 docs)", never "244 results in 3 docs".
                 results = f"{total} result{plural} (top {shown})"

@@ -28,6 +28,7 @@ class SearchState:
     response: Any = None  # the last accepted SearchResponse (first page)
     results: list = field(default_factory=list)  # every loaded Hit, in rank order
     total: int = 0
+    more: bool = False  # the last page's word on later pages (``SearchResponse.has_more``)
     # doc id -> every hit span in the document (final once ``counted`` has it)
     hits: dict[str, list[Span]] = field(default_factory=dict)
     counted: set[str] = field(default_factory=set)
@@ -49,6 +50,7 @@ class SearchState:
         self.response = None
         self.results = []
         self.total = 0
+        self.more = False
         self.hits = {}
         self.counted = set()
         self.docs = []
@@ -65,6 +67,7 @@ class SearchState:
         self.response = resp
         self.results = list(resp.results)
         self.total = resp.total
+        self.more = resp.has_more
         self.hits = {}
         self.counted = set()
         self.docs = []
@@ -80,12 +83,15 @@ class SearchState:
             return False
         self.results.extend(resp.results)
         self.total = resp.total
+        self.more = resp.has_more
         self._add_passage_hits(resp.results)
         return True
 
     @property
     def has_more(self) -> bool:
-        return self.response is not None and len(self.results) < self.total
+        """The engine's word, not results against the total: identical
+        passages folded into one result count apart in the total."""
+        return self.response is not None and self.more
 
     def next_offset(self) -> int | None:
         """Where the next page starts, or None (all loaded, or already loading)."""
