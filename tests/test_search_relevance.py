@@ -307,6 +307,17 @@ def test_a_hit_wider_than_a_window_in_a_long_paragraph_does_not_fail_the_search(
     assert hit.passage == doc.text[hit.start : hit.end] and hit.highlights
 
 
+def test_terms_too_far_apart_to_show_together_give_a_window_of_the_busiest_hits():
+    """Two terms 5 000 characters apart in one paragraph: the window is not
+    the 5 000 characters between them but the busiest stretch of hits."""
+    filler = "这是一句很普通的话。" * 500
+    para = "心灵港湾在开头。" + filler + "志愿团队和志愿团队。" + filler
+    doc = make_doc("a", [para])
+    hit = SearchIndex([doc]).search("心灵港湾 志愿团队").results[0]
+    assert len(hit.passage) <= 420
+    assert hl_texts(hit) == ["志愿团队"] * 2
+
+
 def test_words_broken_across_lines_match():
     doc = make_doc("a", ["松江区总工会心灵\n港湾项目正式启动。"])
     hit = SearchIndex([doc]).search("心灵港湾").results[0]

@@ -210,10 +210,10 @@ _SENTENCE_END = "。!?;!?;\n"
 
 def _best_cluster(occ: list[tuple[int, int, int]], k: int) -> tuple[int, int]:
     """(lo, hi) of the best cluster of hits (start, end, term): the tightest
-    stretch holding every one of ``k`` terms, or for one term the window
-    holding the most hits."""
+    stretch holding every one of ``k`` terms while it is at most MAX_WINDOW
+    long, else (or for one term) the window holding the most hits."""
     win = rank.min_window(occ, k) if k > 1 else None
-    if win is not None:
+    if win is not None and win[1] - win[0] <= MAX_WINDOW:
         return win[0], win[1]
     spans = sorted((a, b) for a, b, _ in occ)
     best = (0, spans[0][0], spans[0][1])
