@@ -420,6 +420,32 @@ def real():
     return index
 
 
+def test_a_hit_in_a_long_real_paragraph_is_shown_with_context(real):
+    """A hit inside a long paragraph of a real document is shown in a window
+    of about WINDOW characters, its edges moved to sentence boundaries
+    close by: not cut down to the hit's own sentence or line (one line of a
+    hard-wrapped novel, 24 characters cut mid-sentence, before)."""
+    from tui.search.passages import passages
+    from tui.search.verify import LONG_PASSAGE, SNAP, WINDOW
+
+    checked = 0
+    for doc in real.documents:
+        for p in passages(doc):
+            if p.end - p.start <= LONG_PASSAGE:
+                continue
+            mid = (p.start + p.end) // 2
+            run = next((doc.text[i : i + 4] for i in range(mid, p.end - 4) if all(is_han(c) for c in doc.text[i : i + 4])), None)
+            resp = real.search(f'"{run}"', limit=0) if run else None
+            if resp is None or resp.total != 1:
+                continue
+            hit = resp.results[0]
+            at = doc.text.find(run, mid)
+            assert hit.start <= at and at + 4 <= hit.end, (doc.id, run)
+            assert WINDOW - 2 * SNAP <= hit.end - hit.start <= WINDOW + 2 * SNAP, (doc.id, run, hit.passage)
+            checked += 1
+    assert checked >= 10
+
+
 def is_han(s):
     return any("\u4e00" <= c <= "\u9fff" for c in s)
 

@@ -205,7 +205,19 @@ def hit_layout(doc: Document, passage: Passage, view: View, plans: list[TermPlan
     return start, end, hl, kind
 
 
-_SENTENCE_END = "。!?;!?;\n"
+_SENTENCE_END = "。！？；!?;\n"
+SNAP = 60  # characters an edge of a window may move to a sentence boundary
+
+
+def _nearest_boundary(text: str, edge: int, lo: int, hi: int) -> int:
+    """The sentence boundary (just after a sentence end) in ``[lo, hi]``
+    nearest to ``edge``, or ``edge`` itself when there is none."""
+    best = None
+    for i in range(max(0, lo - 1), min(len(text), hi)):
+        b = i + 1
+        if text[i] in _SENTENCE_END and lo <= b <= hi and (best is None or abs(b - edge) < abs(best - edge)):
+            best = b
+    return edge if best is None else best
 
 
 def _best_cluster(occ: list[tuple[int, int, int]], k: int) -> tuple[int, int]:
@@ -247,16 +259,14 @@ def window(text: str, pstart: int, pend: int, per_term: list[list[tuple[int, int
             end = min(pend, start + WINDOW)
         elif end == pend:
             start = max(pstart, end - WINDOW)
-    # Snap to sentence boundaries close by.
+    # Each edge moves to the sentence boundary nearest to it, at most SNAP
+    # characters away and never into the hits.  (The boundary nearest to
+    # the hits instead took the padding away: one line of a hard-wrapped
+    # novel, cut mid-sentence, for a hit in a 780-character paragraph.)
     if start > pstart:
-        cut = max(text.rfind(c, max(pstart, start - 60), lo) for c in _SENTENCE_END)
-        if cut >= 0 and cut + 1 <= lo:
-            start = cut + 1
+        start = _nearest_boundary(text, start, max(pstart, start - SNAP), min(lo, start + SNAP))
     if end < pend:
-        cands = [text.find(c, hi, min(pend, end + 60)) for c in _SENTENCE_END]
-        cands = [c for c in cands if c >= 0]
-        if cands:
-            end = min(cands) + 1
+        end = _nearest_boundary(text, end, max(hi, end - SNAP), min(pend, end + SNAP))
     while start < lo and text[start].isspace():
         start += 1
     while end > hi and text[end - 1].isspace():
