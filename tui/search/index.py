@@ -489,8 +489,9 @@ class SearchIndex:
         verify_all = count <= RANK_ALL
         rows = self._rank(full, count, top, interps, negm, searcher, want, verify_all, cancelled)
         # A search that verified every candidate (all of them ranked, or a
-        # page that needed them all) knows the exact total; else the count.
-        resp.total = len(rows.verified) if verify_all or rows.exhausted else count
+        # page that needed them all: ``exhausted`` either way) knows the
+        # exact total; else the count.
+        resp.total = len(rows.verified) if rows.exhausted else count
         resp.results = rows.page(offset, want)
         resp.more = rows.more(offset, want)
 
